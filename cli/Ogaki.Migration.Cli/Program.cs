@@ -1,0 +1,1 @@
+return await Ogaki.Migration.Cli.CliApp.RunAsync(args);

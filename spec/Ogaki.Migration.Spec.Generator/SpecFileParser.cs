@@ -1,0 +1,371 @@
+// Shared by the source generator (netstandard2.0) and the run-time spec loader (net10.0), so both read
+// the spec files with exactly the same rules and report exactly the same problems.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Ogaki.Migration.Spec.Parsing;
+
+/// <summary>What kind of spec file a path holds, decided by its place under <c>standard/&lt;version&gt;/</c>.</summary>
+internal enum SpecFileKind
+{
+    Unknown,
+    Entities,
+    Items,
+    CodeTable,
+}
+
+/// <summary>A problem in a spec file: file, 1-based line, diagnostic id and what is wrong.</summary>
+internal sealed record SpecProblem(string Path, int Line, string Id, string Message)
+{
+    public override string ToString() => $"{Path}({Line}): {Id}: {Message}";
+}
+
+internal sealed record EntityRow(int Line, string Name, string Area, string AreaNameJa, string NameJa, string Key, string Table, string Status, string Notes);
+
+internal sealed record ItemRow(int Line, string ItemId, string Entity, string NameJa, string Identifier, string Type, int Length, string Required, string CodeTable, string Notes, string Status);
+
+internal sealed record CodeValueRow(int Line, string Code, string NameJa, string Identifier, string Status, string Notes);
+
+internal sealed record CodeTableDef(string Path, string TableId, string Identifier, string NameJa, string Status, string Notes, EquatableArray<CodeValueRow> Values);
+
+/// <summary>One parsed spec file. Plain values only, so the generator can cache it.</summary>
+internal sealed record ParsedSpecFile(
+    string Path,
+    string Version,
+    SpecFileKind Kind,
+    EquatableArray<EntityRow> Entities,
+    EquatableArray<ItemRow> Items,
+    CodeTableDef? CodeTable,
+    EquatableArray<SpecProblem> Problems);
+
+/// <summary>An entity with its items, after all files of one version are put together.</summary>
+internal sealed record EntityModel(EntityRow Row, EquatableArray<ItemRow> Items);
+
+/// <summary>A whole spec version: entities, code tables and every problem found.</summary>
+internal sealed record SpecModel(string Version, EquatableArray<EntityModel> Entities, EquatableArray<CodeTableDef> CodeTables, EquatableArray<SpecProblem> Problems);
+
+internal static class SpecFileParser
+{
+    public const string MalformedRow = "OGSPEC001";
+    public const string UnknownType = "OGSPEC002";
+    public const string DuplicateItemId = "OGSPEC003";
+    public const string BadLength = "OGSPEC004";
+    public const string BadRequired = "OGSPEC005";
+    public const string UnknownCodeTable = "OGSPEC006";
+    public const string UnknownEntity = "OGSPEC007";
+    public const string BadIdentifier = "OGSPEC008";
+    public const string BadCodeTable = "OGSPEC009";
+    public const string MixedVersions = "OGSPEC010";
+
+    public static readonly string[] ItemTypes = ["text", "kana", "digits", "int", "amount", "date", "wareki_date", "yearmonth", "flag", "code"];
+    public static readonly string[] Statuses = ["confirmed", "secondary", "provisional"];
+
+    static readonly string[] EntityColumns = ["entity", "area", "area_name_ja", "name_ja", "key", "table", "status", "notes"];
+    static readonly string[] ItemColumns = ["item_id", "entity", "name_ja", "identifier", "type", "length", "required", "code_table", "notes", "status"];
+    static readonly string[] CodeColumns = ["code", "name_ja", "identifier", "status", "notes"];
+
+    /// <summary>Classifies <c>…/standard/&lt;version&gt;/entities.csv</c>, <c>…/items/*.csv</c> and <c>…/codes/*.csv</c>.</summary>
+    public static SpecFileKind Classify(string path, out string version)
+    {
+        var parts = path.Replace('\\', '/').Split('/');
+        version = "";
+        var n = parts.Length;
+        if (n >= 3 && parts[n - 1] == "entities.csv" && parts[n - 3] == "standard")
+        {
+            version = parts[n - 2];
+            return SpecFileKind.Entities;
+        }
+        if (n >= 4 && parts[n - 4] == "standard" && parts[n - 1].EndsWith(".csv", StringComparison.Ordinal))
+        {
+            version = parts[n - 3];
+            return parts[n - 2] switch
+            {
+                "items" => SpecFileKind.Items,
+                "codes" => SpecFileKind.CodeTable,
+                _ => SpecFileKind.Unknown,
+            };
+        }
+        return SpecFileKind.Unknown;
+    }
+
+    public static ParsedSpecFile Parse(string path, string text)
+    {
+        var kind = Classify(path, out var version);
+        var problems = new List<SpecProblem>();
+        var entities = new List<EntityRow>();
+        var items = new List<ItemRow>();
+        CodeTableDef? table = null;
+        var lines = SplitLines(text);
+        switch (kind)
+        {
+            case SpecFileKind.Entities:
+                ReadTable(path, lines, 0, EntityColumns, problems, (line, f) =>
+                    entities.Add(new EntityRow(line, f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7])));
+                foreach (var e in entities)
+                {
+                    CheckIdentifier(path, e.Line, "entity", e.Name, problems);
+                    CheckStatus(path, e.Line, e.Status, problems);
+                }
+                break;
+            case SpecFileKind.Items:
+                ReadTable(path, lines, 0, ItemColumns, problems, (line, f) =>
+                {
+                    if (!int.TryParse(f[5], NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length <= 0)
+                    {
+                        problems.Add(new SpecProblem(path, line, BadLength, $"item {f[0]}: length '{f[5]}' is not a positive whole number"));
+                        return;
+                    }
+                    var row = new ItemRow(line, f[0], f[1], f[2], f[3], f[4], length, f[6], f[7], f[8], f[9]);
+                    if (Array.IndexOf(ItemTypes, row.Type) < 0)
+                    {
+                        problems.Add(new SpecProblem(path, line, UnknownType, $"item {row.ItemId}: unknown type '{row.Type}' (expected one of {string.Join(", ", ItemTypes)})"));
+                        return;
+                    }
+                    if (row.Required is not ("M" or "C" or "O"))
+                    {
+                        problems.Add(new SpecProblem(path, line, BadRequired, $"item {row.ItemId}: required '{row.Required}' must be M, C or O"));
+                        return;
+                    }
+                    if (row.Type == "code" && row.CodeTable.Length == 0)
+                    {
+                        problems.Add(new SpecProblem(path, line, UnknownCodeTable, $"item {row.ItemId}: a code item needs a code_table"));
+                        return;
+                    }
+                    if (row.ItemId.Length == 0)
+                    {
+                        problems.Add(new SpecProblem(path, line, MalformedRow, "item_id is empty"));
+                        return;
+                    }
+                    if (!CheckIdentifier(path, line, $"item {row.ItemId}", row.Identifier, problems)) return;
+                    CheckStatus(path, line, row.Status, problems);
+                    items.Add(row);
+                });
+                break;
+            case SpecFileKind.CodeTable:
+                table = ReadCodeTable(path, lines, problems);
+                break;
+        }
+        return new ParsedSpecFile(path, version, kind, new(entities.ToArray()), new(items.ToArray()), table, new(problems.ToArray()));
+    }
+
+    /// <summary>Puts the files of one version together and checks what only the whole can show.</summary>
+    public static SpecModel Build(IEnumerable<ParsedSpecFile> files)
+    {
+        var all = files.Where(f => f.Kind != SpecFileKind.Unknown).OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+        var problems = new List<SpecProblem>(all.SelectMany(f => f.Problems));
+        var versions = all.Select(f => f.Version).Distinct().ToList();
+        var version = versions.Count == 0 ? "" : versions[0];
+        if (versions.Count > 1)
+            problems.Add(new SpecProblem(all[0].Path, 1, MixedVersions, $"spec files of several versions in one compilation: {string.Join(", ", versions)}"));
+
+        var tables = all.Where(f => f.CodeTable is not null).Select(f => f.CodeTable!).OrderBy(t => t.TableId, StringComparer.Ordinal).ToList();
+        var tableIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in tables)
+            if (!tableIds.Add(t.TableId))
+                problems.Add(new SpecProblem(t.Path, 1, BadCodeTable, $"code table {t.TableId} is defined twice"));
+
+        var entityRows = all.SelectMany(f => f.Entities.Select(e => (f.Path, e))).ToList();
+        var itemRows = all.SelectMany(f => f.Items.Select(i => (f.Path, i))).ToList();
+        var seenIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entities = new List<EntityModel>();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, e) in entityRows)
+        {
+            if (!known.Add(e.Name))
+            {
+                problems.Add(new SpecProblem(path, e.Line, MalformedRow, $"entity {e.Name} is defined twice"));
+                continue;
+            }
+            var own = new List<ItemRow>();
+            var identifiers = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (ipath, i) in itemRows)
+            {
+                if (i.Entity != e.Name) continue;
+                if (seenIds.TryGetValue(i.ItemId, out var first))
+                {
+                    problems.Add(new SpecProblem(ipath, i.Line, DuplicateItemId, $"item id {i.ItemId} is used twice (first at {first})"));
+                    continue;
+                }
+                seenIds[i.ItemId] = $"{ipath}({i.Line})";
+                if (!identifiers.Add(i.Identifier))
+                {
+                    problems.Add(new SpecProblem(ipath, i.Line, BadIdentifier, $"item {i.ItemId}: identifier {i.Identifier} is used twice in entity {e.Name}"));
+                    continue;
+                }
+                if (i.CodeTable.Length > 0 && !tableIds.Contains(i.CodeTable))
+                {
+                    problems.Add(new SpecProblem(ipath, i.Line, UnknownCodeTable, $"item {i.ItemId}: code table {i.CodeTable} has no file under codes/"));
+                    continue;
+                }
+                own.Add(i);
+            }
+            foreach (var k in e.Key.Split('+'))
+                if (!identifiers.Contains(k))
+                    problems.Add(new SpecProblem(path, e.Line, MalformedRow, $"entity {e.Name}: key item {k} is not one of its items"));
+            entities.Add(new EntityModel(e, new(own.ToArray())));
+        }
+        foreach (var (ipath, i) in itemRows)
+            if (!known.Contains(i.Entity))
+                problems.Add(new SpecProblem(ipath, i.Line, UnknownEntity, $"item {i.ItemId}: entity '{i.Entity}' is not in entities.csv"));
+        return new SpecModel(version, new(entities.ToArray()), new(tables.ToArray()), new(problems.ToArray()));
+    }
+
+    static CodeTableDef? ReadCodeTable(string path, List<string> lines, List<SpecProblem> problems)
+    {
+        if (lines.Count == 0 || !lines[0].StartsWith("#", StringComparison.Ordinal))
+        {
+            problems.Add(new SpecProblem(path, 1, BadCodeTable, "a code table starts with a header line '# table_id=…;identifier=…;name_ja=…;status=…;notes=…'"));
+            return null;
+        }
+        var header = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in lines[0].Substring(1).Split(';'))
+        {
+            var eq = part.IndexOf("=", StringComparison.Ordinal);
+            if (eq > 0) header[part.Substring(0, eq).Trim()] = part.Substring(eq + 1).Trim();
+        }
+        string Get(string key) => header.TryGetValue(key, out var v) ? v : "";
+        var tableId = Get("table_id");
+        var identifier = Get("identifier");
+        var status = Get("status");
+        if (tableId.Length == 0 || identifier.Length == 0 || status.Length == 0)
+        {
+            problems.Add(new SpecProblem(path, 1, BadCodeTable, "the header line needs table_id, identifier and status"));
+            return null;
+        }
+        CheckIdentifier(path, 1, $"code table {tableId}", identifier, problems);
+        CheckStatus(path, 1, status, problems);
+        var values = new List<CodeValueRow>();
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        ReadTable(path, lines, 1, CodeColumns, problems, (line, f) =>
+        {
+            if (f[0].Length == 0 || !codes.Add(f[0]))
+            {
+                problems.Add(new SpecProblem(path, line, BadCodeTable, $"code '{f[0]}' is empty or appears twice"));
+                return;
+            }
+            if (f[2].Length > 0 && !CheckIdentifier(path, line, $"code {f[0]}", f[2], problems)) return;
+            CheckStatus(path, line, f[3], problems);
+            values.Add(new CodeValueRow(line, f[0], f[1], f[2], f[3], f[4]));
+        });
+        return new CodeTableDef(path, tableId, identifier, Get("name_ja"), status, Get("notes"), new(values.ToArray()));
+    }
+
+    static void ReadTable(string path, List<string> lines, int first, string[] columns, List<SpecProblem> problems, Action<int, string[]> row)
+    {
+        if (lines.Count <= first)
+        {
+            problems.Add(new SpecProblem(path, first + 1, MalformedRow, $"the header row is missing (expected {string.Join(",", columns)})"));
+            return;
+        }
+        var header = SplitCsv(lines[first]);
+        var index = new int[columns.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            index[c] = Array.IndexOf(header, columns[c]);
+            if (index[c] < 0)
+            {
+                problems.Add(new SpecProblem(path, first + 1, MalformedRow, $"column '{columns[c]}' is missing from the header"));
+                return;
+            }
+        }
+        for (var i = first + 1; i < lines.Count; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var fields = SplitCsv(lines[i]);
+            if (fields.Length != header.Length)
+            {
+                problems.Add(new SpecProblem(path, i + 1, MalformedRow, $"row has {fields.Length} fields, the header has {header.Length}"));
+                continue;
+            }
+            var picked = new string[columns.Length];
+            for (var c = 0; c < columns.Length; c++) picked[c] = fields[index[c]].Trim();
+            row(i + 1, picked);
+        }
+    }
+
+    static bool CheckIdentifier(string path, int line, string what, string identifier, List<SpecProblem> problems)
+    {
+        var ok = identifier.Length > 0 && (char.IsLetter(identifier[0]) || identifier[0] == '_')
+            && identifier.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_'));
+        if (!ok) problems.Add(new SpecProblem(path, line, BadIdentifier, $"{what}: identifier '{identifier}' is not an ASCII C# identifier"));
+        return ok;
+    }
+
+    static void CheckStatus(string path, int line, string status, List<SpecProblem> problems)
+    {
+        if (Array.IndexOf(Statuses, status) < 0)
+            problems.Add(new SpecProblem(path, line, MalformedRow, $"status '{status}' must be confirmed, secondary or provisional"));
+    }
+
+    static List<string> SplitLines(string text)
+    {
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text.Substring(1);
+        var lines = new List<string>(text.Split('\n'));
+        for (var i = 0; i < lines.Count; i++)
+            if (lines[i].EndsWith("\r", StringComparison.Ordinal)) lines[i] = lines[i].Substring(0, lines[i].Length - 1);
+        while (lines.Count > 0 && lines[lines.Count - 1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        return lines;
+    }
+
+    /// <summary>RFC 4180 fields of one line: commas separate, double quotes enclose, "" is a quote.</summary>
+    internal static string[] SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else sb.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { fields.Add(sb.ToString()); sb.Clear(); }
+            else sb.Append(c);
+        }
+        fields.Add(sb.ToString());
+        return fields.ToArray();
+    }
+}
+
+/// <summary>An immutable array with value equality, so models built from it compare by content.</summary>
+internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnumerable<T>
+    where T : IEquatable<T>
+{
+    readonly T[]? _items;
+
+    public EquatableArray(T[] items) => _items = items;
+
+    public int Count => _items?.Length ?? 0;
+
+    public T this[int index] => _items![index];
+
+    public bool Equals(EquatableArray<T> other)
+    {
+        var a = _items ?? [];
+        var b = other._items ?? [];
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (!EqualityComparer<T>.Default.Equals(a[i], b[i])) return false;
+        return true;
+    }
+
+    public override bool Equals(object? obj) => obj is EquatableArray<T> other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var h = 17;
+        foreach (var item in _items ?? []) h = unchecked(h * 31 + (item?.GetHashCode() ?? 0));
+        return h;
+    }
+
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(_items ?? [])).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -1,0 +1,140 @@
+namespace Ogaki.Migration.Spec;
+
+/// <summary>The data type of a spec item (column <c>type</c>).</summary>
+public enum ItemType
+{
+    /// <summary>text: any characters of the 行政事務標準文字, length in text elements.</summary>
+    Text,
+    /// <summary>kana: full-width katakana (フリガナ).</summary>
+    Kana,
+    /// <summary>digits: half-width digits kept as text (keys, codes with leading zeros).</summary>
+    Digits,
+    /// <summary>int: a whole number; length is the number of digits.</summary>
+    Int,
+    /// <summary>amount: whole yen as <see cref="decimal"/>, never floating point.</summary>
+    Amount,
+    /// <summary>date: a real Gregorian date.</summary>
+    Date,
+    /// <summary>wareki_date: 和暦 date that may be non-existent or 不詳 (standard §1.1.8).</summary>
+    WarekiDate,
+    /// <summary>yearmonth: 年月 (支給開始年月 and the like).</summary>
+    YearMonth,
+    /// <summary>flag: true or false.</summary>
+    Flag,
+    /// <summary>code: a value of a code table.</summary>
+    Code,
+}
+
+/// <summary>Column <c>required</c>: M mandatory, C conditional (condition in the notes), O optional.</summary>
+public enum Requirement
+{
+    Mandatory,
+    Conditional,
+    Optional,
+}
+
+/// <summary>How far a spec row or code value is confirmed against official sources.</summary>
+public enum SpecStatus
+{
+    Confirmed,
+    Secondary,
+    /// <summary>The project's own design; to be replaced when the official table is known.</summary>
+    Provisional,
+}
+
+/// <summary>One row of the 基本データリスト-shaped spec: one data item.</summary>
+/// <param name="Ordinal">Position of the item within its entity (0-based).</param>
+/// <param name="ItemId">Stable item id, e.g. JUKI-0001.</param>
+/// <param name="Entity">Entity the item belongs to.</param>
+/// <param name="NameJa">項目名, e.g. 氏名_フリガナ.</param>
+/// <param name="Identifier">ASCII identifier used in code.</param>
+/// <param name="Type">Data type.</param>
+/// <param name="Length">Maximum length: characters (text elements) or digits.</param>
+/// <param name="Required">M / C / O.</param>
+/// <param name="CodeTable">Code table id for code items.</param>
+/// <param name="Notes">Sources, conditions and open points.</param>
+/// <param name="Status">confirmed / secondary / provisional.</param>
+public sealed record SpecItem(
+    int Ordinal,
+    string ItemId,
+    string Entity,
+    string NameJa,
+    string Identifier,
+    ItemType Type,
+    int Length,
+    Requirement Required,
+    string? CodeTable,
+    string Notes,
+    SpecStatus Status);
+
+/// <summary>An entity of the spec (a table of the standard): its items in spec order.</summary>
+public sealed class SpecEntity(
+    string name,
+    string area,
+    string areaNameJa,
+    string nameJa,
+    IReadOnlyList<string> key,
+    string table,
+    SpecStatus status,
+    string notes,
+    IReadOnlyList<SpecItem> items)
+{
+    public string Name { get; } = name;
+
+    /// <summary>Business area: JUKI 住民記録, KZEI 個人住民税, JTEA 児童手当.</summary>
+    public string Area { get; } = area;
+
+    public string AreaNameJa { get; } = areaNameJa;
+
+    public string NameJa { get; } = nameJa;
+
+    /// <summary>Identifiers of the items that make the business key.</summary>
+    public IReadOnlyList<string> Key { get; } = key;
+
+    /// <summary>Table name in the target database.</summary>
+    public string Table { get; } = table;
+
+    public SpecStatus Status { get; } = status;
+
+    public string Notes { get; } = notes;
+
+    public IReadOnlyList<SpecItem> Items { get; } = items;
+
+    /// <summary>The item with this identifier, or null.</summary>
+    public SpecItem? Find(string identifier)
+    {
+        foreach (var i in Items)
+            if (string.Equals(i.Identifier, identifier, StringComparison.Ordinal)) return i;
+        return null;
+    }
+
+    public override string ToString() => $"{Name} ({NameJa})";
+}
+
+/// <summary>One value of a code table.</summary>
+public sealed record CodeValue(string Code, string NameJa, string Identifier, SpecStatus Status, string Notes);
+
+/// <summary>A code table (CT-…) with its values.</summary>
+public sealed class CodeTable(string tableId, string identifier, string nameJa, SpecStatus status, string notes, IReadOnlyList<CodeValue> values)
+{
+    readonly Dictionary<string, CodeValue> _byCode = values.ToDictionary(v => v.Code, StringComparer.Ordinal);
+
+    public string TableId { get; } = tableId;
+
+    public string Identifier { get; } = identifier;
+
+    public string NameJa { get; } = nameJa;
+
+    /// <summary>Provisional tables hold the project's own codes, never to be presented as official.</summary>
+    public SpecStatus Status { get; } = status;
+
+    public string Notes { get; } = notes;
+
+    public IReadOnlyList<CodeValue> Values { get; } = values;
+
+    public bool Contains(string? code) => code is not null && _byCode.ContainsKey(code);
+
+    public string? NameOf(string? code) => code is not null && _byCode.TryGetValue(code, out var v) ? v.NameJa : null;
+
+    public override string ToString() => $"{TableId} ({NameJa})";
+}

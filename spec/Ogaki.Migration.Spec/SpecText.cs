@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Ogaki.Migration.Spec;
+
+/// <summary>Character rules of the spec. Never normalises: names keep their exact characters.</summary>
+public static class SpecText
+{
+    /// <summary>
+    /// Length in characters as the spec counts them: text elements, so a base character with its
+    /// variation selector (葛 U+845B U+E0100) or a surrogate pair (𠮷) counts once.
+    /// </summary>
+    public static int Length(string value)
+    {
+        // Fast path: BMP text without combining marks, variation selectors or joiners is one element per char.
+        foreach (var c in value)
+            if (char.IsSurrogate(c) || IsCombining(c))
+                return new StringInfo(value).LengthInTextElements;
+        return value.Length;
+    }
+
+    static bool IsCombining(char c) =>
+        c is (>= '\u0300' and <= '\u036F') or (>= '\u3099' and <= '\u309A') or (>= '\uFE00' and <= '\uFE0F') or '\u200D' or (>= '\u20D0' and <= '\u20FF');
+
+    /// <summary>True when every character is a half-width digit 0–9.</summary>
+    public static bool IsDigits(string value)
+    {
+        foreach (var c in value)
+            if (c is < '0' or > '9') return false;
+        return value.Length > 0;
+    }
+
+    /// <summary>
+    /// True for フリガナ text: full-width katakana (with ー・ヽヾ), the full-width space, and full-width
+    /// digits and capitals as they occur in 方書 readings. Half-width katakana is not allowed.
+    /// </summary>
+    public static bool IsKana(string value)
+    {
+        foreach (var c in value)
+        {
+            var ok = c is (>= '\u30A1' and <= '\u30FA') or '\u30FC' or '\u30FB' or '\u30FD' or '\u30FE' or '\u3000'
+                or (>= '\uFF10' and <= '\uFF19') or (>= '\uFF21' and <= '\uFF3A');
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Number of digits of a whole number (sign not counted).</summary>
+    public static int DigitCount(long value)
+    {
+        var n = 1;
+        var v = value < 0 ? -(decimal)value : value;
+        while (v >= 10) { v /= 10; v = decimal.Truncate(v); n++; }
+        return n;
+    }
+
+    /// <summary>Number of digits of the integer part of an amount (sign not counted).</summary>
+    public static int DigitCount(decimal value)
+    {
+        var v = decimal.Truncate(Math.Abs(value));
+        var n = 1;
+        while (v >= 10) { v = decimal.Truncate(v / 10); n++; }
+        return n;
+    }
+}
