@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The project's test command: installs what is missing, starts a throwaway PostgreSQL 15 cluster and Azurite,
+# builds the solution, runs every test with snapshot strict mode, prints "N passed, N failed", stops the services.
+set -euo pipefail
+cd "$(dirname "$0")"
+export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+SLN=Ogaki.Migration.sln
+t0=$SECONDS; step() { echo "== [$((SECONDS - t0))s] $*"; }
+
+free_port() { # first free TCP port at or above $1
+  local p=$1
+  while (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
+PGVER=15; PGBIN=/usr/lib/postgresql/$PGVER/bin
+if [ ! -x "$PGBIN/initdb" ]; then
+  step "apt-get install postgresql"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+command -v iconv >/dev/null || { step "apt-get install libc-bin (iconv)"; apt-get update -qq; apt-get install -y -qq libc-bin >/dev/null; }
+command -v node >/dev/null || { step "apt-get install nodejs npm"; apt-get update -qq; apt-get install -y -qq nodejs npm >/dev/null; }
+
+PGPORT=$(free_port "${PGPORT:-55432}")
+AZPORT=$(free_port "${AZPORT:-10000}")
+PGDATA=$(mktemp -d /tmp/ogaki-pg.XXXXXX); AZDIR=$(mktemp -d /tmp/ogaki-azurite.XXXXXX); AZPID=
+TESTLOG=$(mktemp /tmp/ogaki-test.XXXXXX)
+cleanup() {
+  set +e
+  [ -n "$AZPID" ] && kill "$AZPID" 2>/dev/null && wait "$AZPID" 2>/dev/null
+  [ -f "$PGDATA/postmaster.pid" ] && (cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null)
+  rm -rf "$PGDATA" "$AZDIR" "$AZDIR.log" "$TESTLOG"
+}
+trap cleanup EXIT
+
+step "start postgres on 127.0.0.1:$PGPORT"
+chown postgres:postgres "$PGDATA"; chmod 700 "$PGDATA"
+( cd /tmp
+  runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+      --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w -t 60 start \
+      -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories=$PGDATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+  # The test role may create databases: service tests each get their own.
+  runuser -u postgres -- psql -h "$PGDATA" -p "$PGPORT" -U postgres -v ON_ERROR_STOP=1 -q \
+      -c "CREATE ROLE ci LOGIN CREATEDB PASSWORD 'ci_pw'" -c "CREATE DATABASE cidb OWNER ci" )
+export PG_CONN="Host=127.0.0.1;Port=$PGPORT;Username=ci;Password=ci_pw;Database=cidb"
+
+step "npm ci (tools/azurite)"
+(cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error)
+step "start azurite on 127.0.0.1:$AZPORT"
+tools/azurite/node_modules/.bin/azurite-blob --blobHost 127.0.0.1 --blobPort "$AZPORT" --location "$AZDIR" \
+    --skipApiVersionCheck --loose --disableTelemetry --silent >"$AZDIR.log" 2>&1 &
+AZPID=$!
+for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$AZPORT) 2>/dev/null && break; sleep 0.1; done
+(exec 3<>/dev/tcp/127.0.0.1/$AZPORT) 2>/dev/null || { cat "$AZDIR.log"; echo "azurite did not start"; exit 1; }
+export AZURE_BLOB_CONN="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZPORT/devstoreaccount1;"
+
+step "dotnet restore"; dotnet restore "$SLN"
+step "dotnet build";   dotnet build "$SLN" -c Release --no-restore
+step "dotnet test"
+export SNAPSHOOTER_STRICT_MODE=true
+set +e
+dotnet test "$SLN" -c Release --no-build 2>&1 | tee "$TESTLOG"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then   # show snapshot mismatches (the actual output) in the log
+  find . -path '*/__snapshots__/__mismatch__/*' -type f | while read -r f; do echo "--- $f"; cat "$f"; echo; done
+fi
+step "done"
+# The plain summary line, printed last.
+awk '/^(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+/ { gsub(/,/, ""); f += $4; p += $6; s += $8 }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$TESTLOG"
+exit "$rc"

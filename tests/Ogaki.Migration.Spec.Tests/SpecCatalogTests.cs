@@ -1,0 +1,82 @@
+using Ogaki.Migration.Standard;
+
+namespace Ogaki.Migration.Spec.Tests;
+
+public class SpecCatalogTests
+{
+    [Fact]
+    public void Generated_metadata_and_the_runtime_loader_agree_item_for_item()
+    {
+        var loaded = SpecCatalog.Load(StandardSpec.Version);
+        var compiled = StandardSpec.Catalog;
+        Assert.Equal(compiled.Version, loaded.Version);
+        Assert.Equal(compiled.Entities.Select(e => e.Name), loaded.Entities.Select(e => e.Name));
+        foreach (var e in compiled.Entities)
+        {
+            var l = loaded.FindEntity(e.Name)!;
+            Assert.Equal(e.Key, l.Key);
+            Assert.Equal(e.Table, l.Table);
+            Assert.Equal(e.Items, l.Items); // records: every column compared
+        }
+        Assert.Equal(compiled.CodeTables.Select(t => t.TableId), loaded.CodeTables.Select(t => t.TableId));
+        foreach (var t in compiled.CodeTables)
+            Assert.Equal(t.Values, loaded.FindCodeTable(t.TableId)!.Values);
+    }
+
+    [Fact]
+    public void The_resident_entity_has_at_least_the_ninety_items_of_the_domain_column_set()
+    {
+        Assert.True(ResidentSpec.Entity.Items.Count >= 90, $"{ResidentSpec.Entity.Items.Count} items");
+        Assert.Equal(["AtenaNo"], ResidentSpec.Entity.Key);
+        var kana = ResidentSpec.Entity.Find("ShimeiKana")!;
+        Assert.Equal(("氏名_フリガナ", ItemType.Kana, 100), (kana.NameJa, kana.Type, kana.Length));
+        Assert.Equal(ItemType.WarekiDate, ResidentSpec.Entity.Find("SeinengappiYmd")!.Type);
+        Assert.Equal(ItemType.Date, ResidentSpec.Entity.Find("IdoTodokedeYmd")!.Type);
+    }
+
+    [Fact]
+    public void Both_shipped_versions_load_and_list_in_version_order()
+    {
+        Assert.Equal(["1.0", "1.1"], SpecCatalog.Versions());
+        Assert.Equal(11, SpecCatalog.Load("1.0").Entities.Count);
+    }
+
+    [Fact]
+    public void A_missing_version_is_a_clear_error()
+    {
+        var e = Assert.Throws<SpecLoadException>(() => SpecCatalog.Load("7.7"));
+        Assert.Contains("7.7", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_spec_folder_lists_every_problem_with_file_and_line()
+    {
+        var temp = Directory.CreateTempSubdirectory("ogaki-spec").FullName;
+        var root = Path.Combine(temp, "standard");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "2.0", "items"));
+            File.WriteAllText(Path.Combine(root, "2.0", "entities.csv"), "entity,area,area_name_ja,name_ja,key,table,status,notes\nPerson,JUKI,住民記録,人,Id,person,provisional,\n");
+            File.WriteAllText(Path.Combine(root, "2.0", "items", "JUKI.csv"),
+                "item_id,entity,name_ja,identifier,type,length,required,code_table,notes,status\nP-1,Person,番号,Id,digits,5,M,,,provisional\nP-2,Person,氏名,Name,txt,5,M,,,provisional\n");
+            var e = Assert.Throws<SpecLoadException>(() => SpecCatalog.Load("2.0", root));
+            Assert.Contains("JUKI.csv(3): OGSPEC002", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(temp, true);
+        }
+    }
+
+    [Fact]
+    public void Spec_diff_of_the_shipped_versions_lists_the_real_changes()
+    {
+        var changes = SpecDiff.Compare(SpecCatalog.Load("1.0"), SpecCatalog.Load("1.1"));
+        Assert.Contains(changes, c => c.Kind == SpecChangeKind.Added && c.Subject == "item" && c.Description.StartsWith("Resident.ShimeiFurigana 氏名の振り仮名", StringComparison.Ordinal));
+        Assert.Contains(changes, c => c.Kind == SpecChangeKind.Added && c.Subject == "item" && c.Description.StartsWith("Resident.KyuujiFurigana", StringComparison.Ordinal));
+        Assert.Contains(changes, c => c is { Kind: SpecChangeKind.Changed, Key: "JUKI-0034", Field: "length", OldValue: "50", NewValue: "80" });
+        Assert.Contains(changes, c => c is { Kind: SpecChangeKind.Added, Subject: "code", Key: "CT-IDO-JIYU:51" });
+        Assert.Equal(4, changes.Count);
+        Assert.Empty(SpecDiff.Compare(SpecCatalog.Load("1.1"), SpecCatalog.Load("1.1")));
+    }
+}
