@@ -5,10 +5,51 @@ namespace Ogaki.Migration.Cli;
 /// <summary>Builds the ogaki-migrate command tree and runs it.</summary>
 public static class CliApp
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    /// <summary>Global option: show stack traces of errors.</summary>
+    public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Show details (stack traces) of errors.", Recursive = true };
+
+    public static RootCommand Build(TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("ogaki-migrate — rehearse and verify the migration of municipal core-system data to the national standard.");
-        var config = new InvocationConfiguration { Output = output ?? Console.Out, Error = error ?? Console.Error };
-        return await root.Parse(args).InvokeAsync(config);
+        var root = new RootCommand(
+            "ogaki-migrate — rehearse, verify and sign off the migration of municipal core-system data " +
+            "(住民記録, 個人住民税, 児童手当) to the national standard specification.\n\n" +
+            "Examples:\n  ogaki-migrate dry-run\n  ogaki-migrate spec diff 1.0 1.1\n  ogaki-migrate sample --scale 1 --seed 42 --out estate");
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(SpecCommands.Build(output));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = Build(output, error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) await error.WriteLineAsync($"ogaki-migrate: {e.Message} (see 'ogaki-migrate --help')");
+            return ExitCodes.InvalidInput;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (CliException e)
+        {
+            await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
+            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("ogaki-migrate: cancelled.");
+            return ExitCodes.Infrastructure;
+        }
+        catch (Exception e)
+        {
+            await error.WriteLineAsync($"ogaki-migrate: unexpected error: {e.Message} (run again with --verbose for details, and report it).");
+            if (parse.GetValue(Verbose)) await error.WriteLineAsync(e.ToString());
+            return ExitCodes.InternalError;
+        }
     }
 }
