@@ -27,7 +27,7 @@ public class SpecCommandTests
     [Fact]
     public async Task Unknown_options_give_the_invalid_input_code()
     {
-        var r = await CliRunner.RunAsync("spec", "diff", "--frobnicate");
+        var r = await CliRunner.RunAsync("spec", "diff", "1.0", "1.1", "--frobnicate");
         Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
         Assert.Contains("--frobnicate", r.Error, StringComparison.Ordinal);
     }
