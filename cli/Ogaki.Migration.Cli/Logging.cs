@@ -1,0 +1,44 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace Ogaki.Migration.Cli;
+
+/// <summary>Removes personal data from log text: anything that looks like a 個人番号 (12 digits) is masked.</summary>
+public static partial class PiiRedactor
+{
+    [GeneratedRegex(@"(?<!\d)\d{12}(?!\d)", RegexOptions.CultureInvariant)]
+    private static partial Regex TwelveDigits();
+
+    public static string Redact(string text) => TwelveDigits().Replace(text, "************");
+}
+
+/// <summary>Writes a run's log to <c>run.log</c> next to its reports, one line per entry, redacted.</summary>
+public sealed class RunLogFileProvider(string path) : ILoggerProvider
+{
+    readonly StreamWriter _writer = new(path, append: true, new UTF8Encoding(false)) { AutoFlush = true };
+    readonly Lock _gate = new();
+
+    public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);
+
+    public void Dispose() => _writer.Dispose();
+
+    void Write(LogLevel level, string category, string message, Exception? exception)
+    {
+        var line = $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {level,-11} {category}: {PiiRedactor.Redact(message)}";
+        if (exception is not null) line += Environment.NewLine + PiiRedactor.Redact(exception.ToString());
+        lock (_gate) _writer.WriteLine(line);
+    }
+
+    sealed class FileLogger(RunLogFileProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) owner.Write(logLevel, category, formatter(state, exception), exception);
+        }
+    }
+}

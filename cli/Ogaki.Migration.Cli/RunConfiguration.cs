@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Configuration;
+
+namespace Ogaki.Migration.Cli;
+
+/// <summary>
+/// Settings of a run. Layered: defaults ← configuration file (JSON) ← environment (<c>OGAKI_</c> prefix, e.g.
+/// <c>OGAKI_Target</c>, <c>OGAKI_Sample__Scale</c>) ← command line. Secrets (database passwords, storage keys,
+/// the pseudonym key) come from the environment or the command line only and are never written into reports.
+/// </summary>
+public sealed class RunConfiguration
+{
+    /// <summary>Spec version the run maps to (must be the compiled one).</summary>
+    public string SpecVersion { get; set; } = Ogaki.Migration.Standard.StandardSpec.Version;
+
+    /// <summary>Folder of an existing legacy estate; empty: generate a sample.</summary>
+    public string? Source { get; set; }
+
+    public SampleSettings Sample { get; set; } = new();
+
+    /// <summary>Target connection: <c>sqlite:&lt;path&gt;</c> (default: runs/&lt;run-id&gt;/target.db) or a PostgreSQL connection string.</summary>
+    public string? Target { get; set; }
+
+    /// <summary>Artifact store: empty for the local runs folder, or an Azure Blob connection string.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>Folder that holds one sub-folder per run.</summary>
+    public string RunsDirectory { get; set; } = "runs";
+
+    /// <summary>Folder of the mapping configuration (code tables, 外字, addresses); empty: the one shipped with the tool.</summary>
+    public string? MappingDirectory { get; set; }
+
+    /// <summary>Records per load batch (one transaction each).</summary>
+    public int BatchSize { get; set; } = 20_000;
+
+    public sealed class SampleSettings
+    {
+        public double Scale { get; set; } = 0.1;
+
+        public int Seed { get; set; } = 42;
+    }
+
+    /// <summary>Reads the layers; a missing or unreadable configuration file is an invalid-input error.</summary>
+    public static RunConfiguration Load(string? configFile, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new CliException($"configuration file {configFile} not found; pass an existing JSON file to --config.");
+            try
+            {
+                using var _ = JsonDocument.Parse(File.ReadAllText(configFile));
+            }
+            catch (JsonException e)
+            {
+                throw new CliException($"configuration file {configFile} is not valid JSON (line {e.LineNumber + 1}): {e.Message}");
+            }
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+        }
+        builder.AddEnvironmentVariables("OGAKI_");
+        if (overrides is not null) builder.AddInMemoryCollection(overrides.Where(p => p.Value is not null));
+        var config = new RunConfiguration();
+        try
+        {
+            builder.Build().Bind(config);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException($"configuration is invalid: {e.Message}");
+        }
+        if (config.Sample.Scale <= 0) throw new CliException("sample scale must be greater than 0.");
+        if (config.BatchSize < 1) throw new CliException("batch size must be at least 1.");
+        return config;
+    }
+
+    /// <summary>The configuration as it goes into a run's manifest: connection strings reduced to their kind, no secrets.</summary>
+    public string ToRedactedJson() => JsonSerializer.Serialize(new
+    {
+        SpecVersion,
+        Source = Source ?? "(generated sample)",
+        Sample,
+        Target = DescribeConnection(Target, "sqlite (run folder)"),
+        Store = DescribeConnection(Store, "local folder"),
+        RunsDirectory,
+        MappingDirectory = MappingDirectory ?? "(shipped)",
+        BatchSize,
+    }, JsonOptions);
+
+    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Names the kind of a connection without its secrets.</summary>
+    public static string DescribeConnection(string? connection, string fallback)
+    {
+        if (string.IsNullOrWhiteSpace(connection)) return fallback;
+        if (connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return connection;
+        if (connection.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+            return "postgresql (" + Redact(connection) + ")";
+        if (connection.Contains("AccountName=", StringComparison.OrdinalIgnoreCase) || connection.Contains("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase))
+            return "azure blob (" + Redact(connection) + ")";
+        return "folder " + connection;
+    }
+
+    /// <summary>Drops password, key and signature parts of a key=value connection string.</summary>
+    public static string Redact(string connection) =>
+        string.Join(";", connection.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part =>
+            {
+                var eq = part.IndexOf('=', StringComparison.Ordinal);
+                var key = eq < 0 ? part : part[..eq].Trim();
+                return key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("key", StringComparison.OrdinalIgnoreCase)
+                    || key.Contains("signature", StringComparison.OrdinalIgnoreCase) || key.Equals("sig", StringComparison.OrdinalIgnoreCase)
+                    ? key + "=***" : part;
+            }));
+}
