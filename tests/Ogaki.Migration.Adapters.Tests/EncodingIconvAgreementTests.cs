@@ -33,7 +33,7 @@ public class EncodingIconvAgreementTests
     [InlineData("IBM939")]
     public void Decoding_every_code_matches_iconv(string charset)
     {
-        IconvProcess.SkipIfAbsent();
+        EncodingIconv.SkipIfAbsent();
         var e = Encoding.GetEncoding(charset);
         var table = ((EbcdicMixedEncoding)e).Table;
         // Build a stream of only the codes our table defines, then check iconv decodes it to the same text.
@@ -66,10 +66,10 @@ public class EncodingIconvAgreementTests
         Assert.True(dbcs > 11000, $"only {dbcs} DBCS codes");
         var ours = e.GetString(bytes);
         Assert.Equal(expected.ToString(), ours);
-        var theirs = Encoding.UTF8.GetString(IconvProcess.Convert(charset, "UTF-8", bytes)!);
+        var theirs = Encoding.UTF8.GetString(EncodingIconv.Convert(charset, "UTF-8", bytes)!);
         Assert.Equal(theirs, ours);
         // Bytes we call undefined are undefined for iconv too.
-        foreach (var b in undefinedSbcs) Assert.Null(IconvProcess.Convert(charset, "UTF-8", [b]));
+        foreach (var b in undefinedSbcs) Assert.Null(EncodingIconv.Convert(charset, "UTF-8", [b]));
         Assert.Throws<DecoderFallbackException>(() => e.GetString(AllEbcdicCodes()));
     }
 
@@ -78,7 +78,7 @@ public class EncodingIconvAgreementTests
     [InlineData("IBM939")]
     public void Encoding_every_mappable_character_matches_iconv(string charset)
     {
-        IconvProcess.SkipIfAbsent();
+        EncodingIconv.SkipIfAbsent();
         var e = Encoding.GetEncoding(charset);
         var table = ((EbcdicMixedEncoding)e).Table;
         var sb = new StringBuilder();
@@ -90,7 +90,7 @@ public class EncodingIconvAgreementTests
         // Interleave single- and double-byte characters so SO/SI placement is compared too.
         var text = sb.ToString();
         var ours = e.GetBytes(text);
-        var theirs = IconvProcess.Convert("UTF-8", charset, Encoding.UTF8.GetBytes(text));
+        var theirs = EncodingIconv.Convert("UTF-8", charset, Encoding.UTF8.GetBytes(text));
         Assert.NotNull(theirs);
         Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(ours));
     }
@@ -102,18 +102,18 @@ public class EncodingIconvAgreementTests
     [InlineData("IBM930", "　")]
     public void Mixed_text_matches_iconv_both_ways(string charset, string text)
     {
-        IconvProcess.SkipIfAbsent();
+        EncodingIconv.SkipIfAbsent();
         var e = Encoding.GetEncoding(charset);
-        var theirs = IconvProcess.Convert("UTF-8", charset, Encoding.UTF8.GetBytes(text))!;
+        var theirs = EncodingIconv.Convert("UTF-8", charset, Encoding.UTF8.GetBytes(text))!;
         Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(e.GetBytes(text)));
         Assert.Equal(text, e.GetString(theirs));
-        Assert.Equal(text, Encoding.UTF8.GetString(IconvProcess.Convert(charset, "UTF-8", theirs)!));
+        Assert.Equal(text, Encoding.UTF8.GetString(EncodingIconv.Convert(charset, "UTF-8", theirs)!));
     }
 
     [Fact]
     public void Cp932_decoding_matches_iconv_for_every_defined_code()
     {
-        IconvProcess.SkipIfAbsent();
+        EncodingIconv.SkipIfAbsent();
         var codec = LegacyEncodings.GetCodec("cp932");
         var ms = new MemoryStream();
         var expected = new StringBuilder();
@@ -139,11 +139,11 @@ public class EncodingIconvAgreementTests
             }
         }
         Assert.True(doubles > 9000, $"only {doubles} double-byte codes");
-        var theirs = Encoding.UTF8.GetString(IconvProcess.Convert("CP932", "UTF-8", ms.ToArray())!);
+        var theirs = Encoding.UTF8.GetString(EncodingIconv.Convert("CP932", "UTF-8", ms.ToArray())!);
         Assert.Equal(theirs, expected.ToString());
         foreach (var b in new byte[] { 0x80, 0xA0, 0xFD, 0xFE, 0xFF })
         {
-            Assert.Null(IconvProcess.Convert("CP932", "UTF-8", [b]));
+            Assert.Null(EncodingIconv.Convert("CP932", "UTF-8", [b]));
             Assert.False(codec.TryDecode([b], chars, out _, out _, out _));
         }
     }
@@ -153,8 +153,8 @@ public class EncodingIconvAgreementTests
     [InlineData("\uE000\uE001\uE757")]
     public void Cp932_encoding_matches_iconv(string text)
     {
-        IconvProcess.SkipIfAbsent();
-        var theirs = IconvProcess.Convert("UTF-8", "CP932", Encoding.UTF8.GetBytes(text))!;
+        EncodingIconv.SkipIfAbsent();
+        var theirs = EncodingIconv.Convert("UTF-8", "CP932", Encoding.UTF8.GetBytes(text))!;
         Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(LegacyEncodings.Cp932.GetBytes(text)));
     }
 }

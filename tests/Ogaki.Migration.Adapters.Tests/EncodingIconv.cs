@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Ogaki.Migration.Adapters.Tests;
 
 /// <summary>Runs glibc iconv as a separate process: the independent reference for our codecs.</summary>
-internal static class IconvProcess
+internal static class EncodingIconv
 {
     public static string? Path { get; } = Find();
 
