@@ -122,15 +122,15 @@ internal sealed class StandardDbContext : DbContext
         modelBuilder.SharedTypeEntity<Dictionary<string, object>>("OgakiRunLedger", b =>
         {
             b.ToTable(TargetNames.LedgerTable, t => t.HasComment("run ledger: one row per committed batch, written in the batch's transaction"));
-            b.IndexerProperty<string>("RunId").HasColumnName("run_id").HasMaxLength(100).IsRequired();
-            b.IndexerProperty<string>("SpecVersion").HasColumnName("spec_version").HasMaxLength(20).IsRequired();
-            b.IndexerProperty<string>("Entity").HasColumnName("entity").HasMaxLength(100).IsRequired();
-            b.IndexerProperty<int>("BatchNo").HasColumnName("batch_no");
-            b.IndexerProperty<long>("FirstInput").HasColumnName("first_input");
-            b.IndexerProperty<long>("LastInput").HasColumnName("last_input");
-            b.IndexerProperty<long>("RowCount").HasColumnName("row_count");
-            b.IndexerProperty<string>("Checksum").HasColumnName("checksum").HasMaxLength(64).IsRequired();
-            b.IndexerProperty<DateTime>("CompletedAt").HasColumnName("completed_at");
+            b.IndexerProperty<string>("RunId").HasColumnName("run_id").HasColumnOrder(0).HasMaxLength(100).IsRequired();
+            b.IndexerProperty<string>("SpecVersion").HasColumnName("spec_version").HasColumnOrder(1).HasMaxLength(20).IsRequired();
+            b.IndexerProperty<string>("Entity").HasColumnName("entity").HasColumnOrder(2).HasMaxLength(100).IsRequired();
+            b.IndexerProperty<int>("BatchNo").HasColumnName("batch_no").HasColumnOrder(3);
+            b.IndexerProperty<long>("FirstInput").HasColumnName("first_input").HasColumnOrder(4);
+            b.IndexerProperty<long>("LastInput").HasColumnName("last_input").HasColumnOrder(5);
+            b.IndexerProperty<long>("RowCount").HasColumnName("row_count").HasColumnOrder(6);
+            b.IndexerProperty<string>("Checksum").HasColumnName("checksum").HasColumnOrder(7).HasMaxLength(64).IsRequired();
+            b.IndexerProperty<DateTime>("CompletedAt").HasColumnName("completed_at").HasColumnOrder(8);
             b.HasKey("RunId", "Entity", "BatchNo");
         });
         modelBuilder.SharedTypeEntity<Dictionary<string, object>>("OgakiSchema", b =>
@@ -157,7 +157,8 @@ internal sealed class StandardDbContext : DbContext
                 var p = b.IndexerProperty(StandardModel.ColumnClrType(item), item.Identifier)
                     .HasColumnName(column)
                     .IsRequired(item.Required == Requirement.Mandatory)
-                    .HasComment($"{item.ItemId} {item.NameJa}");
+                    .HasComment($"{item.ItemId} {item.NameJa}")
+                    .HasColumnOrder(item.Ordinal); // spec order, not EF's key-first alphabetical order
                 if (TargetNames.MaxLength(item) is { } max) p.HasMaxLength(max);
                 if (item.Type == ItemType.Amount) p.HasPrecision(item.Length, 0);
             }
