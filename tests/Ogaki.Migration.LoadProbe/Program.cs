@@ -39,16 +39,22 @@ namespace Ogaki.Migration.LoadProbe
         public static async Task<IReadOnlyList<BatchResult>> ResidentsAsync(IStandardTarget target, string runId, long count, int batchSize, Action<int>? committed = null, CancellationToken cancellationToken = default)
         {
             var results = new List<BatchResult>();
-            for (long first = 0, b = 0; first < count; first += batchSize, b++)
+            for (var b = 0; (long)b * batchSize < count; b++)
             {
-                var last = Math.Min(count, first + batchSize) - 1;
-                var records = new List<IStandardRecord>();
-                for (var n = first; n <= last; n++) records.Add(TestRecords.Resident(n));
-                var batch = new LoadBatch(runId, StandardSpec.Version, ResidentSpec.Entity, (int)b, first + 1, last + 1, records);
-                results.Add(await target.LoadBatchAsync(batch, cancellationToken));
-                committed?.Invoke((int)b);
+                results.Add(await target.LoadBatchAsync(Batch(runId, b, count, batchSize), cancellationToken));
+                committed?.Invoke(b);
             }
             return results;
+        }
+
+        /// <summary>Batch <paramref name="b"/> of the run: records b*size .. min(count, (b+1)*size)-1, input numbers 1-based.</summary>
+        public static LoadBatch Batch(string runId, int b, long count, int batchSize)
+        {
+            var first = (long)b * batchSize;
+            var last = Math.Min(count, first + batchSize) - 1;
+            var records = new List<IStandardRecord>();
+            for (var n = first; n <= last; n++) records.Add(TestRecords.Resident(n));
+            return new LoadBatch(runId, StandardSpec.Version, ResidentSpec.Entity, b, first + 1, last + 1, records);
         }
     }
 }
