@@ -5,30 +5,61 @@ namespace Ogaki.Migration.Targets;
 /// <summary>
 /// A database that receives standard records: PostgreSQL (binary COPY) or SQLite (embedded default).
 /// The pipeline writes through this interface only and never knows which database it is.
+/// Create one with <see cref="TargetFactory.Create(string)"/>.
 /// </summary>
 public interface IStandardTarget : IAsyncDisposable
 {
     /// <summary>"postgresql" or "sqlite".</summary>
     string Kind { get; }
 
-    /// <summary>Creates or upgrades the schema for the spec's entities (derived from the spec metadata) and the run ledger.</summary>
-    Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default);
+    /// <summary>Where the target points, with any password masked (safe for logs).</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Creates or upgrades the schema for the spec's entities (derived from the spec metadata) and the run ledger.
+    /// Tables of entities not named here are left as they are; items are never dropped.
+    /// </summary>
+    /// <param name="entities">The entities to create or upgrade.</param>
+    /// <param name="specVersion">Spec version recorded with the schema (e.g. <c>StandardSpec.Version</c>).</param>
+    /// <param name="cancellationToken">Cancels the schema change (rolled back).</param>
+    Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Loads one batch of one entity in one transaction, together with its run-ledger row; a batch already
-    /// recorded as complete for this run is skipped (idempotent rerun and resume).
+    /// recorded as complete for this run is skipped (idempotent rerun and resume). A failure rolls the whole
+    /// batch back and surfaces as a <see cref="TargetLoadException"/> that names run, entity, batch and input range.
     /// </summary>
     Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Reads an entity back: values in spec item order, with the CLR types of the generated records
-    /// (string, int, decimal, DateOnly, WarekiDate, YearMonth, bool), ordered by the entity key (ordinal).
+    /// (string, int, decimal, DateOnly, WarekiDate, YearMonth, bool), ordered by the entity key (ordinal / C collation).
     /// </summary>
     IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of rows in the entity's table.</summary>
+    Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default);
+
+    /// <summary>The completed batches of a run (all runs when <paramref name="runId"/> is null), ordered by entity and batch.</summary>
+    Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One batch: run, spec version, entity, batch number, the input range it covers and its records.</summary>
+/// <param name="RunId">Run id; the same id on a rerun makes completed batches skip.</param>
+/// <param name="SpecVersion">Spec version of the records.</param>
+/// <param name="Entity">Entity of every record in the batch.</param>
+/// <param name="BatchNumber">Batch number within the run and entity; must be deterministic for resume.</param>
+/// <param name="FirstInput">First input record number covered by the batch.</param>
+/// <param name="LastInput">Last input record number covered by the batch.</param>
+/// <param name="Records">Records of <paramref name="Entity"/>.</param>
 public sealed record LoadBatch(string RunId, string SpecVersion, SpecEntity Entity, int BatchNumber, long FirstInput, long LastInput, IReadOnlyList<IStandardRecord> Records);
 
 /// <summary>What a batch load did: rows written (0 when skipped as already complete) and the batch checksum.</summary>
+/// <param name="BatchNumber">The batch.</param>
+/// <param name="RowsWritten">Rows written now; 0 when skipped.</param>
+/// <param name="Skipped">True when the ledger already held this batch of this run.</param>
+/// <param name="Checksum">SHA-256 (hex) of the batch's canonical rows in input order.</param>
 public sealed record BatchResult(int BatchNumber, long RowsWritten, bool Skipped, string Checksum);
+
+/// <summary>A run-ledger row: a batch committed together with its rows.</summary>
+public sealed record LedgerEntry(string RunId, string SpecVersion, string Entity, int BatchNumber, long FirstInput, long LastInput, long RowCount, string Checksum, DateTime CompletedAtUtc);

@@ -1,0 +1,33 @@
+namespace Ogaki.Migration.Artifacts;
+
+/// <summary>Creates the artifact store from configuration.</summary>
+public static class ArtifactStoreFactory
+{
+    /// <summary>Container used when the connection string names none.</summary>
+    public const string DefaultContainer = "ogaki-artifacts";
+
+    /// <summary>
+    /// No connection → a local folder at <paramref name="localFolder"/>. An Azure Storage connection string
+    /// (<c>UseDevelopmentStorage=true</c>, <c>AccountName=…</c>, <c>BlobEndpoint=…</c>; an extra <c>Container=name</c>
+    /// key picks the container) → Azure Blob Storage with its local copy in <paramref name="localFolder"/>.
+    /// Anything else is taken as a folder path. Take the connection string from the environment, never from a file in the repo.
+    /// </summary>
+    public static IArtifactStore Create(string? connection, string localFolder, string? container = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localFolder);
+        if (string.IsNullOrWhiteSpace(connection)) return new LocalArtifactStore(localFolder);
+        var c = connection.Trim();
+        if (!IsAzure(c)) return new LocalArtifactStore(c);
+        var parts = c.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var containerPart = parts.FirstOrDefault(p => p.StartsWith("Container=", StringComparison.OrdinalIgnoreCase));
+        var rest = string.Join(";", parts.Where(p => !ReferenceEquals(p, containerPart)));
+        var name = container ?? containerPart?["Container=".Length..] ?? DefaultContainer;
+        return new AzureBlobArtifactStore(rest, name, localFolder);
+    }
+
+    static bool IsAzure(string c) =>
+        c.Contains("UseDevelopmentStorage=", StringComparison.OrdinalIgnoreCase)
+        || c.Contains("AccountName=", StringComparison.OrdinalIgnoreCase)
+        || c.Contains("BlobEndpoint=", StringComparison.OrdinalIgnoreCase)
+        || c.Contains("SharedAccessSignature=", StringComparison.OrdinalIgnoreCase);
+}

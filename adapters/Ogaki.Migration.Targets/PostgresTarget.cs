@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using Ogaki.Migration.Spec;
+
+namespace Ogaki.Migration.Targets;
+
+/// <summary>
+/// PostgreSQL target: binary COPY with an explicit <see cref="NpgsqlDbType"/> per column, one transaction per
+/// batch holding the rows and the run-ledger row, committed only after the importer's Complete.
+/// </summary>
+public sealed class PostgresTarget : IStandardTarget
+{
+    readonly NpgsqlDataSource _dataSource;
+    readonly ConcurrentDictionary<SpecEntity, EntityPlan> _plans = new();
+
+    /// <param name="connectionString">An Npgsql keyword connection string (<c>Host=…;Username=…;Password=…;Database=…</c>).</param>
+    public PostgresTarget(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try { builder = new NpgsqlConnectionStringBuilder(connectionString); }
+        catch (ArgumentException ex) { throw new ArgumentException("invalid PostgreSQL connection string: " + ConnectionStrings.Mask(ex.Message), nameof(connectionString)); }
+        Description = "postgresql " + ConnectionStrings.Mask(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = null }.ConnectionString);
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public string Kind => "postgresql";
+
+    public string Description { get; }
+
+    public async Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await SchemaManager.EnsureAsync(conn, TargetProvider.PostgreSql, entities, specVersion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            _dataSource.Clear();
+            throw;
+        }
+    }
+
+    public async Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var plan = _plans.GetOrAdd(batch.Entity, e => new EntityPlan(e));
+        try
+        {
+            await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Serialise writers of the same batch; the ledger key would reject the second one anyway.
+            await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@k))", conn, tx))
+            {
+                lockCmd.Parameters.AddWithValue("k", batch.RunId + "\u001f" + batch.Entity.Name + "\u001f" + batch.BatchNumber.ToString(CultureInfo.InvariantCulture));
+                await lockCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            var done = await LedgerChecksumAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
+            if (done is not null)
+                return LoadSupport.Skip(batch, done);
+
+            using var hasher = new RowHasher();
+            ulong written;
+            await using (var importer = await conn.BeginBinaryImportAsync(plan.CopySql, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var record in batch.Records)
+                {
+                    LoadSupport.CheckEntity(batch, record);
+                    await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                    hasher.StartRow();
+                    for (var i = 0; i < plan.Items.Length; i++)
+                    {
+                        var value = record.GetValue(i);
+                        hasher.Value(i, value);
+                        plan.Write(importer, i, value, batch);
+                    }
+                    hasher.EndRow();
+                }
+                written = await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+            var checksum = hasher.Finish();
+            await using (var ledger = new NpgsqlCommand(
+                $"INSERT INTO {TargetNames.LedgerTable} (run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", conn, tx))
+            {
+                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
+                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.SpecVersion, NpgsqlDbType = NpgsqlDbType.Varchar });
+                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
+                ledger.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
+                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.FirstInput, NpgsqlDbType = NpgsqlDbType.Bigint });
+                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.LastInput, NpgsqlDbType = NpgsqlDbType.Bigint });
+                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = (long)written, NpgsqlDbType = NpgsqlDbType.Bigint });
+                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = checksum, NpgsqlDbType = NpgsqlDbType.Varchar });
+                ledger.Parameters.Add(new NpgsqlParameter<DateTime> { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                await ledger.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new BatchResult(batch.BatchNumber, (long)written, false, checksum);
+        }
+        catch (TargetLoadException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException or InvalidCastException)
+        {
+            // A broken server leaves dead connections in the pool; drop them so the resume starts clean.
+            _dataSource.Clear();
+            throw new TargetLoadException(batch, LoadSupport.Reason(ex), ex);
+        }
+    }
+
+    static async Task<(string Checksum, long Rows)?> LedgerChecksumAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LoadBatch batch, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"SELECT checksum, row_count FROM {TargetNames.LedgerTable} WHERE run_id = $1 AND entity = $2 AND batch_no = $3", conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
+        cmd.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
+        cmd.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? (r.GetString(0), r.GetInt64(1)) : null;
+    }
+
+    public async IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var plan = _plans.GetOrAdd(entity, e => new EntityPlan(e));
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(plan.SelectSql, conn);
+        await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = new object?[plan.Items.Length];
+            for (var i = 0; i < row.Length; i++)
+                row[i] = await r.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : ReadValue(r, i, plan.Items[i]);
+            yield return row;
+        }
+    }
+
+    static object ReadValue(NpgsqlDataReader r, int i, SpecItem item) => item.Type switch
+    {
+        ItemType.Int => r.GetInt32(i),
+        ItemType.Amount => r.GetDecimal(i),
+        ItemType.Date => r.GetFieldValue<DateOnly>(i),
+        ItemType.Flag => r.GetBoolean(i),
+        ItemType.WarekiDate => WarekiDate.Parse(r.GetString(i)),
+        ItemType.YearMonth => YearMonth.Parse(r.GetString(i), CultureInfo.InvariantCulture),
+        _ => r.GetString(i),
+    };
+
+    public async Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM \"{entity.Table}\"", conn);
+        return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(
+            $"SELECT run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at FROM {TargetNames.LedgerTable} WHERE $1::varchar IS NULL OR run_id = $1 ORDER BY run_id COLLATE \"C\", entity COLLATE \"C\", batch_no", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        var list = new List<LedgerEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            list.Add(new LedgerEntry(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7),
+                DateTime.SpecifyKind(r.GetDateTime(8), DateTimeKind.Utc)));
+        return list;
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>Per-entity SQL and column writers, built once.</summary>
+    sealed class EntityPlan
+    {
+        public EntityPlan(SpecEntity entity)
+        {
+            Entity = entity;
+            Items = [.. entity.Items];
+            var cols = string.Join(", ", Items.Select(i => "\"" + TargetNames.Column(i) + "\""));
+            CopySql = $"COPY \"{entity.Table}\" ({cols}) FROM STDIN (FORMAT BINARY)";
+            var order = string.Join(", ", TargetNames.KeyItems(entity).Select(k =>
+                "\"" + TargetNames.Column(k) + "\"" + (StandardModel.ColumnClrType(k) == typeof(string) ? " COLLATE \"C\"" : "")));
+            SelectSql = $"SELECT {cols} FROM \"{entity.Table}\" ORDER BY {order}";
+        }
+
+        public SpecEntity Entity { get; }
+
+        public SpecItem[] Items { get; }
+
+        public string CopySql { get; }
+
+        public string SelectSql { get; }
+
+        public void Write(NpgsqlBinaryImporter importer, int ordinal, object? value, LoadBatch batch)
+        {
+            if (value is null) { importer.WriteNull(); return; }
+            var item = Items[ordinal];
+            switch (item.Type)
+            {
+                case ItemType.Int: importer.Write((int)value, NpgsqlDbType.Integer); break;
+                case ItemType.Amount:
+                    var amount = (decimal)value;
+                    if (decimal.Truncate(amount) != amount)
+                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalRow.Amount(amount)} is not whole yen (numeric({item.Length},0) would round it)");
+                    importer.Write(amount, NpgsqlDbType.Numeric);
+                    break;
+                case ItemType.Date: importer.Write((DateOnly)value, NpgsqlDbType.Date); break;
+                case ItemType.Flag: importer.Write((bool)value, NpgsqlDbType.Boolean); break;
+                case ItemType.WarekiDate: importer.Write(((WarekiDate)value).ToString(), NpgsqlDbType.Text); break;
+                case ItemType.YearMonth: importer.Write(((YearMonth)value).ToString(), NpgsqlDbType.Varchar); break;
+                case ItemType.Text or ItemType.Kana: importer.Write((string)value, NpgsqlDbType.Varchar); break;
+                default: importer.Write((string)value, NpgsqlDbType.Varchar); break;
+            }
+        }
+    }
+}
+
+/// <summary>What both targets share around a batch.</summary>
+internal static class LoadSupport
+{
+    public static void CheckEntity(LoadBatch batch, IStandardRecord record)
+    {
+        if (!ReferenceEquals(record.Entity, batch.Entity) && !string.Equals(record.Entity.Name, batch.Entity.Name, StringComparison.Ordinal))
+            throw new TargetLoadException(batch, $"a {record.Entity.Name} record is in a batch of {batch.Entity.Name}");
+    }
+
+    /// <summary>A batch already in the ledger: skipped if it is the same content, refused if the input changed.</summary>
+    public static BatchResult Skip(LoadBatch batch, (string Checksum, long Rows)? done)
+    {
+        using var hasher = new RowHasher();
+        foreach (var record in batch.Records)
+        {
+            CheckEntity(batch, record);
+            hasher.StartRow();
+            for (var i = 0; i < batch.Entity.Items.Count; i++) hasher.Value(i, record.GetValue(i));
+            hasher.EndRow();
+        }
+        var checksum = hasher.Finish();
+        if (!string.Equals(checksum, done!.Value.Checksum, StringComparison.Ordinal))
+            throw new TargetLoadException(batch, string.Create(CultureInfo.InvariantCulture,
+                $"this run already committed batch {batch.BatchNumber} with different content (ledger {done.Value.Rows} rows, checksum {done.Value.Checksum}; now {hasher.Rows} rows, checksum {checksum}); the input changed since the run started, start a new run"));
+        return new BatchResult(batch.BatchNumber, 0, true, checksum);
+    }
+
+    public static string Reason(Exception ex)
+    {
+        var msg = ex switch
+        {
+            PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg => $"a key is already in the table (loaded by another run?): {pg.MessageText}",
+            PostgresException { SqlState: PostgresErrorCodes.NotNullViolation } pg => $"a mandatory item is empty: {pg.MessageText}",
+            Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } sq => "constraint violated (a key already in the table, or a mandatory item empty): " + sq.Message,
+            _ => ex.GetType().Name + ": " + ex.Message + (ex.InnerException is { } inner ? " (" + inner.Message + ")" : ""),
+        };
+        return ConnectionStrings.Mask(msg);
+    }
+}

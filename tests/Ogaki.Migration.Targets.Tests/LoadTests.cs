@@ -1,0 +1,171 @@
+using Ogaki.Migration.LoadProbe;
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+using Ogaki.Migration.Targets.Tests.Support;
+
+namespace Ogaki.Migration.Targets.Tests;
+
+/// <summary>Load, read back, rerun and resume against both targets (real PostgreSQL and a SQLite file).</summary>
+public sealed class LoadTests
+{
+    public static TheoryData<string> Kinds => new() { "postgresql", "sqlite" };
+
+    static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    static IReadOnlyList<SpecEntity> Entities => [ResidentSpec.Entity, TaxAssessmentSpec.Entity, AllowanceRecipientSpec.Entity];
+
+    static LoadBatch Batch(string run, SpecEntity entity, int number, IEnumerable<IStandardRecord> records)
+    {
+        var list = records.ToList();
+        return new LoadBatch(run, StandardSpec.Version, entity, number, number * 1000L + 1, number * 1000L + list.Count, list);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Reads_back_every_value_with_its_generated_type_in_key_order(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync(Entities, StandardSpec.Version, Ct);
+        // Load in reverse key order: read back must still come in key order.
+        var residents = Enumerable.Range(0, 300).Select(n => TestRecords.Resident(n)).Reverse().ToList();
+        var taxes = Enumerable.Range(0, 90).Select(n => TestRecords.TaxAssessment(n)).ToList();
+        var allowances = Enumerable.Range(0, 40).Select(n => TestRecords.AllowanceRecipient(n)).ToList();
+        await t.Target.LoadBatchAsync(Batch("run-a", ResidentSpec.Entity, 0, residents), Ct);
+        await t.Target.LoadBatchAsync(Batch("run-a", TaxAssessmentSpec.Entity, 0, taxes), Ct);
+        await t.Target.LoadBatchAsync(Batch("run-a", AllowanceRecipientSpec.Entity, 0, allowances), Ct);
+
+        var back = await ReadAll(t.Target, ResidentSpec.Entity);
+        Assert.Equal(residents.OrderBy(r => r.AtenaNo, StringComparer.Ordinal).ToList(), back.Select(Resident.FromValues).ToList());
+        var backTax = (await ReadAll(t.Target, TaxAssessmentSpec.Entity)).Select(TaxAssessment.FromValues).ToList();
+        Assert.Equal(taxes.OrderBy(r => r.AtenaNo, StringComparer.Ordinal).ThenBy(r => r.KazeiNendo).ToList(), backTax);
+        var backAllowance = (await ReadAll(t.Target, AllowanceRecipientSpec.Entity)).Select(AllowanceRecipient.FromValues).ToList();
+        Assert.Equal(allowances, backAllowance);
+
+        // The hard values survive exactly: 不詳 and non-existent 和暦, IVS and surrogate pairs, tab and backslash.
+        var r0 = back.Select(Resident.FromValues).Single(r => r.AtenaNo == TestRecords.AtenaNo(97));
+        Assert.Equal(new WarekiDate(3, 20, 0, 0, "昭和20年頃"), r0.SeinengappiYmd);
+        var r1 = back.Select(Resident.FromValues).Single(r => r.AtenaNo == TestRecords.AtenaNo(1));
+        Assert.Equal("葛\U000E0100城　太郎", r1.Shimei);
+        Assert.Equal(new WarekiDate(4, 3, 2, 30), r1.SeinengappiYmd);
+        Assert.Contains(back.Select(Resident.FromValues), r => r.Shimei!.StartsWith("𠮷野", StringComparison.Ordinal));
+        Assert.Equal("SMITH JOHN\tTAB", back.Select(Resident.FromValues).Single(r => r.AtenaNo == TestRecords.AtenaNo(11)).ShimeiRoman);
+        Assert.IsType<decimal>((await ReadAll(t.Target, TaxAssessmentSpec.Entity))[0][TaxAssessmentSpec.Ordinals.NenZeigaku]);
+        Assert.IsType<YearMonth>(backAllowance[0].GetValue(AllowanceRecipientSpec.Ordinals.ShikyuKaishiYm));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Same_run_loaded_twice_skips_completed_batches_and_doubles_nothing(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        var first = await LoadRun.ResidentsAsync(t.Target, "run-twice", 2500, 1000, cancellationToken: Ct);
+        var checksum = await TableChecksum.ComputeAsync(t.Target, ResidentSpec.Entity, Ct);
+
+        await using var again = t.Reopen();
+        var second = await LoadRun.ResidentsAsync(again, "run-twice", 2500, 1000, cancellationToken: Ct);
+
+        Assert.Equal([1000L, 1000L, 500L], first.Select(b => b.RowsWritten));
+        Assert.All(second, b => Assert.True(b.Skipped));
+        Assert.All(second, b => Assert.Equal(0, b.RowsWritten));
+        Assert.Equal(first.Select(b => b.Checksum), second.Select(b => b.Checksum));
+        Assert.Equal(2500, await again.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Equal(checksum, await TableChecksum.ComputeAsync(again, ResidentSpec.Entity, Ct));
+        var ledger = await again.GetLedgerAsync("run-twice", Ct);
+        Assert.Equal([0, 1, 2], ledger.Select(l => l.BatchNumber));
+        Assert.Equal([(1L, 1000L), (1001L, 2000L), (2001L, 2500L)], ledger.Select(l => (l.FirstInput, l.LastInput)));
+        Assert.Equal(2500, ledger.Sum(l => l.RowCount));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Another_run_over_loaded_keys_fails_naming_the_batch_and_commits_nothing(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        await LoadRun.ResidentsAsync(t.Target, "run-1", 1500, 1000, cancellationToken: Ct);
+
+        // Batch 0 of run-2 has 1000 new keys and one key that run-1 already loaded.
+        var records = Enumerable.Range(5000, 1000).Select(n => (IStandardRecord)TestRecords.Resident(n)).Append(TestRecords.Resident(7)).ToList();
+        var ex = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-2", ResidentSpec.Entity, 0, records), Ct));
+
+        Assert.Contains("Resident batch 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("run-2", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("rolled back", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, ex.BatchNumber);
+        Assert.Equal(1500, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Empty(await t.Target.GetLedgerAsync("run-2", Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_completed_batch_with_changed_content_is_refused(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        await t.Target.LoadBatchAsync(Batch("run-c", ResidentSpec.Entity, 0, Enumerable.Range(0, 10).Select(n => TestRecords.Resident(n))), Ct);
+        var changed = Enumerable.Range(0, 10).Select(n => TestRecords.Resident(n) with { Shimei = n == 3 ? "変更　後" : TestRecords.Resident(n).Shimei });
+
+        var ex = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-c", ResidentSpec.Entity, 0, changed), Ct));
+        Assert.Contains("different content", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(10, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_mandatory_item_left_empty_rolls_the_batch_back(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        var records = Enumerable.Range(0, 50).Select(n => n == 42 ? TestRecords.Resident(n) with { Shimei = null } : TestRecords.Resident(n));
+        var ex = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-m", ResidentSpec.Entity, 3, records), Ct));
+        Assert.Contains("Resident batch 3", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Empty(await t.Target.GetLedgerAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task Fractional_amount_is_refused_rather_than_rounded()
+    {
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        await t.Target.EnsureSchemaAsync([TaxAssessmentSpec.Entity], StandardSpec.Version, Ct);
+        var bad = TestRecords.TaxAssessment(1) with { NenZeigaku = 1234.5m };
+        var ex = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-f", TaxAssessmentSpec.Entity, 0, [TestRecords.TaxAssessment(0), bad]), Ct));
+        Assert.Contains("not whole yen", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await t.Target.CountAsync(TaxAssessmentSpec.Entity, Ct));
+    }
+
+    [Fact]
+    public async Task PostgreSQL_and_SQLite_holding_the_same_rows_give_the_same_checksums()
+    {
+        await using var pg = await TestTarget.CreateAsync("postgresql");
+        await using var lite = await TestTarget.CreateAsync("sqlite");
+        var sums = new List<IReadOnlyList<TableChecksum>>();
+        foreach (var t in new[] { pg, lite })
+        {
+            await t.Target.EnsureSchemaAsync(Entities, StandardSpec.Version, Ct);
+            await LoadRun.ResidentsAsync(t.Target, "run-x", 1200, 500, cancellationToken: Ct);
+            await t.Target.LoadBatchAsync(Batch("run-x", TaxAssessmentSpec.Entity, 0, Enumerable.Range(0, 60).Select(n => TestRecords.TaxAssessment(n))), Ct);
+            await t.Target.LoadBatchAsync(Batch("run-x", AllowanceRecipientSpec.Entity, 0, Enumerable.Range(0, 60).Select(n => TestRecords.AllowanceRecipient(n))), Ct);
+            var list = new List<TableChecksum>();
+            foreach (var e in Entities) list.Add(await TableChecksum.ComputeAsync(t.Target, e, Ct));
+            sums.Add(list);
+        }
+        Assert.Equal(sums[0], sums[1]);
+        Assert.Equal(1200, sums[0][0].RowCount);
+
+        // And the checksum sees a one-character change.
+        await using var other = await TestTarget.CreateAsync("sqlite");
+        await other.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        await other.Target.LoadBatchAsync(Batch("run-y", ResidentSpec.Entity, 0,
+            Enumerable.Range(0, 1200).Select(n => n == 600 ? TestRecords.Resident(n) with { JushoBanchi = "1番地" } : TestRecords.Resident(n))), Ct);
+        Assert.NotEqual(sums[0][0].Sha256, (await TableChecksum.ComputeAsync(other.Target, ResidentSpec.Entity, Ct)).Sha256);
+    }
+
+    internal static async Task<List<object?[]>> ReadAll(IStandardTarget target, SpecEntity entity)
+    {
+        var rows = new List<object?[]>();
+        await foreach (var row in target.ReadBackAsync(entity, Ct)) rows.Add(row);
+        return rows;
+    }
+}
