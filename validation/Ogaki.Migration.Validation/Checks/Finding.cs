@@ -33,7 +33,6 @@ public static class Rules
     public const string LocalGovernmentCodeCheckDigit = "lg-code-check-digit";
     public const string AtenaCheckDigit = "atena-check-digit";
     public const string JuminhyoCodeCheckDigit = "juminhyo-code-check-digit";
-    public const string WarekiMalformed = "wareki-malformed";
     public const string DateNotReal = "date-not-real";
     public const string HouseholdHeadCount = "household-head-count";
     public const string HouseholdHeadMismatch = "household-head-mismatch";

@@ -49,12 +49,8 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
 
     void CheckWareki(IStandardRecord record, SpecItem item, WarekiDate value, ICollection<Finding> findings, Func<string> key)
     {
-        if (!value.IsWellFormed)
-        {
-            findings.Add(new Finding(record.Entity.Name, key(), item.ItemId, item.NameJa, Severity.Error, Rules.WarekiMalformed,
-                "和暦 parts out of range or 不詳 text empty or longer than 72 characters"));
-            return;
-        }
+        // A malformed value is already a spec-type violation of the generated rules.
+        if (!value.IsWellFormed) return;
         if (value.Exists || UnknownAllowed(record, item)) return;
         findings.Add(new Finding(record.Entity.Name, key(), item.ItemId, item.NameJa, Severity.Error, Rules.DateNotReal,
             value.IsUnknown
