@@ -1,0 +1,173 @@
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+using Zokugara = Ogaki.Migration.Standard.Codes.Zokugara;
+using JuminJotai = Ogaki.Migration.Standard.Codes.JuminJotai;
+using JidoKbn = Ogaki.Migration.Standard.Codes.JidoKbn;
+
+namespace Ogaki.Migration.Validation;
+
+/// <summary>
+/// Rules across records, independent of the order records arrive in: exactly one 世帯主 per household, every
+/// live resident's household exists, taxpayers, allowance recipients and children resolve to residents (or
+/// 住登外), each child's recipient exists, and children's ages fit their 児童区分 (DOMAIN §4.3). It keeps only
+/// keys, never whole records.
+/// </summary>
+public sealed class CrossRecordValidator(ValidationOptions options, ValueRenderer renderer)
+{
+    readonly HashSet<string> _residents = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _liveResidentHousehold = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<string>> _heads = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string?> _households = new(StringComparer.Ordinal);
+    readonly List<(string AtenaNo, int? Nendo)> _taxpayers = [];
+    readonly HashSet<string> _recipients = new(StringComparer.Ordinal);
+    readonly List<AllowanceChild> _children = [];
+
+    public void Observe(IStandardRecord record, ICollection<Finding> findings)
+    {
+        switch (record)
+        {
+            case Resident r when !string.IsNullOrEmpty(r.AtenaNo):
+                _residents.Add(r.AtenaNo);
+                if (string.Equals(r.JuminJotai, JuminJotai.Jumin, StringComparison.Ordinal) && !string.IsNullOrEmpty(r.SetaiNo))
+                {
+                    _liveResidentHousehold[r.AtenaNo] = r.SetaiNo;
+                    if (string.Equals(r.ZokugaraCd1, Zokugara.Setainushi, StringComparison.Ordinal))
+                    {
+                        if (!_heads.TryGetValue(r.SetaiNo, out var list)) _heads[r.SetaiNo] = list = [];
+                        list.Add(r.AtenaNo);
+                    }
+                }
+                break;
+            case Household h when !string.IsNullOrEmpty(h.SetaiNo):
+                _households[h.SetaiNo] = h.SetainushiAtenaNo;
+                break;
+            case TaxAssessment t when !string.IsNullOrEmpty(t.AtenaNo):
+                _taxpayers.Add((t.AtenaNo, t.KazeiNendo));
+                break;
+            case AllowanceRecipient a when !string.IsNullOrEmpty(a.AtenaNo):
+                _recipients.Add(a.AtenaNo);
+                break;
+            case AllowanceChild c:
+                // Only the keys are kept for resolution; ages are checked now.
+                _children.Add(new AllowanceChild { JukyushaAtenaNo = c.JukyushaAtenaNo, JidoAtenaNo = c.JidoAtenaNo, TekiyoKaishiYm = c.TekiyoKaishiYm });
+                CheckChildAge(c, findings);
+                break;
+        }
+    }
+
+    /// <summary>Adds the findings that need every record; call once after the last <see cref="Observe"/>.</summary>
+    public void Complete(ICollection<Finding> findings)
+    {
+        var household = HouseholdSpec.Entity;
+        foreach (var setaiNo in _households.Keys.Order(StringComparer.Ordinal))
+        {
+            var key = Pseudo(setaiNo);
+            var heads = _heads.TryGetValue(setaiNo, out var l) ? l : [];
+            if (heads.Count != 1)
+            {
+                findings.Add(new Finding(household.Name, key, null, null, Severity.Error, Rules.HouseholdHeadCount,
+                    $"household has {heads.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} 世帯主 among its live residents; exactly one is required"));
+            }
+            else if (_households[setaiNo] is { Length: > 0 } declared && !string.Equals(declared, heads[0], StringComparison.Ordinal))
+            {
+                var item = household.Find("SetainushiAtenaNo")!;
+                findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Error, Rules.HouseholdHeadMismatch,
+                    "世帯主宛名番号 is not the resident whose 続柄 is 世帯主"));
+            }
+        }
+
+        var resident = ResidentSpec.Entity;
+        var setaiItem = resident.Find("SetaiNo")!;
+        foreach (var (atenaNo, setaiNo) in _liveResidentHousehold.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (_households.ContainsKey(setaiNo)) continue;
+            findings.Add(new Finding(resident.Name, Pseudo(atenaNo), setaiItem.ItemId, setaiItem.NameJa, Severity.Error, Rules.MemberHouseholdMissing,
+                "the live resident's 世帯番号 has no Household record"));
+        }
+
+        var tax = TaxAssessmentSpec.Entity;
+        var taxItem = tax.Find("AtenaNo")!;
+        foreach (var (atenaNo, nendo) in _taxpayers)
+        {
+            if (Resolves(atenaNo)) continue;
+            var key = Pseudo(atenaNo) + "/" + (nendo?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(null)");
+            findings.Add(new Finding(tax.Name, key, taxItem.ItemId, taxItem.NameJa, Severity.Error, Rules.TaxpayerUnresolved,
+                "the taxpayer's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
+        }
+
+        var recipient = AllowanceRecipientSpec.Entity;
+        var recipientItem = recipient.Find("AtenaNo")!;
+        foreach (var atenaNo in _recipients.Order(StringComparer.Ordinal))
+        {
+            if (Resolves(atenaNo)) continue;
+            findings.Add(new Finding(recipient.Name, Pseudo(atenaNo), recipientItem.ItemId, recipientItem.NameJa, Severity.Error, Rules.RecipientUnresolved,
+                "the recipient's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
+        }
+
+        var child = AllowanceChildSpec.Entity;
+        var childItem = child.Find("JidoAtenaNo")!;
+        var childRecipientItem = child.Find("JukyushaAtenaNo")!;
+        foreach (var c in _children)
+        {
+            if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo))
+                findings.Add(new Finding(child.Name, ChildKey(c), childItem.ItemId, childItem.NameJa, Severity.Error, Rules.ChildUnresolved,
+                    "the child's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
+            if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo))
+                findings.Add(new Finding(child.Name, ChildKey(c), childRecipientItem.ItemId, childRecipientItem.NameJa, Severity.Error, Rules.ChildRecipientMissing,
+                    "the child's 受給者宛名番号 has no AllowanceRecipient record"));
+        }
+    }
+
+    void CheckChildAge(AllowanceChild c, ICollection<Finding> findings)
+    {
+        if (c.SeinengappiYmd is not { } birth || c.JidoKbn is null) return;
+        var at = EvaluationDate(c);
+        var entity = AllowanceChildSpec.Entity;
+        var kbn = entity.Find("JidoKbn")!;
+        var birthItem = entity.Find("SeinengappiYmd")!;
+        var atText = at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        if (birth > at)
+        {
+            findings.Add(new Finding(entity.Name, ChildKey(c), birthItem.ItemId, birthItem.NameJa, Severity.Error, Rules.ChildNotYetBorn,
+                $"the child is not yet born on {atText}"));
+            return;
+        }
+        var paidUntil = AllowanceAgeRules.PaidUntil(birth, at);
+        if (string.Equals(c.JidoKbn, JidoKbn.ShikyuTaisho, StringComparison.Ordinal) && at > paidUntil)
+        {
+            findings.Add(new Finding(entity.Name, ChildKey(c), kbn.ItemId, kbn.NameJa, Severity.Error, Rules.ChildAgeOutOfRange,
+                at >= AllowanceAgeRules.Reform2024
+                    ? $"支給対象 on {atText} but past the first 31 March after turning 18"
+                    : $"支給対象 on {atText} but past the first 31 March after turning 15 (rules before 2024-10)"));
+        }
+        else if (string.Equals(c.JidoKbn, JidoKbn.SanteiNomi, StringComparison.Ordinal))
+        {
+            if (at > AllowanceAgeRules.CountedUntil(birth))
+                findings.Add(new Finding(entity.Name, ChildKey(c), kbn.ItemId, kbn.NameJa, Severity.Error, Rules.ChildAgeOutOfRange,
+                    $"算定のみ on {atText} but past the first 31 March after turning 22"));
+            else if (at >= AllowanceAgeRules.Reform2024 && at <= paidUntil)
+                findings.Add(new Finding(entity.Name, ChildKey(c), kbn.ItemId, kbn.NameJa, Severity.Warning, Rules.ChildShouldBePaid,
+                    $"算定のみ on {atText} but still within 高校生年代: expected 支給対象"));
+        }
+    }
+
+    /// <summary>
+    /// The day a child row is judged on: the reference date, or the period's last day when the period ended
+    /// before it, or the period's first day when it starts after it.
+    /// </summary>
+    DateOnly EvaluationDate(AllowanceChild c)
+    {
+        var at = options.ReferenceDate;
+        if (c.TekiyoShuryoYm is { } end && end.LastDay < at) at = end.LastDay;
+        if (c.TekiyoKaishiYm is { } start && new DateOnly(start.Year, start.Month, 1) > at) at = new DateOnly(start.Year, start.Month, 1);
+        return at;
+    }
+
+    bool Resolves(string atenaNo) => _residents.Contains(atenaNo) || (options.JutogaiAtenaNumbers?.Contains(atenaNo) ?? false);
+
+    string Pseudo(string value) => renderer.Pseudonymizer.Pseudonymize(value);
+
+    string ChildKey(AllowanceChild c) =>
+        (c.JukyushaAtenaNo is null ? "(null)" : Pseudo(c.JukyushaAtenaNo)) + "/" + (c.JidoAtenaNo is null ? "(null)" : Pseudo(c.JidoAtenaNo))
+        + "/" + (c.TekiyoKaishiYm?.ToString() ?? "(null)");
+}

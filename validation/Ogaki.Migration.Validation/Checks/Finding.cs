@@ -1,0 +1,47 @@
+namespace Ogaki.Migration.Validation;
+
+/// <summary>How serious a finding is. Errors make the run's outcome "discrepancies"; warnings and information do not.</summary>
+public enum Severity
+{
+    Info,
+    Warning,
+    Error,
+}
+
+/// <summary>
+/// One validation finding. <paramref name="Key"/> is already pseudonymised and <paramref name="Message"/> never
+/// holds a value of the record, so findings can go into reports and logs as they are.
+/// </summary>
+/// <param name="Entity">Entity name (Resident, TaxAssessment …).</param>
+/// <param name="Key">Pseudonymised record key (see <see cref="ValueRenderer.RenderKey"/>).</param>
+/// <param name="ItemId">Spec item id (JUKI-0103), or null for a record-level rule.</param>
+/// <param name="ItemNameJa">Japanese item name (個人番号), or null.</param>
+/// <param name="Severity">Error, warning or info.</param>
+/// <param name="RuleId">Stable rule id (see <see cref="Rules"/>).</param>
+/// <param name="Message">One sentence, without personal data.</param>
+public sealed record Finding(string Entity, string Key, string? ItemId, string? ItemNameJa, Severity Severity, string RuleId, string Message);
+
+/// <summary>Stable rule ids: reports and rehearsal diffs count by them.</summary>
+public static class Rules
+{
+    public const string SpecRequired = "spec-required";
+    public const string SpecLength = "spec-length";
+    public const string SpecType = "spec-type";
+    public const string SpecCodeDomain = "spec-code-domain";
+    public const string MyNumberCheckDigit = "mynumber-check-digit";
+    public const string CorporateNumberCheckDigit = "corporate-number-check-digit";
+    public const string LocalGovernmentCodeCheckDigit = "lg-code-check-digit";
+    public const string AtenaCheckDigit = "atena-check-digit";
+    public const string JuminhyoCodeCheckDigit = "juminhyo-code-check-digit";
+    public const string DateNotReal = "date-not-real";
+    public const string HouseholdHeadCount = "household-head-count";
+    public const string HouseholdHeadMismatch = "household-head-mismatch";
+    public const string MemberHouseholdMissing = "member-household-missing";
+    public const string TaxpayerUnresolved = "taxpayer-unresolved";
+    public const string RecipientUnresolved = "recipient-unresolved";
+    public const string ChildUnresolved = "child-unresolved";
+    public const string ChildRecipientMissing = "child-recipient-missing";
+    public const string ChildAgeOutOfRange = "child-age-out-of-range";
+    public const string ChildNotYetBorn = "child-not-yet-born";
+    public const string ChildShouldBePaid = "child-should-be-paid";
+}

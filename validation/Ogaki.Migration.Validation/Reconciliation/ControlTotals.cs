@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+
+namespace Ogaki.Migration.Validation;
+
+/// <summary>
+/// A control total: the row count (<paramref name="Sum"/> null) or the sum of one numeric item, grouped by up to
+/// three items (codes, 年度, 年月). Computed separately over the source rows and the target rows.
+/// </summary>
+public sealed record ControlTotalDefinition(string Entity, string Name, string NameJa, IReadOnlyList<string> GroupBy, string? Sum);
+
+/// <summary>The default control totals (DOMAIN §11), per entity.</summary>
+public static class ControlTotalCatalog
+{
+    static readonly string[] PeriodItems = ["KazeiNendo", "ShiharaiYm"];
+
+    /// <summary>
+    /// Explicit totals (住民 by 住民種別/住民状態, 世帯数, 納税義務者 per 課税年度, 区分別税額 per 課税年度 and 徴収区分,
+    /// 受給者, 児童 and 月額 …) plus, for every amount item, its sum per period item (課税年度 or 支払年月) so a new
+    /// amount column in the spec is covered without code changes.
+    /// </summary>
+    public static IReadOnlyList<ControlTotalDefinition> For(SpecEntity entity)
+    {
+        var defs = new List<ControlTotalDefinition>();
+        void Count(string nameJa, params string[] groupBy) =>
+            defs.Add(new(entity.Name, entity.Name + ".count" + Suffix(groupBy), nameJa, groupBy, null));
+        void Sum(string item, string nameJa, params string[] groupBy) =>
+            defs.Add(new(entity.Name, entity.Name + "." + item + ".sum" + Suffix(groupBy), nameJa, groupBy, item));
+
+        switch (entity.Name)
+        {
+            case "Resident":
+                Count("住民数（住民種別・住民状態別）", "JuminShubetsu", "JuminJotai");
+                Count("住民数（異動事由別）", "IdoJiyu");
+                break;
+            case "Household":
+                Count("世帯数");
+                Sum("SetaiKoseiNinzu", "世帯構成人数 合計");
+                break;
+            case "ResidentHistory":
+                Count("異動履歴件数（異動事由別）", "IdoJiyu");
+                Count("異動履歴件数（最新フラグ別）", "SaishinFlag");
+                break;
+            case "TaxAssessment":
+                Count("納税義務者数（課税年度別）", "KazeiNendo");
+                Count("納税義務者数（課税年度・課税区分別）", "KazeiNendo", "KazeiKbn");
+                break;
+            case "TaxIncome":
+                Sum("ShotokuKingaku", "所得金額 合計（課税年度・所得区分別）", "KazeiNendo", "ShotokuKbn");
+                break;
+            case "TaxDeduction":
+                Sum("KojoGaku", "控除額 合計（課税年度・控除区分別）", "KazeiNendo", "KojoKbn");
+                break;
+            case "TaxCollection":
+                Count("件数（課税年度・徴収区分別）", "KazeiNendo", "ChoshuKbn");
+                Sum("ChoshuZeigaku", "区分別税額 合計（課税年度・徴収区分別）", "KazeiNendo", "ChoshuKbn");
+                break;
+            case "TaxInstallment":
+                Sum("KibetsuZeigaku", "期別税額 合計（課税年度・期別）", "KazeiNendo", "Kibetsu");
+                break;
+            case "AllowanceRecipient":
+                Count("受給者数（受給者区分別）", "JukyushaKbn");
+                break;
+            case "AllowanceChild":
+                Count("児童数（児童区分別）", "JidoKbn");
+                Count("児童数（支給区分別）", "ShikyuKbn");
+                Sum("Getsugaku", "月額 合計（支給区分別）", "ShikyuKbn");
+                break;
+            case "AllowancePayment":
+                Count("支払件数（支払年月別）", "ShiharaiYm");
+                Count("支払件数（支払区分別）", "ShiharaiKbn");
+                break;
+        }
+        if (defs.Count == 0 || defs.All(d => d.GroupBy.Count > 0)) defs.Insert(0, new(entity.Name, entity.Name + ".count", "件数", [], null));
+
+        var period = PeriodItems.FirstOrDefault(p => entity.Find(p) is not null);
+        foreach (var item in entity.Items.Where(i => i.Type == ItemType.Amount))
+        {
+            string[] groupBy = period is null ? [] : [period];
+            var label = item.NameJa + " 合計" + (period is null ? "" : "（" + entity.Find(period)!.NameJa + "別）");
+            if (!defs.Any(d => d.Sum == item.Identifier && d.GroupBy.SequenceEqual(groupBy))) Sum(item.Identifier, label, groupBy);
+        }
+        foreach (var d in defs)
+            foreach (var id in d.GroupBy.Append(d.Sum).OfType<string>())
+                if (entity.Find(id) is null) throw new InvalidOperationException($"control total {d.Name}: {id} is not an item of {entity.Name}");
+        return defs;
+    }
+
+    static string Suffix(string[] groupBy) => groupBy.Length == 0 ? "" : "-by-" + string.Join('-', groupBy);
+}
+
+/// <summary>Accumulates control totals over one side's rows. Memory grows with the number of groups only.</summary>
+public sealed class ControlTotalAccumulator
+{
+    readonly SpecEntity _entity;
+    readonly IReadOnlyList<ControlTotalDefinition> _defs;
+    readonly int[][] _groupOrdinals;
+    readonly int[] _sumOrdinals;
+    readonly Dictionary<GroupKey, decimal> _values = [];
+
+    public ControlTotalAccumulator(SpecEntity entity, IReadOnlyList<ControlTotalDefinition> definitions)
+    {
+        _entity = entity;
+        _defs = definitions;
+        _groupOrdinals = definitions.Select(d =>
+        {
+            if (d.GroupBy.Count > 3) throw new ArgumentException($"control total {d.Name} groups by more than 3 items");
+            return d.GroupBy.Select(g => entity.Find(g)!.Ordinal).ToArray();
+        }).ToArray();
+        _sumOrdinals = definitions.Select(d => d.Sum is null ? -1 : entity.Find(d.Sum)!.Ordinal).ToArray();
+    }
+
+    public void Add(object?[] row)
+    {
+        for (var d = 0; d < _defs.Count; d++)
+        {
+            var g = _groupOrdinals[d];
+            var key = new GroupKey(d, g.Length > 0 ? row[g[0]] : null, g.Length > 1 ? row[g[1]] : null, g.Length > 2 ? row[g[2]] : null);
+            var add = _sumOrdinals[d] < 0 ? 1m : row[_sumOrdinals[d]] switch
+            {
+                null => 0m,
+                decimal m => m,
+                int i => i,
+                long l => l,
+                var v => throw new NotSupportedException($"cannot sum {v.GetType().Name} values of {_defs[d].Sum}"),
+            };
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_values, key, out _);
+            slot += add;
+        }
+    }
+
+    /// <summary>Compares two sides' totals group by group (a group missing on one side counts as 0 there).</summary>
+    public static IReadOnlyList<ControlTotal> Compare(ControlTotalAccumulator source, ControlTotalAccumulator target, IReadOnlyDictionary<string, decimal>? tolerances = null)
+    {
+        var keys = source._values.Keys.Union(target._values.Keys).ToList();
+        var result = new List<ControlTotal>(keys.Count);
+        foreach (var k in keys)
+        {
+            var def = source._defs[k.Def];
+            result.Add(new ControlTotal(def.Name, def.NameJa, source.GroupText(k),
+                source._values.GetValueOrDefault(k), target._values.GetValueOrDefault(k), tolerances?.GetValueOrDefault(def.Name) ?? 0m));
+        }
+        var order = source._defs.Select((d, i) => (d.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        return result.OrderBy(t => order[t.Name]).ThenBy(t => t.Group, StringComparer.Ordinal).ToList();
+    }
+
+    string GroupText(GroupKey k)
+    {
+        var def = _defs[k.Def];
+        var sb = new StringBuilder();
+        for (var i = 0; i < def.GroupBy.Count; i++)
+        {
+            var item = _entity.Find(def.GroupBy[i])!;
+            var value = i switch { 0 => k.A, 1 => k.B, _ => k.C };
+            if (i > 0) sb.Append(", ");
+            sb.Append(item.NameJa).Append('=');
+            var text = CanonicalValue.ToText(value);
+            if (text is null)
+            {
+                sb.Append("(null)");
+                continue;
+            }
+            // Group items are codes, years and months; anything personal would be pseudonymised all the same.
+            sb.Append(PersonalDataClassifier.Classify(item) == PersonalDataKind.None ? PersonalDataScanner.RedactMyNumbers(text) : "(personal)");
+            if (item.CodeTable is not null && StandardSpec.Catalog.FindCodeTable(item.CodeTable)?.NameOf(text) is { } name)
+                sb.Append(' ').Append(name);
+        }
+        return sb.ToString();
+    }
+
+    readonly record struct GroupKey(int Def, object? A, object? B, object? C);
+}
+
+internal static class DecimalText
+{
+    public static string Format(decimal d) => CanonicalValue.Decimal(d);
+
+    public static string Grouped(decimal d) => d.ToString("#,0.############################", CultureInfo.InvariantCulture);
+}

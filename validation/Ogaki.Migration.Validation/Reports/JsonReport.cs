@@ -1,0 +1,314 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Ogaki.Migration.Validation;
+
+/// <summary>Writes <c>reconciliation.json</c> (schema: docs/reconciliation-schema.md). Amounts are strings (exact decimals).</summary>
+public static class JsonReport
+{
+    public const string Schema = "ogaki-migration/reconciliation";
+
+    public static byte[] Write(ReconciliationResult r)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" }))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", Schema);
+            w.WriteString("schemaVersion", ReconciliationResult.SchemaVersion);
+            w.WriteString("specVersion", r.SpecVersion);
+            w.WriteString("outcome", Names.Outcome(r.Outcome));
+            w.WriteNumber("exitCode", r.ExitCode);
+            w.WriteStartObject("pseudonymisation");
+            w.WriteString("keyId", r.PseudonymKeyId);
+            w.WriteString("keySource", Names.KeySource(r.PseudonymKeySource));
+            if (r.PseudonymKeySource == PseudonymKeySource.Development) w.WriteString("warning", Names.DevelopmentKeyWarning);
+            else w.WriteNull("warning");
+            w.WriteEndObject();
+            w.WriteStartObject("privacy");
+            w.WriteString("personalData", r.Privacy.UnmaskPersonalData ? "unmasked" : "masked");
+            w.WriteString("identifiers", "pseudonymised");
+            w.WriteString("secrets", "hmac");
+            w.WriteEndObject();
+            w.WriteStartArray("problems");
+            foreach (var p in r.Problems) w.WriteStringValue(p);
+            w.WriteEndArray();
+            w.WriteStartArray("tolerances");
+            foreach (var t in r.Tolerances)
+            {
+                w.WriteStartObject();
+                w.WriteString("entity", t.Entity);
+                w.WriteString("identifier", t.Identifier);
+                w.WriteString("absoluteAmount", DecimalText.Format(t.AbsoluteAmount));
+                w.WriteBoolean("ignore", t.Ignore);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("areas");
+            foreach (var a in AreaTotals.Of(r))
+            {
+                w.WriteStartObject();
+                w.WriteString("area", a.Area);
+                w.WriteString("nameJa", a.NameJa);
+                WriteCounts(w, a.Counts);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            w.WriteStartArray("entities");
+            foreach (var e in r.Entities) WriteEntity(w, e);
+            w.WriteEndArray();
+
+            w.WriteStartArray("rejects");
+            foreach (var x in r.Rejects)
+            {
+                w.WriteStartObject();
+                w.WriteString("source", x.Source);
+                w.WriteString("file", x.File);
+                w.WriteNumber("recordNumber", x.RecordNumber);
+                w.WriteNumber("byteOffset", x.ByteOffset);
+                w.WriteString("field", x.Field);
+                w.WriteString("reason", x.Reason);
+                w.WriteString("message", x.Message);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+
+            if (r.Validation is { } v) WriteValidation(w, v);
+            else w.WriteNull("validation");
+
+            // Run metadata last, so ReportScrubber can cut it without parsing.
+            w.WriteStartObject("run");
+            w.WriteString("runId", r.Run.RunId);
+            w.WriteString("startedUtc", r.Run.StartedUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("finishedUtc", r.Run.FinishedUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("machine", r.Run.Machine);
+            w.WriteString("toolVersion", r.Run.ToolVersion);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    static void WriteCounts(Utf8JsonWriter w, Counts c)
+    {
+        w.WriteStartObject("counts");
+        WriteNullable(w, "read", c.Read);
+        w.WriteNumber("mapped", c.Mapped);
+        WriteNullable(w, "rejected", c.Rejected);
+        WriteReasons(w, "rejectedByReason", c.RejectedByReason);
+        WriteNullable(w, "excluded", c.Excluded);
+        WriteReasons(w, "excludedByReason", c.ExcludedByReason);
+        w.WriteNumber("loaded", c.Loaded);
+        w.WriteNumber("matched", c.Matched);
+        w.WriteNumber("matchedWithinTolerance", c.MatchedWithinTolerance);
+        w.WriteNumber("missingInTarget", c.Missing);
+        w.WriteNumber("unexpectedInTarget", c.Unexpected);
+        w.WriteNumber("duplicate", c.Duplicates);
+        w.WriteNumber("fieldMismatch", c.Mismatches);
+        w.WriteEndObject();
+        if (c.Balanced is { } b) w.WriteBoolean("balanced", b);
+        else w.WriteNull("balanced");
+    }
+
+    static void WriteReasons(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long>? reasons)
+    {
+        if (reasons is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        foreach (var (k, v) in reasons.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(k, v);
+        w.WriteEndObject();
+    }
+
+    static void WriteNullable(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+
+    static void WriteEntity(Utf8JsonWriter w, EntityReconciliation e)
+    {
+        w.WriteStartObject();
+        w.WriteString("entity", e.Entity.Name);
+        w.WriteString("area", e.Entity.Area);
+        w.WriteString("nameJa", e.Entity.NameJa);
+        w.WriteString("table", e.Entity.Table);
+        WriteCounts(w, Counts.Of(e));
+        w.WriteString("sourceDigest", e.SourceDigest);
+        w.WriteString("targetDigest", e.TargetDigest);
+        w.WriteString("error", e.Error);
+        w.WriteStartArray("controlTotals");
+        foreach (var t in e.ControlTotals)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", t.Name);
+            w.WriteString("nameJa", t.NameJa);
+            w.WriteString("group", t.Group);
+            w.WriteString("source", DecimalText.Format(t.Source));
+            w.WriteString("target", DecimalText.Format(t.Target));
+            w.WriteString("difference", DecimalText.Format(t.Difference));
+            w.WriteString("tolerance", DecimalText.Format(t.Tolerance));
+            w.WriteBoolean("matches", t.Matches);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("discrepanciesTruncated", e.DiscrepanciesTruncated);
+        w.WriteStartArray("discrepancies");
+        foreach (var d in e.Discrepancies)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", Names.Kind(d.Kind));
+            w.WriteString("key", d.Key);
+            w.WriteNumber("sourceCount", d.SourceCount);
+            w.WriteNumber("targetCount", d.TargetCount);
+            w.WriteStartArray("fields");
+            foreach (var f in d.Fields)
+            {
+                w.WriteStartObject();
+                w.WriteString("itemId", f.ItemId);
+                w.WriteString("nameJa", f.ItemNameJa);
+                w.WriteString("identifier", f.Identifier);
+                w.WriteString("source", f.Source);
+                w.WriteString("target", f.Target);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    static void WriteValidation(Utf8JsonWriter w, ValidationSummary v)
+    {
+        w.WriteStartObject("validation");
+        w.WriteStartObject("records");
+        foreach (var (k, n) in v.RecordsByEntity.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(k, n);
+        w.WriteEndObject();
+        w.WriteNumber("errors", v.Errors);
+        w.WriteNumber("warnings", v.Warnings);
+        w.WriteNumber("infos", v.Infos);
+        w.WriteStartArray("counts");
+        foreach (var c in v.Counts)
+        {
+            w.WriteStartObject();
+            w.WriteString("entity", c.Entity);
+            w.WriteString("rule", c.RuleId);
+            w.WriteString("severity", Names.Severity(c.Severity));
+            w.WriteNumber("count", c.Count);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("truncated", v.Truncated);
+        w.WriteStartArray("findings");
+        foreach (var f in v.Findings)
+        {
+            w.WriteStartObject();
+            w.WriteString("entity", f.Entity);
+            w.WriteString("key", f.Key);
+            w.WriteString("itemId", f.ItemId);
+            w.WriteString("itemNameJa", f.ItemNameJa);
+            w.WriteString("severity", Names.Severity(f.Severity));
+            w.WriteString("rule", f.RuleId);
+            w.WriteString("message", f.Message);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
+
+/// <summary>Counts of an entity or an area, as reports show them.</summary>
+internal sealed record Counts(long? Read, long Mapped, long? Rejected, IReadOnlyDictionary<string, long>? RejectedByReason, long? Excluded,
+    IReadOnlyDictionary<string, long>? ExcludedByReason, long Loaded, long Matched, long MatchedWithinTolerance, long Missing, long Unexpected,
+    long Duplicates, long Mismatches, bool? Balanced)
+{
+    public static Counts Of(EntityReconciliation e) => new(e.SourceCounts?.Read, e.Mapped, e.SourceCounts?.Rejected, e.SourceCounts?.RejectedByReason,
+        e.SourceCounts?.Excluded, e.SourceCounts?.ExcludedByReason, e.Loaded, e.Matched, e.MatchedWithinTolerance, e.MissingInTarget,
+        e.UnexpectedInTarget, e.Duplicates, e.FieldMismatches, e.SourceBalanced);
+
+    public static Counts Sum(IReadOnlyList<Counts> all)
+    {
+        static IReadOnlyDictionary<string, long>? Merge(IEnumerable<IReadOnlyDictionary<string, long>?> ds)
+        {
+            var list = ds.ToList();
+            if (list.Any(d => d is null)) return null;
+            var m = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var d in list)
+                foreach (var (k, v) in d!) m[k] = m.GetValueOrDefault(k) + v;
+            return m;
+        }
+        static long? SumOrNull(IEnumerable<long?> xs)
+        {
+            var l = xs.ToList();
+            return l.Any(x => x is null) ? null : l.Sum(x => x!.Value);
+        }
+        return new Counts(SumOrNull(all.Select(c => c.Read)), all.Sum(c => c.Mapped), SumOrNull(all.Select(c => c.Rejected)),
+            Merge(all.Select(c => c.RejectedByReason)), SumOrNull(all.Select(c => c.Excluded)), Merge(all.Select(c => c.ExcludedByReason)),
+            all.Sum(c => c.Loaded), all.Sum(c => c.Matched), all.Sum(c => c.MatchedWithinTolerance), all.Sum(c => c.Missing),
+            all.Sum(c => c.Unexpected), all.Sum(c => c.Duplicates), all.Sum(c => c.Mismatches),
+            all.Any(c => c.Balanced == false) ? false : all.All(c => c.Balanced == true) ? true : null);
+    }
+}
+
+internal sealed record AreaTotals(string Area, string NameJa, Counts Counts)
+{
+    public static IReadOnlyList<AreaTotals> Of(ReconciliationResult r) => r.Entities
+        .GroupBy(e => (e.Entity.Area, e.Entity.AreaNameJa))
+        .Select(g => new AreaTotals(g.Key.Area, g.Key.AreaNameJa, Counts.Sum(g.Select(Counts.Of).ToList())))
+        .ToList();
+}
+
+internal static class Names
+{
+    public const string DevelopmentKeyWarning = "OGAKI_PSEUDONYM_KEY was not set: pseudonyms use the public development key and can be reversed. Not for production reports.";
+
+    public static string Outcome(ReconciliationOutcome o) => o switch
+    {
+        ReconciliationOutcome.Reconciled => "reconciled",
+        ReconciliationOutcome.Discrepancies => "discrepancies",
+        _ => "error",
+    };
+
+    public static string OutcomeJa(ReconciliationOutcome o) => o switch
+    {
+        ReconciliationOutcome.Reconciled => "一致 / reconciled",
+        ReconciliationOutcome.Discrepancies => "差異あり / discrepancies",
+        _ => "エラー / error",
+    };
+
+    public static string KeySource(PseudonymKeySource s) => s switch
+    {
+        PseudonymKeySource.Environment => "environment",
+        PseudonymKeySource.Configured => "configured",
+        _ => "development",
+    };
+
+    public static string Kind(DiscrepancyKind k) => k switch
+    {
+        DiscrepancyKind.MissingInTarget => "missingInTarget",
+        DiscrepancyKind.UnexpectedInTarget => "unexpectedInTarget",
+        DiscrepancyKind.Duplicate => "duplicate",
+        _ => "fieldMismatch",
+    };
+
+    public static string KindJa(DiscrepancyKind k) => k switch
+    {
+        DiscrepancyKind.MissingInTarget => "移行先に欠落 / missing in target",
+        DiscrepancyKind.UnexpectedInTarget => "移行先に余剰 / unexpected in target",
+        DiscrepancyKind.Duplicate => "重複 / duplicate",
+        _ => "項目不一致 / field mismatch",
+    };
+
+    public static string Severity(Validation.Severity s) => s switch
+    {
+        Validation.Severity.Error => "error",
+        Validation.Severity.Warning => "warning",
+        _ => "info",
+    };
+}
