@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Ogaki.Migration.Artifacts;
+
+namespace Ogaki.Migration.Cli;
+
+/// <summary><c>verify</c>: re-reads a run's artifacts and reports changed, missing and extra files.</summary>
+static class VerifyCommand
+{
+    public static Command Build(TextWriter output)
+    {
+        var run = new Argument<string>("run-id") { Description = "The run to verify (a folder under the runs directory, or a blob prefix)." };
+        var store = new Option<string?>("--store") { Description = "Artifact store: a folder, or an Azure Blob connection string (default: env OGAKI_Store, else the runs folder)." };
+        var runs = new Option<string>("--runs") { Description = "Local runs folder.", DefaultValueFactory = _ => "runs" };
+        var command = new Command("verify",
+            "Verify a run's artifacts against its manifest (SHA-256 of every file, the manifest's own hash). Exit 0 when intact, 1 when anything changed.\n\n" +
+            "Examples:\n  ogaki-migrate verify 20261126-101500-ab12cd\n  OGAKI_Store='UseDevelopmentStorage=true' ogaki-migrate verify 20261126-101500-ab12cd")
+        {
+            run, store, runs,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var connection = parse.GetValue(store) ?? Environment.GetEnvironmentVariable("OGAKI_Store");
+            var artifactStore = ArtifactStoreFactory.Create(connection, parse.GetValue(runs)!);
+            VerifyReport report;
+            try
+            {
+                report = await artifactStore.VerifyAsync(parse.GetValue(run)!, ct);
+            }
+            catch (ArtifactStoreException e)
+            {
+                throw new CliException(e.Message, ExitCodes.Infrastructure, e);
+            }
+            output.WriteLine(report.ToString());
+            if (!report.ManifestFound) throw new CliException($"run {report.RunId} has no manifest in {artifactStore.Description}; check the run id and --store.", ExitCodes.InvalidInput);
+            output.WriteLine(report.IsClean ? "verify: intact" : "verify: CHANGED — see the lists above");
+            return report.IsClean ? ExitCodes.Ok : ExitCodes.Discrepancies;
+        });
+        return command;
+    }
+}
