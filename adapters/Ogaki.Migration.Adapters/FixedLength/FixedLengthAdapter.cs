@@ -385,7 +385,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
 
     LegacyReadResult Control(string file, ControlState s, in Frame f, LegacyReadResult r, byte[] buffer)
     {
-        var role = f.Type >= 0 && f.Reason is null ? _layout.Records[f.Type].Role : RecordRole.Data;
+        var role = f.Type >= 0 ? _layout.Records[f.Type].Role : RecordRole.Data;
         if (role == RecordRole.Data)
         {
             s.Data++;
