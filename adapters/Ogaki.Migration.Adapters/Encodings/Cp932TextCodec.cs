@@ -139,7 +139,8 @@ internal sealed class Cp932TextCodec : TextCodec
 /// beyond "valid UTF-8".</summary>
 internal sealed class Utf8TextCodec : TextCodec
 {
-    static readonly byte[] Space = [0xE3, 0x80, 0x80];
+    // PIC N in a UTF-8 file: characters have 1–4 bytes, so padding is by single-byte spaces.
+    static readonly byte[] Space = [0x20];
     public static readonly Encoding Strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public override string Name => "utf-8";
