@@ -16,6 +16,12 @@
       *   RECORD TYPE SELECTOR: ZM-REC-KBN (level-88 below); the       *
       *   layout REDEFINES ZM-BODY for each record type.               *
       *================================================================*
+      *@ENCODING ibm930
+      *@TERMINATOR NONE
+      *@SELECTOR ZM-REC-KBN
+      *@RECORD ZM-HEADER WHEN ZM-REC-HEADER HEADER
+      *@RECORD ZM-DETAIL WHEN ZM-REC-DETAIL DATA
+      *@RECORD ZM-TRAILER WHEN ZM-REC-TRAILER TRAILER COUNT ZM-T-DETAIL-COUNT TOTAL ZM-T-NENZEIGAKU-TOTAL OF ZM-NENZEIGAKU
        01  ZEIMAST-REC.
            05  ZM-REC-KBN                  PIC X(1).
                88  ZM-REC-HEADER                       VALUE 'H'.
