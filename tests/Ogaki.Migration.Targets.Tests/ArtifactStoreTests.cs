@@ -182,6 +182,9 @@ public sealed class ArtifactStoreTests
             var ex = await Assert.ThrowsAsync<ArtifactStoreException>(() =>
                 b.PutAsync("run-4", "1.1", "report", "summary.csv", new MemoryStream(Encoding.UTF8.GetBytes("other")), Ct));
             Assert.Contains("409", ex.Message, StringComparison.Ordinal);
+            var added = await Assert.ThrowsAsync<ArtifactStoreException>(() =>
+                b.PutAsync("run-4", "1.1", "report", "late.csv", new MemoryStream(Report), Ct));
+            Assert.Contains("finished run", added.Message, StringComparison.Ordinal);
             Assert.True((await a.VerifyAsync("run-4", Ct)).IsClean);
         }
         finally
