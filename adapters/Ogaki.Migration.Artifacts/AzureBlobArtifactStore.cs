@@ -69,6 +69,9 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             var remoteManifest = await DownloadOrNullAsync(BlobName(runId, ArtifactManifest.FileName), ct).ConfigureAwait(false);
             var remoteComplete = remoteManifest is not null && ArtifactManifest.Parse(remoteManifest).IsComplete;
             var blob = _container.GetBlobClient(BlobName(runId, name));
+            if (remoteComplete && !(await blob.ExistsAsync(ct).ConfigureAwait(false)).Value)
+                throw new ArtifactStoreException($"run {runId} is complete in {_container.Uri}; no artifact can be added to a finished run ({name})")
+                { LocalCopy = _local.RunFolder(runId) };
             try
             {
                 await UploadArtifactAsync(blob, runId, specVersion, entry, overwrite: false, ct).ConfigureAwait(false);

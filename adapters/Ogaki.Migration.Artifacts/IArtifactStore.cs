@@ -76,3 +76,15 @@ public sealed class ArtifactStoreException(string message, Exception? inner = nu
     /// <summary>Folder that still holds the run's artifacts locally, when there is one.</summary>
     public string? LocalCopy { get; init; }
 }
+
+/// <summary>Conveniences over <see cref="IArtifactStore"/>.</summary>
+public static class ArtifactStoreExtensions
+{
+    /// <summary>Stores a file as an artifact of the run.</summary>
+    public static async Task<ArtifactEntry> PutFileAsync(this IArtifactStore store, string runId, string specVersion, string kind, string name, string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        return await store.PutAsync(runId, specVersion, kind, name, file, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -24,6 +24,10 @@ public interface IStandardTarget : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the schema change (rolled back).</param>
     Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default);
 
+    /// <summary>Creates or upgrades the schema for the compiled spec version (<c>StandardSpec.Version</c>).</summary>
+    Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) =>
+        EnsureSchemaAsync(entities, Ogaki.Migration.Standard.StandardSpec.Version, cancellationToken);
+
     /// <summary>
     /// Loads one batch of one entity in one transaction, together with its run-ledger row; a batch already
     /// recorded as complete for this run is skipped (idempotent rerun and resume). A failure rolls the whole

@@ -106,7 +106,7 @@ public sealed class SqliteTarget : IStandardTarget
             tx.Commit();
             return new BatchResult(batch.BatchNumber, written, false, checksum);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or InvalidCastException or IOException)
         {
             throw new TargetLoadException(batch, LoadSupport.Reason(ex), ex);
         }
@@ -192,7 +192,10 @@ public sealed class SqliteTarget : IStandardTarget
             // BINARY collation is byte order of UTF-8, the same order as PostgreSQL's "C" collation.
             SelectSql = $"SELECT {cols} FROM \"{entity.Table}\" ORDER BY {string.Join(", ", TargetNames.KeyItems(entity).Select(k => "\"" + TargetNames.Column(k) + "\""))}";
             Types = [.. Items.Select(i => i.Type is ItemType.Int or ItemType.Flag ? SqliteType.Integer : SqliteType.Text)];
+            MaxLengths = [.. Items.Select(TargetNames.MaxLength)];
         }
+
+        public int?[] MaxLengths { get; }
 
         public SpecItem[] Items { get; }
 
@@ -218,7 +221,12 @@ public sealed class SqliteTarget : IStandardTarget
                 case ItemType.Date: return ((DateOnly)value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 case ItemType.WarekiDate: return ((WarekiDate)value).ToString();
                 case ItemType.YearMonth: return ((YearMonth)value).ToString();
-                default: return (string)value;
+                default:
+                    // SQLite does not enforce varchar lengths; check them so both targets accept the same rows.
+                    var s = (string)value;
+                    if (MaxLengths[ordinal] is { } max && s.Length > max && s.EnumerateRunes().Count() > max)
+                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: {s.EnumerateRunes().Count()} code points exceed the column's {max}");
+                    return s;
             }
         }
     }

@@ -124,6 +124,21 @@ public sealed class LoadTests
         Assert.Empty(await t.Target.GetLedgerAsync(null, Ct));
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Both_targets_refuse_a_value_longer_than_its_column(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], Ct); // the compiled spec version
+        // 世帯番号 is digits(15): 16 digits do not fit. 氏名 is text(100): 100 text elements with IVS (200 code points) do fit.
+        var tooLong = TestRecords.Resident(1) with { SetaiNo = "1234567890123456" };
+        var ex = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-l", ResidentSpec.Entity, 0, [TestRecords.Resident(0), tooLong]), Ct));
+        Assert.Contains("Resident batch 0", ex.Message, StringComparison.Ordinal);
+        var ivsName = string.Concat(Enumerable.Repeat("葛\U000E0100", 100));
+        await t.Target.LoadBatchAsync(Batch("run-l", ResidentSpec.Entity, 1, [TestRecords.Resident(2) with { Shimei = ivsName }]), Ct);
+        Assert.Equal(ivsName, Resident.FromValues((await ReadAll(t.Target, ResidentSpec.Entity)).Single()).Shimei);
+    }
+
     [Fact]
     public async Task Fractional_amount_is_refused_rather_than_rounded()
     {

@@ -24,12 +24,6 @@ public static class Services
         }
         return value;
     }
-
-    /// <summary>Expands <c>UseDevelopmentStorage=true</c> to Azurite's well-known account on the configured port (10000 unless AZURITE_BLOB_PORT).</summary>
-    public static string ExplicitAzurite(string conn) => conn.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
-        ? "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:"
-          + (Environment.GetEnvironmentVariable("AZURITE_BLOB_PORT") ?? "10000") + "/devstoreaccount1;"
-        : conn;
 }
 
 /// <summary>A PostgreSQL schema of one test: created empty, put first on the search path, dropped at the end.</summary>
