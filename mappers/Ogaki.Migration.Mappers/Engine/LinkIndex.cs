@@ -5,7 +5,8 @@ namespace Ogaki.Migration.Mappers.Engine;
 /// <param name="JuminJotai">Standard 住民状態 (null when excluded as 住登外).</param>
 /// <param name="IsHead">True when 続柄コード1 is 世帯主 (02).</param>
 /// <param name="Excluded">True for a recorded 住登外 person (excluded register).</param>
-public readonly record struct PersonLink(string? SetaiNo, string? JuminJotai, bool IsHead, bool Excluded);
+/// <param name="Rejected">True when the person's own record was rejected (links through it are not judged again).</param>
+public readonly record struct PersonLink(string? SetaiNo, string? JuminJotai, bool IsHead, bool Excluded, bool Rejected = false);
 
 /// <summary>
 /// Cross-area keys collected in source order by the pipeline's ordered stage and read by the mapping

@@ -303,7 +303,7 @@ public sealed class MappingEngine
                 case SourceRole.Residents:
                     foreach (var r in o.Records)
                         if (r is Resident p && p.AtenaNo is { } atena)
-                            Links.Persons.TryAdd(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false));
+                            Links.Persons.TryAdd(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues.Count > 0));
                     break;
                 case SourceRole.Tax:
                     foreach (var r in o.Records)
@@ -323,8 +323,12 @@ public sealed class MappingEngine
                     foreach (var r in o.Records)
                         if (r is AllowanceChild c && c.DobekkyoKbn != DobekkyoKbn.Bekkyo && c.JukyushaAtenaNo is { } ra && c.JidoAtenaNo is { } ca)
                         {
-                            var recipientHousehold = Links.Persons.TryGetValue(ra, out var rp) ? rp.SetaiNo : null;
-                            var childHousehold = Links.Persons.TryGetValue(ca, out var cp) ? cp.SetaiNo : null;
+                            var recipientKnown = Links.Persons.TryGetValue(ra, out var rp);
+                            var childKnown = Links.Persons.TryGetValue(ca, out var cp);
+                            // A person whose own record was rejected is already in the reject stream: no second reject through the link.
+                            if (rp.Rejected || cp.Rejected) continue;
+                            var recipientHousehold = recipientKnown ? rp.SetaiNo : null;
+                            var childHousehold = childKnown ? cp.SetaiNo : null;
                             if (recipientHousehold is null || !string.Equals(recipientHousehold, childHousehold, StringComparison.Ordinal))
                                 issues.Add(new RejectIssue(MappingRejectReasons.ChildNotInHousehold, "JTEA-0022", "同別居区分", null, "child is recorded as 同居 but is not in the recipient's household"));
                         }
