@@ -1,0 +1,446 @@
+using System.Globalization;
+using Ogaki.Migration.Mappers.Config;
+using Ogaki.Migration.Mappers.Conversions;
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+
+namespace Ogaki.Migration.Mappers.Engine;
+
+/// <summary>
+/// The compiled conversion of one field-map row: a typed delegate <c>Func&lt;MapContext, T&gt;</c> whose T is
+/// the generated record's property type, bound once at start (no reflection or name lookup per record).
+/// </summary>
+internal sealed class EntryConverter
+{
+    readonly FieldMapEntry _entry;
+    readonly SpecItem? _item;
+    readonly MappingConfig _config;
+    readonly FieldAccessor? _field;
+    readonly FieldAccessor? _field2;
+    readonly FieldAccessor? _field3;
+    readonly string[] _args;
+    readonly CodeMap? _codes;
+    readonly CodeTable? _table;
+    readonly int _width;
+    readonly int _chainIndex;
+    readonly HashSet<string>? _trueValues;
+    readonly EraScheme _scheme;
+
+    EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config)
+    {
+        _entry = entry;
+        _item = item;
+        _config = config;
+        _args = entry.ConversionArgs;
+        if (entry.LegacyField.Length > 0) _field = new FieldAccessor(entry.LegacyField);
+        var name = entry.ConversionName;
+        switch (name)
+        {
+            case "code" or "chain" or "codename":
+                _codes = config.FindCodeMap(_args[0], entry.System);
+                _table = StandardSpec.Catalog.FindCodeTable(_args[0]);
+                if (name == "chain") _chainIndex = int.Parse(_args[1], CultureInfo.InvariantCulture);
+                break;
+            case "digits" or "digits-nz" when _args.Length > 0:
+                _width = int.Parse(_args[0], CultureInfo.InvariantCulture);
+                break;
+            case "flag" when _args.Length > 0:
+                _trueValues = new HashSet<string>(_args[0].Split('|'), StringComparer.Ordinal);
+                break;
+            case "machiaza" when _args.Length > 0:
+                _field2 = new FieldAccessor(_args[0]);
+                break;
+            case "wareki":
+                _scheme = _args.Length == 0 ? EraScheme.Digit : _args[0] switch
+                {
+                    "digit" => EraScheme.Digit,
+                    "letter" => EraScheme.Letter,
+                    "odd" => EraScheme.Odd,
+                    _ => throw new MappingConfigException($"{entry.Where}: unknown era scheme {_args[0]}"),
+                };
+                if (_args.Length == 3)
+                {
+                    _field2 = new FieldAccessor(_args[1]);
+                    _field3 = new FieldAccessor(_args[2]);
+                }
+                break;
+            case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
+                throw new MappingConfigException($"{entry.Where}: date needs yyyymmdd or eyymmdd");
+            case "lookup" when _args.Length == 0 || !LinkIndex.LookupNames.Contains(_args[0]):
+                throw new MappingConfigException($"{entry.Where}: lookup needs one of {string.Join(", ", LinkIndex.LookupNames)}");
+        }
+    }
+
+    /// <summary>Builds the typed delegate for an item row (T = the property type of the item).</summary>
+    public static Delegate Build(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType)
+    {
+        var c = new EntryConverter(entry, item, config);
+        Delegate d = entry.ConversionName switch
+        {
+            "text" => (Func<MapContext, string?>)c.Text,
+            "kana" => (Func<MapContext, string?>)c.Kana,
+            "codename" => (Func<MapContext, string?>)c.CodeName,
+            "lgpref" => (Func<MapContext, string?>)c.LgPref,
+            "lgcity" => (Func<MapContext, string?>)c.LgCity,
+            "digits" => (Func<MapContext, string?>)c.Digits,
+            "digits-nz" => (Func<MapContext, string?>)c.DigitsNonZero,
+            "mynumber" => (Func<MapContext, string?>)c.MyNumber,
+            "machiaza" => (Func<MapContext, string?>)c.Machiaza,
+            "lgcode" => (Func<MapContext, string?>)c.LgCode,
+            "lookup" => (Func<MapContext, string?>)c.Lookup,
+            "code" => (Func<MapContext, string?>)c.Code,
+            "chain" => (Func<MapContext, string?>)c.Chain,
+            "each" => (Func<MapContext, string?>)c.Each,
+            "wareki" => (Func<MapContext, WarekiDate?>)c.Wareki,
+            "wareki-text" => (Func<MapContext, WarekiDate?>)c.WarekiText,
+            "date" => (Func<MapContext, DateOnly?>)c.Date,
+            "int" => (Func<MapContext, int?>)c.Int,
+            "occurrence" => (Func<MapContext, int?>)c.OccurrenceNumber,
+            "amount" => (Func<MapContext, decimal?>)c.Amount,
+            "flag" => (Func<MapContext, bool?>)c.Flag,
+            "yearmonth" => (Func<MapContext, YearMonth?>)c.YearMonthValue,
+            _ => throw new MappingConfigException($"{entry.Where}: unknown conversion {entry.ConversionName}"),
+        };
+        var produced = d.GetType().GetGenericArguments()[1];
+        if (produced != propertyType) throw new MappingConfigException($"{entry.Where}: conversion {entry.ConversionName} gives {produced.Name}, item needs {propertyType.Name}");
+        if (entry.EachCondition is { } each) d = WrapEach(d, produced, each);
+        return d;
+    }
+
+    /// <summary>A check-only row (<c>@check</c>): runs the conversion for its problems and drops the value.</summary>
+    public static Action<MapContext> BuildCheck(FieldMapEntry entry, MappingConfig config)
+    {
+        var item = new SpecItem(0, "", entry.Entity, entry.LegacyField, entry.LegacyField, ItemType.Text, int.MaxValue, Requirement.Optional, null, "", SpecStatus.Provisional);
+        var c = new EntryConverter(entry, null, config);
+        return entry.ConversionName switch
+        {
+            "mynumber" => ctx => c.MyNumber(ctx),
+            "text" => ctx => c.Text(ctx),
+            "kana" => ctx => c.Kana(ctx),
+            "date" => ctx => c.Date(ctx),
+            "wareki" => ctx => c.Wareki(ctx),
+            "amount" => ctx => c.Amount(ctx),
+            "code" => ctx => c.Code(ctx),
+            _ => throw new MappingConfigException($"{entry.Where}: @check cannot use {entry.ConversionName} (item {item.ItemId})"),
+        };
+    }
+
+    /// <summary>The <c>@when</c> predicate of an occurrence.</summary>
+    public static Func<MapContext, bool> BuildWhen(FieldMapEntry entry, MappingConfig config)
+    {
+        var c = new EntryConverter(entry, null, config);
+        return entry.ConversionName == "positive"
+            ? ctx => c._field!.Get(ctx.Record, ctx.Occurrence) switch { decimal d => d > 0, long l => l > 0, int i => i > 0, string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v > 0, _ => false }
+            : ctx => !IsBlankOrZeros(RawText(c._field!.Get(ctx.Record, ctx.Occurrence)));
+    }
+
+    /// <summary>The <c>@each</c> chain: the standard codes to make one record for each.</summary>
+    public static Func<MapContext, string[]> BuildEach(FieldMapEntry entry, MappingConfig config)
+    {
+        var c = new EntryConverter(entry, null, config);
+        return ctx =>
+        {
+            var t = c.MapCode(ctx, report: true);
+            return t?.Codes ?? [];
+        };
+    }
+
+    static Delegate WrapEach(Delegate d, Type t, string each) => d switch
+    {
+        Func<MapContext, string?> f => (Func<MapContext, string?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        Func<MapContext, decimal?> f => (Func<MapContext, decimal?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        Func<MapContext, int?> f => (Func<MapContext, int?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        Func<MapContext, DateOnly?> f => (Func<MapContext, DateOnly?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        Func<MapContext, bool?> f => (Func<MapContext, bool?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        Func<MapContext, WarekiDate?> f => (Func<MapContext, WarekiDate?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        Func<MapContext, YearMonth?> f => (Func<MapContext, YearMonth?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
+        _ => throw new InvalidOperationException("unsupported type " + t.Name),
+    };
+
+    // ---- raw access ----
+
+    object? Raw(MapContext ctx) => _field?.Get(ctx.Record, ctx.Occurrence);
+
+    internal static string? RawText(object? v) => v switch
+    {
+        null => null,
+        string s => s,
+        decimal d => decimal.Truncate(d) == d ? decimal.Truncate(d).ToString(CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture),
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString(),
+    };
+
+    static bool IsBlankOrZeros(string? s)
+    {
+        if (s is null) return true;
+        foreach (var c in s)
+            if (c is not (' ' or '\u3000' or '0')) return false;
+        return true;
+    }
+
+    string? TrimmedDigits(MapContext ctx)
+    {
+        var raw = Raw(ctx);
+        var t = LegacyText.Trim(RawText(raw));
+        if (t is null) return null;
+        if (_width > 0 && raw is not string && t.Length < _width && t[0] != '-') t = t.PadLeft(_width, '0');
+        return t;
+    }
+
+    // ---- text ----
+
+    string? Text(MapContext ctx)
+    {
+        var t = LegacyText.Trim(RawText(Raw(ctx)));
+        if (t is null) return null;
+        if (!_config.Gaiji.TryResolve(t, out var resolved, out var pua))
+        {
+            var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
+            ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
+            ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
+            return null;
+        }
+        return resolved;
+    }
+
+    string? Kana(MapContext ctx)
+    {
+        var t = LegacyText.Trim(RawText(Raw(ctx)));
+        return t is null ? null : KanaWidth.ToFullWidthKana(t);
+    }
+
+    string? LgPref(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.Prefecture : null;
+
+    string? LgCity(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.City : null;
+
+    string? LgCode(MapContext ctx) => _config.LgCode;
+
+    // ---- digits ----
+
+    string? Digits(MapContext ctx) => TrimmedDigits(ctx);
+
+    string? DigitsNonZero(MapContext ctx)
+    {
+        var t = TrimmedDigits(ctx);
+        return IsBlankOrZeros(t) ? null : t;
+    }
+
+    string? MyNumber(MapContext ctx)
+    {
+        var t = LegacyText.Trim(RawText(Raw(ctx)));
+        if (t is null) return null;
+        if (t.Length != 12 || !SpecText.IsDigits(t) || !CheckDigits.IsValidMyNumber(t))
+        {
+            ctx.Fail(_entry, _item, MappingRejectReasons.InvalidCheckDigit, "個人番号 is not 12 digits with a valid check digit (総務省令第85号§5)");
+            return null;
+        }
+        return t;
+    }
+
+    string? Machiaza(MapContext ctx)
+    {
+        var code = DigitsNonZero(ctx);
+        if (code is not null && _config.Abr.TryGet(code, out _)) return code;
+        var text = _field2 is null ? null : LegacyText.Trim(RawText(_field2.Get(ctx.Record, ctx.Occurrence)));
+        var m = _config.Abr.Match(text);
+        if (m.IsMatch) return m.Town!.MachiazaId;
+        if (code is not null || text is not null)
+            ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text ?? "(町字コードのみ)", _entry.LegacyField);
+        return null;
+    }
+
+    string? Lookup(MapContext ctx)
+    {
+        var key = TrimmedDigits(ctx);
+        if (key is not null && ctx.Links.TryLookup(_args[0], key, out var v)) return v;
+        if (_args[0] == "household-head-name")
+            ctx.Fail(_entry, _item, MappingRejectReasons.OrphanMember, "世帯番号 is not a household of the household source");
+        else
+            ctx.Fail(_entry, _item, MappingRejectReasons.UnresolvedPerson, "受給者番号 is not a recipient of the recipient source");
+        return null;
+    }
+
+    // ---- codes ----
+
+    CodeTarget? MapCode(MapContext ctx, bool report)
+    {
+        var legacy = LegacyText.Trim(RawText(Raw(ctx)));
+        if (_codes!.TryMap(legacy, out var target))
+        {
+            if (target.Exclude) ctx.ExcludeReason ??= target.Reason;
+            return target;
+        }
+        if (legacy is null) return null;
+        if (report)
+        {
+            ctx.Fail(_entry, _item, MappingRejectReasons.UnmappedCode, $"legacy code is not in codes/{_codes.TableId}.{_codes.System}.csv");
+            ctx.Note(NoteKind.UnmappedCode, _codes.TableId, _codes.System, legacy, _entry.LegacyField);
+        }
+        return null;
+    }
+
+    string? Code(MapContext ctx)
+    {
+        var t = MapCode(ctx, report: true);
+        return t is null || t.Codes.Length == 0 ? null : t.Codes[0];
+    }
+
+    // Only the first element reports an unmapped code; the other elements of the chain stay silent.
+    string? Chain(MapContext ctx)
+    {
+        var t = MapCode(ctx, report: _chainIndex == 1);
+        return t is null || t.Codes.Length < _chainIndex ? null : t.Codes[_chainIndex - 1];
+    }
+
+    string? CodeName(MapContext ctx)
+    {
+        var t = MapCode(ctx, report: false);
+        return t is null || t.Codes.Length == 0 ? null : _table!.NameOf(t.Codes[0]);
+    }
+
+    string? Each(MapContext ctx) => ctx.EachCode;
+
+    // ---- dates ----
+
+    WarekiDate? Wareki(MapContext ctx)
+    {
+        if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(_field2.Get(ctx.Record))), "1", StringComparison.Ordinal))
+        {
+            var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record)));
+            if (text is not null && WarekiDate.TryParseJapanese(text, out var fusho)) return fusho;
+            if (text is null) return new WarekiDate(0, 0, 0, 0, "年月日不詳");
+            ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
+            return null;
+        }
+        var raw = Raw(ctx);
+        var t = LegacyText.Trim(RawText(raw));
+        if (IsBlankOrZeros(t)) return null;
+        if (raw is not string && t!.Length < 7) t = t.PadLeft(7, '0');
+        if (!WarekiDate.TryParseEraCoded(t, _scheme, out var w))
+        {
+            ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not an era-coded date EYYMMDD");
+            return null;
+        }
+        if (!DateItems.TryForWarekiItem(w, out var kept, out var f))
+        {
+            ctx.Fail(_entry, _item, f.Reason, f.Message);
+            return null;
+        }
+        return kept;
+    }
+
+    WarekiDate? WarekiText(MapContext ctx)
+    {
+        var t = LegacyText.Trim(RawText(Raw(ctx)));
+        if (t is null) return null;
+        if (WarekiDate.TryParseJapanese(t, out var w)) return w;
+        ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
+        return null;
+    }
+
+    DateOnly? Date(MapContext ctx)
+    {
+        var raw = Raw(ctx);
+        var t = LegacyText.Trim(RawText(raw));
+        if (IsBlankOrZeros(t?.Replace("/", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal))) return null;
+        DateOnly d;
+        ConversionFailure f;
+        if (_args.Length > 0 && _args[0] == "eyymmdd")
+        {
+            if (raw is not string && t!.Length < 7) t = t.PadLeft(7, '0');
+            if (!WarekiDate.TryParseEraCoded(t, EraScheme.Digit, out var w))
+            {
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not an era-coded date EYYMMDD");
+                return null;
+            }
+            if (DateItems.TryForDateItem(w, out d, out f)) return d;
+        }
+        else
+        {
+            var s = t!.Replace('/', '-');
+            if (!WarekiConversions.TryParseGregorian(s, out var y, out var m, out var dd))
+            {
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not a date YYYYMMDD");
+                return null;
+            }
+            if (DateItems.TryForDateItem(y, m, dd, out d, out f)) return d;
+        }
+        ctx.Fail(_entry, _item, f.Reason, f.Message);
+        return null;
+    }
+
+    // ---- numbers ----
+
+    int? Int(MapContext ctx)
+    {
+        switch (Raw(ctx))
+        {
+            case null: return null;
+            case int i: return i;
+            case long l when l is >= int.MinValue and <= int.MaxValue: return (int)l;
+            case decimal m when decimal.Truncate(m) == m && m is >= int.MinValue and <= int.MaxValue: return (int)m;
+            case string s:
+                var t = LegacyText.Trim(s);
+                if (t is null) return null;
+                if (int.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)) return v;
+                break;
+        }
+        ctx.Fail(_entry, _item, MappingRejectReasons.InvalidValue, "not a whole number");
+        return null;
+    }
+
+    int? OccurrenceNumber(MapContext ctx) => ctx.Occurrence;
+
+    decimal? Amount(MapContext ctx)
+    {
+        decimal? v;
+        switch (Raw(ctx))
+        {
+            case null: return null;
+            case decimal m: v = m; break;
+            case long l: v = l; break;
+            case int i: v = i; break;
+            case string s:
+                if (!Amounts.TryFromText(s, out v, out var f))
+                {
+                    ctx.Fail(_entry, _item, f.Reason, f.Message);
+                    return null;
+                }
+                break;
+            default:
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidAmount, "not an amount");
+                return null;
+        }
+        if (v is { } a && !Amounts.IsWholeYen(a))
+        {
+            ctx.Fail(_entry, _item, MappingRejectReasons.InvalidAmount, "amount is not whole yen");
+            return null;
+        }
+        return v is { } w ? decimal.Truncate(w) : null;
+    }
+
+    bool? Flag(MapContext ctx)
+    {
+        var t = LegacyText.Trim(RawText(Raw(ctx)));
+        if (_trueValues is not null) return t is not null && _trueValues.Contains(t);
+        switch (t)
+        {
+            case null: return null;
+            case "1": return true;
+            case "0": return false;
+        }
+        ctx.Fail(_entry, _item, MappingRejectReasons.InvalidValue, "flag is not 0 or 1");
+        return null;
+    }
+
+    YearMonth? YearMonthValue(MapContext ctx)
+    {
+        var t = LegacyText.Trim(RawText(Raw(ctx)));
+        if (IsBlankOrZeros(t)) return null;
+        if (YearMonth.TryParse(t, CultureInfo.InvariantCulture, out var ym)) return ym;
+        ctx.Fail(_entry, _item, MappingRejectReasons.InvalidValue, "not a year-month YYYYMM");
+        return null;
+    }
+}

@@ -1,0 +1,77 @@
+using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Mappers.Config;
+using Ogaki.Migration.Spec;
+
+namespace Ogaki.Migration.Mappers.Engine;
+
+/// <summary>One problem found while mapping a legacy record: reason code, the standard item and the legacy field.</summary>
+/// <param name="Reason">Stable reason code (<see cref="MappingRejectReasons"/>).</param>
+/// <param name="ItemId">Standard item id (JUKI-0022), or null for a record-level problem.</param>
+/// <param name="ItemNameJa">The item's Japanese name (生年月日).</param>
+/// <param name="Field">Legacy field path.</param>
+/// <param name="Message">One sentence; never the value (it may be personal data, e.g. 個人番号).</param>
+public sealed record RejectIssue(string Reason, string? ItemId, string? ItemNameJa, string? Field, string Message)
+{
+    public override string ToString() =>
+        Reason + (ItemId is null ? "" : $" {ItemId} {ItemNameJa}") + (Field is null ? "" : $" [{Field}]") + ": " + Message;
+}
+
+/// <summary>What a report should know about a record (unmapped code, 外字, address), collected in record order.</summary>
+public readonly record struct MappingNote(NoteKind Kind, string Table, string System, string Value, string Field);
+
+public enum NoteKind
+{
+    UnmappedCode,
+    UnmappedGaiji,
+    UnmatchedAddress,
+    /// <summary>A non-existent or 不詳 date kept in a wareki_date item (Table = item id, Value = item name).</summary>
+    KeptUnknownDate,
+}
+
+/// <summary>
+/// Per-worker mapping state: the record being mapped, the current occurrence / chain code, and the problems
+/// and notes found. Not thread-safe; each worker owns one.
+/// </summary>
+public sealed class MapContext(MappingConfig config, LinkIndex links)
+{
+    public MappingConfig Config { get; } = config;
+
+    public LinkIndex Links { get; } = links;
+
+    public LegacyRecord Record { get; internal set; } = null!;
+
+    /// <summary>1-based occurrence of a <c>(*)</c> path; 0 when not iterating.</summary>
+    public int Occurrence { get; internal set; }
+
+    /// <summary>The code of the <c>@each</c> chain this record is made for, or null.</summary>
+    public string? EachCode { get; internal set; }
+
+    public List<RejectIssue> Issues { get; } = [];
+
+    public List<MappingNote> Notes { get; } = [];
+
+    /// <summary>Set when a code maps to <c>exclude</c> (住登外): the record goes to the excluded register.</summary>
+    public string? ExcludeReason { get; internal set; }
+
+    /// <summary>Ordinal set of items that already have a conversion problem (their spec violations are not repeated).</summary>
+    internal HashSet<string> FailedItems { get; } = new(StringComparer.Ordinal);
+
+    public void Fail(FieldMapEntry entry, SpecItem? item, string reason, string message)
+    {
+        Issues.Add(new RejectIssue(reason, item?.ItemId, item?.NameJa, entry.LegacyField.Length > 0 ? entry.LegacyField : null, message));
+        if (item is not null) FailedItems.Add(item.ItemId);
+    }
+
+    public void Note(NoteKind kind, string table, string system, string value, string field) => Notes.Add(new MappingNote(kind, table, system, value, field));
+
+    internal void ResetRecord(LegacyRecord record)
+    {
+        Record = record;
+        Occurrence = 0;
+        EachCode = null;
+        Issues.Clear();
+        Notes.Clear();
+        FailedItems.Clear();
+        ExcludeReason = null;
+    }
+}

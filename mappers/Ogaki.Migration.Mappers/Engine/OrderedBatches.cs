@@ -1,0 +1,125 @@
+using System.Threading.Channels;
+using Ogaki.Migration.Adapters;
+
+namespace Ogaki.Migration.Mappers.Engine;
+
+/// <summary>A batch of consecutive source items and, once a worker has mapped it, their outcomes.</summary>
+internal sealed class Batch<TOut>(long sequence, LegacyReadResult[] items, int count)
+{
+    public long Sequence { get; } = sequence;
+
+    public LegacyReadResult[] Items { get; } = items;
+
+    public int Count { get; } = count;
+
+    public TOut[] Outcomes { get; } = new TOut[count];
+
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// Reads a source once, in order, cuts it into batches, maps batches on several workers and hands them
+/// back strictly in source order. At most <c>window</c> batches are in flight, so memory stays bounded
+/// whatever the source size; output order never depends on thread timing.
+/// </summary>
+internal static class OrderedBatches
+{
+    public static async IAsyncEnumerable<Batch<TOut>> MapAsync<TWorker, TOut>(
+        IAsyncEnumerable<LegacyReadResult> source,
+        Func<TWorker> newWorker,
+        Action<TWorker, LegacyReadResult, int, Batch<TOut>> map,
+        int degree,
+        int batchSize,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var window = Math.Max(2, degree * 4);
+        var ordered = Channel.CreateBounded<Batch<TOut>>(new BoundedChannelOptions(window) { SingleReader = true, SingleWriter = true });
+        var work = Channel.CreateUnbounded<Batch<TOut>>(new UnboundedChannelOptions { SingleWriter = true });
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = cts.Token;
+
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                long seq = 0;
+                var buffer = new LegacyReadResult[batchSize];
+                var n = 0;
+                await foreach (var item in source.WithCancellation(token).ConfigureAwait(false))
+                {
+                    buffer[n++] = item;
+                    if (n < batchSize) continue;
+                    var b = new Batch<TOut>(seq++, buffer, n);
+                    await ordered.Writer.WriteAsync(b, token).ConfigureAwait(false); // blocks when the window is full
+                    work.Writer.TryWrite(b);
+                    buffer = new LegacyReadResult[batchSize];
+                    n = 0;
+                }
+                if (n > 0)
+                {
+                    var b = new Batch<TOut>(seq, buffer, n);
+                    await ordered.Writer.WriteAsync(b, token).ConfigureAwait(false);
+                    work.Writer.TryWrite(b);
+                }
+                ordered.Writer.TryComplete();
+                work.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                ordered.Writer.TryComplete(ex);
+                work.Writer.TryComplete(ex);
+            }
+        }, token);
+
+        var workers = new Task[degree];
+        for (var w = 0; w < degree; w++)
+        {
+            workers[w] = Task.Run(async () =>
+            {
+                var worker = newWorker();
+                try
+                {
+                    await foreach (var b in work.Reader.ReadAllAsync(token).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            for (var i = 0; i < b.Count; i++) map(worker, b.Items[i], i, b);
+                            b.Done.TrySetResult();
+                        }
+                        catch (Exception ex)
+                        {
+                            b.Done.TrySetException(ex);
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                catch (ChannelClosedException)
+                {
+                }
+            }, token);
+        }
+
+        try
+        {
+            await foreach (var b in ordered.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                await b.Done.Task.WaitAsync(token).ConfigureAwait(false);
+                yield return b;
+            }
+            await producer.ConfigureAwait(false);
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(workers).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Mappers.Config;
+using Ogaki.Migration.Mappers.Engine;
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+
+namespace Ogaki.Migration.Mappers.Tests.Engine;
+
+public class ResidentPipelineTests
+{
+    static readonly MappingConfig Config = MappingConfig.Load();
+
+    static MappingSource Jumin(params LegacyReadResult[] items) =>
+        new("opensys", SourceRole.Residents, new ListAdapter("opensys:JUMIN.dat", items), "JUMIN");
+
+    static MappingSource Setai(params LegacyReadResult[] items) =>
+        new("opensys", SourceRole.Households, new ListAdapter("opensys:SETAI.dat", items), "SETAI");
+
+    static LegacyRecord J(long n, Dictionary<string, object?> v) => LegacyFixtures.Record("JUMIN.dat", n, "", LegacyFixtures.JuminFields, v);
+
+    static LegacyRecord S(long n, Dictionary<string, object?> v) => LegacyFixtures.Record("SETAI.dat", n, "", LegacyFixtures.SetaiFields, v);
+
+    [Fact]
+    public async Task A_resident_maps_every_converted_item()
+    {
+        var a = LegacyFixtures.Atena(100001);
+        var h = LegacyFixtures.Atena(500000001);
+        var engine = new MappingEngine(Config);
+        var result = await engine.RunAsync([Setai(S(1, LegacyFixtures.Setai(h, a))), Jumin(J(1, LegacyFixtures.Jumin(a, h)))], new MappingOptions(Degree: 2), TestContext.Current.CancellationToken);
+
+        Assert.Empty(result.Rejects);
+        var r = Assert.IsType<Resident>(Assert.Single(result.RecordsOf("Resident")));
+        Assert.Equal(a, r.AtenaNo);
+        Assert.Equal(h, r.SetaiNo);
+        Assert.Equal("1", r.JuminShubetsu);
+        Assert.Equal("1", r.JuminJotai);
+        Assert.Equal(new WarekiDate(3, 64, 1, 7), r.SeinengappiYmd);
+        Assert.Equal(new DateOnly(1989, 1, 10), r.IdoTodokedeYmd);
+        Assert.Equal("13", r.IdoJiyu);
+        Assert.Equal("山田\u3000太郎", r.Shimei);
+        Assert.Equal("ヤマダ\u3000タロウ", r.ShimeiKana);
+        Assert.Equal("1", r.Seibetsu);
+        Assert.Equal("男", r.SeibetsuHyoki);
+        Assert.Equal("02", r.ZokugaraCd1);
+        Assert.Null(r.ZokugaraCd2);
+        Assert.Equal("山田\u3000太郎", r.SetainushiShimei);
+        Assert.Equal("212024", r.JushoLgCode);
+        Assert.Equal("岐阜県", r.JushoPref);
+        Assert.Equal("大垣市", r.JushoCity);
+        Assert.Equal("0004001", r.JushoMachiazaId);
+        Assert.Null(r.JushoZip);
+        Assert.Null(r.ShojoJiyu);
+        Assert.Null(r.ShojoTodokedeYmd);
+        Assert.Equal("123456789018", r.KojinBango);
+        Assert.True(r.SenkyoninTorokuFlag);
+        Assert.False(r.NenkinFlag);
+        Assert.Null(r.NenkinShubetsu);
+        var hh = Assert.IsType<Household>(Assert.Single(result.RecordsOf("Household")));
+        Assert.Equal(1, hh.SetaiKoseiNinzu);
+        Assert.True(result.Balances);
+    }
+
+    [Fact]
+    public async Task Defects_become_rejects_with_reason_item_and_field_and_counts_balance()
+    {
+        var h = LegacyFixtures.Atena(500000001);
+        var atenas = Enumerable.Range(0, 10).Select(i => LegacyFixtures.Atena(100001 + i * 3)).ToArray();
+        var rows = new List<Dictionary<string, object?>>();
+        for (var i = 0; i < atenas.Length; i++) rows.Add(LegacyFixtures.Jumin(atenas[i], h, zokugara: i == 0 ? "01" : "10"));
+        rows[1]["KOJIN_NO"] = "123456789012";           // invalid-check-digit
+        rows[2]["ZOKUGARA_CD"] = "77";                   // unmapped-code
+        rows[3]["IDO_TODOKEDE_YMD"] = "20230230";        // impossible-date
+        rows[4]["SEINENGAPPI"] = "3450229";              // unknown-date (non-existent): kept
+        rows[5]["SEINENGAPPI"] = "0000000";
+        rows[5]["SEINENGAPPI_FUSHO"] = "1";
+        rows[5]["SEINENGAPPI_HYOKI"] = "昭和２０年頃";      // unknown-date (不詳): kept
+        rows[6]["SETAI_NO"] = LegacyFixtures.Atena(599999001); // orphan-member
+        rows[7]["SHIMEI"] = "\uE123田";                  // unmappable-gaiji
+        rows[8]["JUMIN_JOTAI"] = "2";                    // 住登外: excluded
+        rows[8]["SETAI_NO"] = "0000000000";
+        rows[9]["ATENA_NO"] = atenas[0];                 // duplicate-key
+        var records = rows.Select((r, i) => (LegacyReadResult)J(i + 1, r)).ToList();
+        records.Add(new LegacyReject(new SourceLocation("JUMIN.dat", 11, 8000, "SHIMEI"), RejectReasons.UndefinedBytes, "bytes not in CP932"));
+
+        var engine = new MappingEngine(Config);
+        var result = await engine.RunAsync([Setai(S(1, LegacyFixtures.Setai(h, atenas[0]))), Jumin([.. records])], new MappingOptions(Degree: 2, BatchSize: 3), TestContext.Current.CancellationToken);
+
+        var jumin = result.Counts.Single(c => c.Source == "opensys:JUMIN.dat");
+        Assert.Equal(11, jumin.Read);
+        Assert.Equal(3, jumin.Mapped);      // the head and the two kept 不詳 birth dates
+        Assert.Equal(1, jumin.Excluded);
+        Assert.Equal(7, jumin.Rejected);   // six defects and the adapter reject
+        Assert.True(result.Balances);
+        string ReasonAt(long n) => result.Rejects.Single(r => r.Location.File == "JUMIN.dat" && r.Location.RecordNumber == n).Reason;
+        Assert.Equal(MappingRejectReasons.InvalidCheckDigit, ReasonAt(2));
+        Assert.Equal(MappingRejectReasons.UnmappedCode, ReasonAt(3));
+        Assert.Equal(MappingRejectReasons.ImpossibleDate, ReasonAt(4));
+        Assert.Equal(MappingRejectReasons.OrphanMember, ReasonAt(7));
+        Assert.Equal(MappingRejectReasons.UnmappableGaiji, ReasonAt(8));
+        Assert.Equal(MappingRejectReasons.DuplicateKey, ReasonAt(10));
+        Assert.Equal("source-reject:undefined-bytes", ReasonAt(11));
+
+        var impossible = result.Rejects.Single(r => r.Location.RecordNumber == 4).Issues.Single();
+        Assert.Equal(("JUKI-0006", "異動届出年月日", "IDO_TODOKEDE_YMD"), (impossible.ItemId, impossible.ItemNameJa, impossible.Field));
+        var mynumber = result.Rejects.Single(r => r.Location.RecordNumber == 2);
+        Assert.DoesNotContain("123456789012", mynumber.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("123456789012", result.ToMarkdown(), StringComparison.Ordinal);
+
+        var kept = result.RecordsOf("Resident").Cast<Resident>().ToDictionary(r => r.AtenaNo!);
+        Assert.False(kept[atenas[4]].SeinengappiYmd!.Value.Exists);
+        Assert.Equal("S45.02.29", kept[atenas[4]].SeinengappiYmd!.Value.ToString());
+        Assert.Equal("昭和２０年頃", kept[atenas[5]].SeinengappiYmd!.Value.UnknownText);
+        Assert.Equal(2, result.KeptUnknownDates.Sum(l => l.Count));
+
+        var excluded = Assert.Single(result.Excluded);
+        Assert.Equal(9, excluded.Location.RecordNumber);
+        Assert.Contains("住登外", excluded.Reason, StringComparison.Ordinal);
+        var code = Assert.Single(result.UnmappedCodes);
+        Assert.Equal(("CT-ZOKUGARA", "77", 1L), (code.Table, code.Value, code.Count));
+        var gaiji = Assert.Single(result.UnmappedGaiji);
+        Assert.Equal("U+E123", gaiji.Value);
+        Assert.StartsWith("P-", gaiji.ExampleKeys[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Households_need_exactly_one_current_head()
+    {
+        var h1 = LegacyFixtures.Atena(500000001);
+        var h2 = LegacyFixtures.Atena(500000010);
+        var a = LegacyFixtures.Atena(100001);
+        var b = LegacyFixtures.Atena(100010);
+        var c = LegacyFixtures.Atena(100020);
+        var engine = new MappingEngine(Config);
+        var result = await engine.RunAsync(
+        [
+            Setai(S(1, LegacyFixtures.Setai(h1, a)), S(2, LegacyFixtures.Setai(h2, b))),
+            Jumin(J(1, LegacyFixtures.Jumin(a, h1)), J(2, LegacyFixtures.Jumin(b, h2, zokugara: "10")), J(3, LegacyFixtures.Jumin(c, h2, zokugara: "10"))),
+        ], cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Single(result.RecordsOf("Household"));
+        var reject = Assert.Single(result.Rejects);
+        Assert.Equal(MappingRejectReasons.HouseholdHeadCount, reject.Reason);
+        Assert.Equal("SETAI.dat", reject.Location.File);
+        Assert.Equal(2, reject.Location.RecordNumber);
+        Assert.True(result.Balances);
+    }
+
+    [Fact]
+    public async Task Output_and_reports_do_not_depend_on_thread_count_or_batch_size()
+    {
+        var h = LegacyFixtures.Atena(500000001);
+        var head = LegacyFixtures.Atena(100001);
+        var rows = new List<LegacyReadResult> { J(1, LegacyFixtures.Jumin(head, h)) };
+        for (var i = 1; i < 500; i++)
+        {
+            var v = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001 + i * 3), h, zokugara: i % 7 == 0 ? "9" + (i % 10).ToString(System.Globalization.CultureInfo.InvariantCulture) : "10");
+            if (i % 11 == 0) v["SHIMEI"] = (char)(0xE000 + i % 10) + "野";
+            rows.Add(J(i + 1, v));
+        }
+        var engine = new MappingEngine(Config);
+        async Task<string> Run(int degree, int batch)
+        {
+            var r = await engine.RunAsync([Setai(S(1, LegacyFixtures.Setai(h, head))), Jumin([.. rows])], new MappingOptions(degree, batch), TestContext.Current.CancellationToken);
+            return r.ToMarkdown() + string.Join('\n', r.Rejects.Select(x => x.ToString())) + string.Join('\n', r.RecordsOf("Resident").Select(x => x.ToString()));
+        }
+        var one = await Run(1, 1024);
+        Assert.Equal(one, await Run(2, 7));
+        Assert.Equal(one, await Run(4, 1));
+    }
+}
