@@ -84,7 +84,7 @@ public static class HtmlReport
                   .Append(Num(DecimalText.Grouped(t.Target))).Append(Num(DecimalText.Grouped(t.Difference)))
                   .Append(t.Matches ? "<td class=\"ok\">OK</td>" : "<td class=\"ng\">NG</td>").Append("</tr>\n");
             sb.Append("</tbody>\n</table>\n</details>\n");
-            sb.Append("<details").Append(e.Discrepancies.Count > 0 ? " open" : "").Append(">\n<summary>差異明細 / Discrepancies (").Append(Count(e.DiscrepancyCount)).Append(")</summary>\n");
+            sb.Append("<details").Append(e.Discrepancies.Count > 0 ? " open=\"open\"" : "").Append(">\n<summary>差異明細 / Discrepancies (").Append(Count(e.DiscrepancyCount)).Append(")</summary>\n");
             if (e.Discrepancies.Count > 0)
             {
                 sb.Append("<table class=\"discrepancies\">\n<thead><tr><th>種別 / Kind</th><th>キー / Key</th><th>件数 / Count (source/target)</th><th>項目 / Item</th><th>移行元 / Source</th><th>移行先 / Target</th></tr></thead>\n<tbody>\n");
