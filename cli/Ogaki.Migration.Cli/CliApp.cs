@@ -15,6 +15,7 @@ public static class CliApp
             "(住民記録, 個人住民税, 児童手当) to the national standard specification.\n\n" +
             "Examples:\n  ogaki-migrate dry-run\n  ogaki-migrate spec diff 1.0 1.1\n  ogaki-migrate sample --scale 1 --seed 42 --out estate");
         root.Options.Add(Verbose);
+        root.Subcommands.Add(DryRunCommand.Build(output));
         root.Subcommands.Add(SampleCommand.Build(output));
         root.Subcommands.Add(VerifyCommand.Build(output));
         root.Subcommands.Add(SpecCommands.Build(output));
