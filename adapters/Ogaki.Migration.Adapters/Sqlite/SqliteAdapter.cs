@@ -15,14 +15,22 @@ namespace Ogaki.Migration.Adapters.Sqlite;
 public sealed class SqliteAdapter : ILegacyAdapter
 {
     readonly string _databasePath;
-    readonly string _sql;
+    readonly string _sql = "";
     readonly string _source;
+    readonly bool _allTables;
 
     /// <param name="databasePath">The .db / .sqlite file.</param>
-    /// <param name="tableOrQuery">A table name, or a query starting with SELECT or WITH.</param>
-    public SqliteAdapter(string databasePath, string tableOrQuery)
+    /// <param name="tableOrQuery">A table name, a query starting with SELECT or WITH, or null for every table in
+    /// ordinal name order (each table's rows in rowid order; the record type is the table name).</param>
+    public SqliteAdapter(string databasePath, string? tableOrQuery)
     {
         _databasePath = databasePath;
+        if (tableOrQuery is null)
+        {
+            _allTables = true;
+            _source = "*";
+            return;
+        }
         var t = tableOrQuery.Trim();
         if (t.StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase) || t.StartsWith("WITH ", StringComparison.OrdinalIgnoreCase))
         {
@@ -61,6 +69,15 @@ public sealed class SqliteAdapter : ILegacyAdapter
 
     public async IAsyncEnumerable<LegacyReadResult> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (_allTables)
+        {
+            foreach (var table in await ListTablesAsync(_databasePath, cancellationToken).ConfigureAwait(false))
+            {
+                await foreach (var r in new SqliteAdapter(_databasePath, table).ReadAsync(cancellationToken).ConfigureAwait(false))
+                    yield return r;
+            }
+            yield break;
+        }
         await using var conn = Open(_databasePath);
         await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
