@@ -15,13 +15,15 @@ internal sealed class Emitter(
     DefectInjector defects,
     NumberAllocator orphanNumbers,
     Action<string, long> count,
-    Func<long> nextOperation)
+    Func<long> nextOperation,
+    Random random)
 {
     const string OpenSys = "opensys", Csv = "csv", Sqlite = "sqlite", Mainframe = "mainframe";
     const string JuminFile = "JUMIN.dat", IdoFile = "IDO_RIREKI.csv", DbFile = "jidoteate.db", ZeiFile = "ZEIMAST.dat";
     static readonly string[] JuminKinds =
         [DefectKinds.InvalidCheckDigit, DefectKinds.UnmappedCode, DefectKinds.ImpossibleDate, DefectKinds.UnknownDate, DefectKinds.OrphanMember, DefectKinds.DuplicateKey, DefectKinds.UnmappableGaiji];
     static readonly string[] IdoKinds = [DefectKinds.UnmappedCode, DefectKinds.ImpossibleDate, DefectKinds.OverLength];
+    static readonly string[] IdoKindsNoTodokede = [DefectKinds.UnmappedCode, DefectKinds.OverLength];
     static readonly string[] ZeiKinds = [DefectKinds.InvalidCheckDigit, DefectKinds.UnmappedCode, DefectKinds.ImpossibleDate, DefectKinds.DuplicateKey, DefectKinds.UnmappableGaiji];
     static readonly string[] JukyushaKinds = [DefectKinds.ImpossibleDate, DefectKinds.OverLength];
     static readonly string[] JidoKinds = [DefectKinds.UnmappedCode];
@@ -29,10 +31,10 @@ internal sealed class Emitter(
 
     Random D => defects.Random;
 
-    public void EmitHousehold(Household hh, Random rng)
+    /// <summary>Writes the household's persons (sorted by 宛名番号, with their two 課税年度 each) and its SETAI record.</summary>
+    public void EmitHousehold(Household hh, Person[] persons, ZeimastDetail?[] taxes)
     {
-        var persons = hh.Members.Concat(hh.Former).OrderBy(p => p.AtenaNo, StringComparer.Ordinal).ToList();
-        foreach (var p in persons) EmitPerson(p, hh, rng);
+        for (var i = 0; i < persons.Length; i++) EmitPerson(persons[i], taxes, 2 * i);
         var head = hh.Head;
         setai.Clear();
         setai.Set("SETAI_NO", hh.SetaiNo);
@@ -61,28 +63,19 @@ internal sealed class Emitter(
         return name[..i] + (char)pua + name[(i + 1)..];
     }
 
-    public void EmitPerson(Person p, Household? hh, Random rng)
+    public void EmitPerson(Person p, ZeimastDetail?[]? taxes, int taxIndex)
     {
+        var rng = random;
         count("opensys/JUMIN.dat:status-" + p.Status, 1);
         if (p.Foreign) count("opensys/JUMIN.dat:foreign", 1);
         if (p.Shimei.Any(c => c >= '\uE000' && c <= '\uF8FF')) count("opensys/JUMIN.dat:gaiji-names", 1);
         WriteJumin(p, rng);
-        if (p.Status != '2')
+        if (p.Status == '2') return;
+        WriteHistory(p, rng);
+        if (zei is null || taxes is null) return;
+        for (var k = 0; k < 2; k++)
         {
-            WriteHistory(p, rng);
-            if (zei is not null)
-            {
-                foreach (var year in (ReadOnlySpan<int>)[2024, 2025])
-                {
-                    var d = TaxCalculator.Assess(p, hh, year, rng);
-                    if (d is not null) WriteZeimast(d);
-                }
-            }
-            else
-            {
-                // Keep the base random stream identical with or without the mainframe file.
-                foreach (var year in (ReadOnlySpan<int>)[2024, 2025]) TaxCalculator.Assess(p, hh, year, rng);
-            }
+            if (taxes[taxIndex + k] is { } d) WriteZeimast(d);
         }
     }
 
@@ -266,7 +259,7 @@ internal sealed class Emitter(
             var opAt = (h.Todokede ?? h.Date).ToDateTime(new TimeOnly(rng.Next(8, 18), rng.Next(60), rng.Next(60)));
             f[13] = opAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-            var kind = defects.Pick(h.Todokede is null ? IdoKinds.AsSpan(0, 1).ToArray().Concat([DefectKinds.OverLength]).ToArray() : IdoKinds);
+            var kind = defects.Pick(h.Todokede is null ? IdoKindsNoTodokede : IdoKinds);
             var key = p.AtenaNo + "/" + f[1] + "/" + f[2];
             var at = "record " + LegacyText.Inv(ido.Count + 1);
             switch (kind)

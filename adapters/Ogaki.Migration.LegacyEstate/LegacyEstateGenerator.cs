@@ -69,26 +69,65 @@ public static class LegacyEstateGenerator
         using (var db = new SqliteEstateWriter(dbPath, LayoutResources.ReadText("jidoteate.sql")))
         using (var zei = o.IncludeMainframe ? new ZeimastWriter(zeiPath, Created) : null)
         {
-            var emitter = new Emitter(jumin, setai, ido, db, zei, defects, orphanNumbers, Count, () => ++operatorSeq);
-            var sizeIndex = 0;
-            for (var t = 0; t < towns.Count; t++)
+            var emitter = new Emitter(jumin, setai, ido, db, zei, defects, orphanNumbers, Count, () => ++operatorSeq, new Random(unchecked(o.Seed * 31 + 1_000_003)));
+            // Two stages: the producer draws the population (one Random, strictly sequential); this thread encodes and writes.
+            using var queue = new System.Collections.Concurrent.BlockingCollection<HouseholdBatch>(boundedCapacity: 512);
+            Exception? producerError = null;
+            var producer = Task.Factory.StartNew(() =>
             {
-                ct.ThrowIfCancellationRequested();
-                for (var h = 0; h < perTown[t]; h++)
+                try
                 {
-                    var hh = builder.BuildHousehold(sizes[sizeIndex++], towns[t], formerRate);
-                    emitter.EmitHousehold(hh, rng);
-                    var allowance = AllowanceCalculator.Build(hh, rng, NextJky);
-                    if (allowance is not null) emitter.EmitAllowance(allowance);
-                    var extra = nonResidentRate;
-                    while (extra > 0 && rng.NextDouble() < Math.Min(1.0, extra))
+                    var sizeIndex = 0;
+                    for (var t = 0; t < towns.Count; t++)
                     {
-                        emitter.EmitPerson(builder.BuildNonResident(), null, rng);
-                        extra -= 1.0;
+                        for (var h = 0; h < perTown[t]; h++)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            var hh = builder.BuildHousehold(sizes[sizeIndex++], towns[t], formerRate);
+                            var persons = hh.Members.Concat(hh.Former).OrderBy(p => p.AtenaNo, StringComparer.Ordinal).ToArray();
+                            var taxes = new ZeimastDetail?[persons.Length * 2];
+                            for (var i = 0; i < persons.Length; i++)
+                            {
+                                taxes[2 * i] = TaxCalculator.Assess(persons[i], hh, 2024, rng);
+                                taxes[2 * i + 1] = TaxCalculator.Assess(persons[i], hh, 2025, rng);
+                            }
+                            var allowance = AllowanceCalculator.Build(hh, rng, NextJky);
+                            List<Person>? nonResidents = null;
+                            var extra = nonResidentRate;
+                            while (extra > 0 && rng.NextDouble() < Math.Min(1.0, extra))
+                            {
+                                (nonResidents ??= []).Add(builder.BuildNonResident());
+                                extra -= 1.0;
+                            }
+                            queue.Add(new HouseholdBatch(hh, persons, taxes, allowance, nonResidents, sizeIndex), ct);
+                        }
                     }
                 }
-                progress?.Report(new EstateProgress("households", sizeIndex, households));
+                catch (Exception ex)
+                {
+                    producerError = ex;
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+            var reported = 0;
+            foreach (var batch in queue.GetConsumingEnumerable(ct))
+            {
+                emitter.EmitHousehold(batch.Household, batch.Persons, batch.Taxes);
+                if (batch.Allowance is not null) emitter.EmitAllowance(batch.Allowance);
+                if (batch.NonResidents is not null)
+                    foreach (var p in batch.NonResidents) emitter.EmitPerson(p, null, 0);
+                if (progress is not null && batch.Done - reported >= 1000)
+                {
+                    reported = batch.Done;
+                    progress.Report(new EstateProgress("households", batch.Done, households));
+                }
             }
+            producer.Wait(ct);
+            if (producerError is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(producerError).Throw();
             zei?.Complete();
             db.Complete();
             Count("opensys/JUMIN.dat", jumin.Count);
@@ -125,6 +164,8 @@ public static class LegacyEstateGenerator
         progress?.Report(new EstateProgress("done", households, households));
         return new EstateSummary(root, o.Seed, o.Scale, new Dictionary<string, long>(counts, StringComparer.Ordinal), defectCounts, files, sw.Elapsed);
     }
+
+    sealed record HouseholdBatch(Household Household, Person[] Persons, ZeimastDetail?[] Taxes, AllowanceCase? Allowance, List<Person>? NonResidents, int Done);
 
     /// <summary>Household sizes with a realistic distribution, adjusted so they sum to exactly <paramref name="residents"/>.</summary>
     static int[] DrawSizes(Random r, int households, int residents)

@@ -93,21 +93,31 @@ internal static class AllowanceCalculator
             firstMonth[i] = start < SchemeStart ? SchemeStart : start;
         }
 
+        // Fiscal-year ends per child: [12, 15, 18, 22].
+        var fy = new YearMonthValue[children.Count, 4];
+        for (var i = 0; i < children.Count; i++)
+        {
+            fy[i, 0] = FiscalYearEnd(children[i].Birth, 12);
+            fy[i, 1] = FiscalYearEnd(children[i].Birth, 15);
+            fy[i, 2] = FiscalYearEnd(children[i].Birth, 18);
+            fy[i, 3] = FiscalYearEnd(children[i].Birth, 22);
+        }
+
         ChildState? StateOf(int i, YearMonthValue m)
         {
             var c = children[i];
             if (m < firstMonth[i]) return null;
             var reform = m >= Reform;
-            var paidTo = FiscalYearEnd(c.Birth, reform ? 18 : 15);
-            var countedTo = FiscalYearEnd(c.Birth, reform ? 22 : 18);
+            var paidTo = reform ? fy[i, 2] : fy[i, 1];
+            var countedTo = reform ? fy[i, 3] : fy[i, 2];
             if (m > countedTo) return null;
             var order = 0;
             var anyPaid = false;
             for (var j = 0; j < children.Count; j++)
             {
                 if (children[j].Birth > m.LastDay) continue;
-                if (m > FiscalYearEnd(children[j].Birth, reform ? 22 : 18)) continue;
-                if (m <= FiscalYearEnd(children[j].Birth, reform ? 18 : 15) && m >= firstMonth[j]) anyPaid = true;
+                if (m > (reform ? fy[j, 3] : fy[j, 2])) continue;
+                if (m <= (reform ? fy[j, 2] : fy[j, 1]) && m >= firstMonth[j]) anyPaid = true;
                 if (j <= i) order++;
             }
             if (m > paidTo)
@@ -116,7 +126,7 @@ internal static class AllowanceCalculator
                 if (!reform || !anyPaid) return null;
                 var younger = 0;
                 for (var j = i + 1; j < children.Count; j++)
-                    if (m >= firstMonth[j] && m <= FiscalYearEnd(children[j].Birth, 18)) younger++;
+                    if (m >= firstMonth[j] && m <= fy[j, 2]) younger++;
                 if (order + younger < 3) return null;
                 return new ChildState('S', null, 0, order);
             }
@@ -128,7 +138,7 @@ internal static class AllowanceCalculator
             }
             if (tokurei && m >= TokureiStart) return new ChildState('T', "T", 5_000, order);
             if (age < 3) return new ChildState('T', "A", 15_000, order);
-            var primaryTo = FiscalYearEnd(c.Birth, 12);
+            var primaryTo = fy[i, 0];
             if (m <= primaryTo && order >= 3) return new ChildState('T', "C", 15_000, order);
             return new ChildState('T', "B", 10_000, order);
         }

@@ -45,18 +45,41 @@ internal static class LegacyText
     public static string Eymd(DateOnly d)
     {
         var (era, year) = ToEra(d);
-        return string.Create(CultureInfo.InvariantCulture, $"{era}{year:00}{d.Month:00}{d.Day:00}");
+        return string.Create(7, (era, year, d.Month, d.Day), static (span, v) =>
+        {
+            span[0] = (char)('0' + v.era);
+            span[1] = (char)('0' + v.year / 10);
+            span[2] = (char)('0' + v.year % 10);
+            span[3] = (char)('0' + v.Month / 10);
+            span[4] = (char)('0' + v.Month % 10);
+            span[5] = (char)('0' + v.Day / 10);
+            span[6] = (char)('0' + v.Day % 10);
+        });
     }
 
     public static string Eymd(DateOnly? d) => d is { } v ? Eymd(v) : "0000000";
 
-    public static string Ymd(DateOnly d) => d.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+    public static string Ymd(DateOnly d) => string.Create(8, d, static (span, v) =>
+    {
+        var y = v.Year;
+        span[0] = (char)('0' + y / 1000);
+        span[1] = (char)('0' + y / 100 % 10);
+        span[2] = (char)('0' + y / 10 % 10);
+        span[3] = (char)('0' + y % 10);
+        span[4] = (char)('0' + v.Month / 10);
+        span[5] = (char)('0' + v.Month % 10);
+        span[6] = (char)('0' + v.Day / 10);
+        span[7] = (char)('0' + v.Day % 10);
+    });
 
     public static string Ymd(DateOnly? d) => d is { } v ? Ymd(v) : "00000000";
 
     public static string Ym(YearMonthValue ym) => string.Create(CultureInfo.InvariantCulture, $"{ym.Year:0000}{ym.Month:00}");
 
-    public static string Int(long v, int width) => v.ToString(new string('0', width), CultureInfo.InvariantCulture);
+    static readonly string[] DFormats = [.. Enumerable.Range(0, 20).Select(w => "D" + w.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>Zero-padded decimal digits.</summary>
+    public static string Int(long v, int width) => v.ToString(DFormats[width], CultureInfo.InvariantCulture);
 
     public static string Inv(long v) => v.ToString(CultureInfo.InvariantCulture);
 

@@ -77,6 +77,7 @@ internal sealed class FixedRecordWriter : IDisposable
     readonly Stream _out;
     readonly byte[] _record;
     readonly string?[] _values;
+    readonly byte[] _scratch = new byte[4096];
 
     public FixedRecordWriter(FixedLayout layout, string path)
     {
@@ -115,9 +116,14 @@ internal sealed class FixedRecordWriter : IDisposable
             }
             else if (!string.IsNullOrEmpty(v))
             {
-                var text = v;
-                while (Cp932.GetByteCount(text) > f.Length) text = text[..^(char.IsLowSurrogate(text[^1]) ? 2 : 1)];
-                Cp932.GetBytes(text, 0, text.Length, _record, f.Offset);
+                var n = Cp932.GetBytes(v, _scratch);
+                if (n > f.Length)
+                {
+                    var text = v;
+                    while (Cp932.GetByteCount(text) > f.Length) text = text[..^(char.IsLowSurrogate(text[^1]) ? 2 : 1)];
+                    n = Cp932.GetBytes(text, _scratch);
+                }
+                _scratch.AsSpan(0, n).CopyTo(_record.AsSpan(f.Offset));
             }
         }
         _record[^2] = (byte)'\r';

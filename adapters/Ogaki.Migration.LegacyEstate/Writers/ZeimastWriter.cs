@@ -62,21 +62,38 @@ internal sealed class ZeimastWriter : IDisposable
         _pos += n;
     }
 
+    // Most OCCURS entries are unused: encode zero once per width.
+    static readonly byte[][] Zeros = [.. Enumerable.Range(0, 18).Select(d =>
+    {
+        if (d < 3) return Array.Empty<byte>();
+        var b = new byte[PackedDecimal.ByteLength(d)];
+        PackedDecimal.Encode(0m, d, 2, b);
+        return b;
+    })];
+
     /// <summary>PIC S9(digits-2)V99 COMP-3.</summary>
     void Packed(decimal v, int digits)
     {
         var len = PackedDecimal.ByteLength(digits);
-        PackedDecimal.Encode(v, digits, 2, _rec.AsSpan(_pos, len));
+        if (v == 0m) Zeros[digits].CopyTo(_rec, _pos);
+        else PackedDecimal.Encode(v, digits, 2, _rec.AsSpan(_pos, len));
         _pos += len;
     }
 
     /// <summary>PIC X(n) mixed: SO/SI inside the length, truncated by characters so DBCS runs stay balanced.</summary>
     void Text(string s, int n)
     {
-        var t = s;
-        while (t.Length > 0 && Ibm930.GetByteCount(t) > n) t = t[..^(char.IsLowSurrogate(t[^1]) ? 2 : 1)];
-        var bytes = Ibm930.GetBytes(t);
-        bytes.CopyTo(_rec, _pos);
+        if (s.Length > 0)
+        {
+            var bytes = Ibm930.GetBytes(s);
+            if (bytes.Length > n)
+            {
+                var t = s;
+                while (t.Length > 0 && Ibm930.GetByteCount(t) > n) t = t[..^(char.IsLowSurrogate(t[^1]) ? 2 : 1)];
+                bytes = Ibm930.GetBytes(t);
+            }
+            bytes.CopyTo(_rec, _pos);
+        }
         _pos += n;
     }
 
