@@ -236,8 +236,8 @@ public class CanonicalTests
         Assert.NotEqual(Hash("ab", "c"), Hash("a", "bc"));
         Assert.NotEqual(Hash("\uFA10"), Hash("\u585A")); // compatibility ideograph is not normalised
         Assert.Equal(Hash(new string('葛', 600), 1), Hash(new string('葛', 600), 1L)); // buffer growth path; int and long share the text
-        // SHA-256 of 0x01, length 1 (LE), "a".
-        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(new byte[] { 1, 1, 0, 0, 0, (byte)'a' })), Hash("a"));
+        // SHA-256 of 0x01, length 1 (varint), "a".
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(new byte[] { 1, 1, (byte)'a' })), Hash("a"));
     }
 
     [Fact]
@@ -255,5 +255,21 @@ public class CanonicalTests
         var comparer = new RowKeyComparer(entity);
         for (var i = 1; i < sorted.Count; i++) Assert.True(comparer.Compare(sorted[i - 1], sorted[i]) <= 0);
         Assert.Equal(rows.Sum(r => (decimal)r[4]!), sorted.Sum(r => (decimal)r[4]!));
+    }
+}
+
+public class CanonicalEncodingTests
+{
+    [Fact]
+    public void Long_values_get_multi_byte_length_prefixes_and_whole_decimals_take_the_fast_path()
+    {
+        var text = new string('x', 200); // 200 = 0xC8 → varint C8 01
+        var expected = System.Security.Cryptography.SHA256.HashData([1, 0xC8, 0x01, .. System.Text.Encoding.UTF8.GetBytes(text), 0, 1, 4, (byte)'1', (byte)'2', (byte)'0', (byte)'0']);
+        var h = new byte[32];
+        CanonicalValue.HashRow([text, null, 1200.00m], h);
+        Assert.Equal(expected, h);
+        var h2 = new byte[32];
+        CanonicalValue.HashRow([text, null, -0.5m + 1200.5m], h2);
+        Assert.Equal(h, h2);
     }
 }

@@ -216,6 +216,7 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
     {
         readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         readonly byte[] _hash = new byte[32];
+        readonly RowHasher _hasher = new();
         object?[]? _previous;
 
         public object?[] Current { get; private set; } = [];
@@ -239,7 +240,7 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             Current = row;
             Count++;
             totals?.Add(row);
-            CanonicalValue.HashRow(row, _hash);
+            _hasher.Hash(row, _hash);
             _digest.AppendData(_hash);
         }
 
