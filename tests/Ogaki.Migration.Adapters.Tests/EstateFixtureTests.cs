@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Ogaki.Migration.LegacyEstate;
+using Ogaki.Migration.LegacyEstate.Writers;
+
+namespace Ogaki.Migration.Adapters.Tests;
+
+/// <summary>Estates generated once per test run (scale 0.01) and shared by the estate tests; plus small file readers.</summary>
+internal static class EstateFixture
+{
+    public const double Scale = 0.01;
+
+    static readonly Lazy<Task<EstateSummary>> s_default = new(() => Make("default", 42, new DefectRates()));
+    static readonly Lazy<Task<EstateSummary>> s_again = new(() => Make("again", 42, new DefectRates()));
+    static readonly Lazy<Task<EstateSummary>> s_otherSeed = new(() => Make("seed43", 43, new DefectRates()));
+    static readonly Lazy<Task<EstateSummary>> s_clean = new(() => Make("clean", 42, DefectRates.None));
+    static readonly Lazy<Task<EstateSummary>> s_dirty = new(() => Make("dirty", 7, new DefectRates
+    {
+        InvalidCheckDigit = 0.02, UnmappedCode = 0.02, ImpossibleDate = 0.02, UnknownDate = 0.02,
+        OrphanMember = 0.02, DuplicateKey = 0.02, OverLength = 0.02, UnmappableGaiji = 0.02,
+    }));
+
+    public static Task<EstateSummary> Default => s_default.Value;
+    public static Task<EstateSummary> Again => s_again.Value;
+    public static Task<EstateSummary> OtherSeed => s_otherSeed.Value;
+    public static Task<EstateSummary> Clean => s_clean.Value;
+    public static Task<EstateSummary> Dirty => s_dirty.Value;
+
+    static Task<EstateSummary> Make(string name, int seed, DefectRates rates)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ogaki-estate-tests-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), name);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        return LegacyEstateGenerator.WriteAsync(new EstateOptions { Scale = Scale, Seed = seed, OutputDirectory = dir, DefectRates = rates });
+    }
+
+    public static readonly Encoding Cp932 = FixedRecordWriter.CreateCp932();
+
+    /// <summary>Fixed-length CP932 records (CRLF) as field dictionaries, decoded strictly.</summary>
+    public static List<Dictionary<string, string>> ReadFixed(string path, string layoutFile)
+    {
+        var layout = FixedLayout.Load(layoutFile);
+        var bytes = File.ReadAllBytes(path);
+        var len = layout.RecordLength + 2;
+        Assert.Equal(0, bytes.Length % len);
+        var rows = new List<Dictionary<string, string>>(bytes.Length / len);
+        for (var off = 0; off < bytes.Length; off += len)
+        {
+            Assert.Equal((byte)'\r', bytes[off + len - 2]);
+            Assert.Equal((byte)'\n', bytes[off + len - 1]);
+            var row = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var f in layout.Fields)
+            {
+                if (f.Name == "FILLER") continue;
+                row[f.Name] = Cp932.GetString(bytes, off + f.Offset, f.Length).TrimEnd(' ');
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>RFC 4180 CSV (no embedded newlines in our data), header included as the first row.</summary>
+    public static List<string[]> ReadCsv(string path)
+    {
+        var text = File.ReadAllText(path, new UTF8Encoding(false));
+        var rows = new List<string[]>();
+        foreach (var raw in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var line = raw.TrimEnd('\r');
+            var fields = new List<string>();
+            var sb = new StringBuilder();
+            var quoted = false;
+            for (var i = 0; i < line.Length; i++)
+            {
+                var c = line[i];
+                if (quoted)
+                {
+                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
+                    else if (c == '"') quoted = false;
+                    else sb.Append(c);
+                }
+                else if (c == '"') quoted = true;
+                else if (c == ',') { fields.Add(sb.ToString()); sb.Clear(); }
+                else sb.Append(c);
+            }
+            fields.Add(sb.ToString());
+            rows.Add([.. fields]);
+        }
+        return rows;
+    }
+
+    public static List<GroundTruthRow> ReadGroundTruth(string root) =>
+        [.. ReadCsv(Path.Combine(root, "ground-truth.csv")).Skip(1).Select(r => new GroundTruthRow(r[0], r[1], r[2], r[3], r[4], r[5]))];
+
+    public static string? IconvPath { get; } = FindIconv();
+
+    static string? FindIconv()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
+        {
+            if (dir.Length == 0) continue;
+            var p = Path.Combine(dir, "iconv");
+            if (File.Exists(p)) return p;
+        }
+        return null;
+    }
+
+    /// <summary>glibc iconv as an independent reference; null when it reports an error.</summary>
+    public static byte[]? Iconv(string from, string to, byte[] input)
+    {
+        var psi = new ProcessStartInfo(IconvPath!, ["-f", from, "-t", to])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var p = Process.Start(psi)!;
+        var stdout = new MemoryStream();
+        var copy = p.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var err = p.StandardError.ReadToEndAsync();
+        p.StandardInput.BaseStream.Write(input);
+        p.StandardInput.Close();
+        copy.Wait();
+        p.WaitForExit();
+        _ = err.Result;
+        return p.ExitCode == 0 ? stdout.ToArray() : null;
+    }
+}
