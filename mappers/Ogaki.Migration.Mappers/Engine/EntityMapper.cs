@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Ogaki.Migration.Adapters;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
@@ -129,6 +130,25 @@ public sealed class RecordMapper
     {
         foreach (var c in _checks) c(ctx);
         foreach (var e in Entities) e.Map(ctx, output);
+    }
+
+    /// <summary>
+    /// Maps one record and validates every record made against its item rules (the per-record hot path, without
+    /// the ordered cross-area stage). Returns the number of problems; they are in <see cref="MapContext.Issues"/>.
+    /// </summary>
+    public int MapAndValidate(MapContext ctx, LegacyRecord record, List<IStandardRecord> output, List<SpecViolation> violations)
+    {
+        ctx.ResetRecord(record);
+        output.Clear();
+        Map(ctx, output);
+        var n = ctx.Issues.Count;
+        foreach (var r in output)
+        {
+            violations.Clear();
+            r.Validate(violations);
+            n += violations.Count;
+        }
+        return n;
     }
 
     /// <summary>Builds the mappers of every (system, record type) in the configuration.</summary>

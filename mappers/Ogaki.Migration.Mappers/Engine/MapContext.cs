@@ -64,7 +64,8 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
 
     public void Note(NoteKind kind, string table, string system, string value, string field) => Notes.Add(new MappingNote(kind, table, system, value, field));
 
-    internal void ResetRecord(LegacyRecord record)
+    /// <summary>Starts mapping a new record: clears the problems and notes of the previous one.</summary>
+    public void ResetRecord(LegacyRecord record)
     {
         Record = record;
         Occurrence = 0;

@@ -163,8 +163,8 @@ public sealed class MappingEngine
                 if (ctx.FailedItems.Contains(v.Item.ItemId)) continue;
                 ctx.Issues.Add(new RejectIssue(ReasonOf(v.Kind), v.Item.ItemId, v.Item.NameJa, FieldOf(mapper, rec.Entity, v.Item), v.Message));
             }
-            foreach (var it in rec.Entity.Items)
-                if (it.Type == ItemType.WarekiDate && rec.GetValue(it.Ordinal) is WarekiDate wd && (wd.IsUnknown || !wd.Exists))
+            foreach (var it in WarekiItems(rec.Entity))
+                if (rec.GetValue(it.Ordinal) is WarekiDate wd && (wd.IsUnknown || !wd.Exists))
                     ctx.Note(NoteKind.KeptUnknownDate, it.ItemId, source.System, it.NameJa, FieldOf(mapper, rec.Entity, it) ?? "");
         }
         o.Records = [.. w.Output];
@@ -172,6 +172,11 @@ public sealed class MappingEngine
         o.Notes = [.. ctx.Notes];
         return o;
     }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SpecItem[]> WarekiItemsByEntity = new(StringComparer.Ordinal);
+
+    static SpecItem[] WarekiItems(SpecEntity entity) =>
+        WarekiItemsByEntity.GetOrAdd(entity.Name, _ => [.. entity.Items.Where(i => i.Type == ItemType.WarekiDate)]);
 
     static string? FieldOf(RecordMapper mapper, SpecEntity entity, SpecItem item)
     {
