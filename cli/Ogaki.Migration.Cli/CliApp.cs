@@ -16,7 +16,10 @@ public static class CliApp
             "Examples:\n  ogaki-migrate dry-run\n  ogaki-migrate spec diff 1.0 1.1\n  ogaki-migrate sample --scale 1 --seed 42 --out estate");
         root.Options.Add(Verbose);
         root.Subcommands.Add(DryRunCommand.Build(output));
+        root.Subcommands.Add(ReconcileCommand.Build(output));
+        root.Subcommands.Add(ReportCommands.Build(output));
         root.Subcommands.Add(SampleCommand.Build(output));
+        root.Subcommands.Add(InspectCommand.Build(output, error));
         root.Subcommands.Add(VerifyCommand.Build(output));
         root.Subcommands.Add(SpecCommands.Build(output));
         return root;

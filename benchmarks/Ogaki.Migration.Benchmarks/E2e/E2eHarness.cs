@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using nietras.SeparatedValues;
+using Npgsql;
+using Ogaki.Migration.Cli;
+
+namespace Ogaki.Migration.Benchmarks.E2e;
+
+/// <summary>
+/// End-to-end harness: generates the estate at a scale (in a child process, so its memory does not count),
+/// runs the whole dry run against PostgreSQL in this process, and measures beside it, on the same files and
+/// rows, the baselines: iconv (CP932 and IBM930 decoding), raw Sep (CSV) and a raw binary COPY of the loaded
+/// rows. Prints a Markdown report: wall time, rows/s per stage, peak working set, ratios.
+/// </summary>
+public static class E2eHarness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        double scale = 1;
+        string? target = Environment.GetEnvironmentVariable("PG_CONN");
+        string? outFile = null;
+        var work = Path.Combine(Path.GetTempPath(), "ogaki-e2e");
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            switch (args[i])
+            {
+                case "--scale": scale = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--target": target = args[++i]; break;
+                case "--out": outFile = args[++i]; break;
+                case "--work": work = args[++i]; break;
+            }
+        }
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            await Console.Error.WriteLineAsync("e2e: set PG_CONN or pass --target with a PostgreSQL connection string (the harness creates its own database in it).");
+            return 2;
+        }
+        var label = scale.ToString("0.###", CultureInfo.InvariantCulture);
+        var estate = Path.Combine(work, "estate-" + label);
+        if (!File.Exists(Path.Combine(estate, "estate.json")))
+        {
+            Directory.CreateDirectory(work);
+            var cli = Path.Combine(AppContext.BaseDirectory, "ogaki-migrate.dll");
+            var gen = Stopwatch.StartNew();
+            var rc = await RunProcessAsync("dotnet", $"\"{cli}\" sample --scale {label} --seed 42 --out \"{estate}\"", quiet: true);
+            if (rc != 0) { await Console.Error.WriteLineAsync("e2e: sample generation failed"); return 3; }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estate scale {label} generated in {gen.Elapsed.TotalSeconds:F1}s (child process)"));
+        }
+
+        var database = "ogaki_e2e_" + label.Replace('.', '_');
+        var connection = await FreshDatabaseAsync(target, database);
+        var runs = Path.Combine(work, "runs-" + label);
+        if (Directory.Exists(runs)) Directory.Delete(runs, true);
+        Environment.SetEnvironmentVariable("OGAKI_PSEUDONYM_KEY", Environment.GetEnvironmentVariable("OGAKI_PSEUDONYM_KEY") ?? "e2e-benchmark-pseudonym-key-0001");
+
+        var log = new StringWriter();
+        var config = RunConfiguration.Load(null, new Dictionary<string, string?> { ["Source"] = estate, ["Target"] = connection, ["RunsDirectory"] = runs });
+        GC.Collect();
+        var outcome = await DryRunCommand.RunAsync(config, null, unmask: false, log, CancellationToken.None);
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+
+        // Baselines on the same files and rows, in the same run.
+        var jumin = Path.Combine(estate, "opensys", "JUMIN.dat");
+        var zeimast = Path.Combine(estate, "mainframe", "ZEIMAST.dat");
+        var ido = Path.Combine(estate, "csv", "IDO_RIREKI.csv");
+        var iconvCp932 = await TimeProcessAsync("iconv", $"-f CP932 -t UTF-8 \"{jumin}\"");
+        var iconvIbm930 = await TimeProcessAsync("iconv", $"-f IBM930 -t UTF-8 \"{zeimast}\"");
+        var sep = TimeSep(ido);
+        var (copyRows, copyTime) = await RawCopyAsync(connection, "juki_resident");
+
+        var r = outcome.Reconciliation;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"## End-to-end dry run, scale {label}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; target PostgreSQL (throwaway cluster)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project benchmarks/Ogaki.Migration.Benchmarks -- e2e --scale {label}` (PG_CONN set)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- outcome: {r.Outcome}; wall **{outcome.Wall.TotalSeconds:F1} s**; peak working set **{peak / 1048576.0:F0} MiB**\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- records read {outcome.Mapping.Counts.Sum(c => c.Read):N0}; standard rows loaded {r.Entities.Sum(e => e.Loaded):N0}\n\n");
+        sb.Append("| stage | records | seconds | records/s |\n|---|---:|---:|---:|\n");
+        foreach (var t in outcome.Timings)
+            sb.Append(CultureInfo.InvariantCulture, $"| {t.Stage} | {t.Records:N0} | {t.Elapsed.TotalSeconds:F2} | {t.RecordsPerSecond:N0} |\n");
+        sb.Append("\n| baseline (same run, same data) | size | seconds | throughput |\n|---|---:|---:|---:|\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| iconv -f CP932 JUMIN.dat | {new FileInfo(jumin).Length / 1048576.0:F1} MB | {iconvCp932.TotalSeconds:F2} | {new FileInfo(jumin).Length / 1048576.0 / iconvCp932.TotalSeconds:F1} MB/s |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| iconv -f IBM930 ZEIMAST.dat | {new FileInfo(zeimast).Length / 1048576.0:F1} MB | {iconvIbm930.TotalSeconds:F2} | {new FileInfo(zeimast).Length / 1048576.0 / iconvIbm930.TotalSeconds:F1} MB/s |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| raw Sep IDO_RIREKI.csv | {sep.Rows:N0} rows | {sep.Elapsed.TotalSeconds:F2} | {sep.Rows / sep.Elapsed.TotalSeconds:N0} rows/s |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| raw binary COPY juki_resident | {copyRows:N0} rows | {copyTime.TotalSeconds:F2} | {copyRows / copyTime.TotalSeconds:N0} rows/s |\n");
+        var load = outcome.Timings.FirstOrDefault(t => t.Stage.StartsWith("load", StringComparison.Ordinal));
+        if (load is not null && copyRows > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"\nLoad of all standard rows runs at {load.RecordsPerSecond:N0} rows/s = {load.RecordsPerSecond / (copyRows / copyTime.TotalSeconds):F2}× the raw COPY rate of the Resident table (wider rows; see LoadBenchmarks for the like-for-like ratio).\n");
+        var text = sb.ToString();
+        Console.Write(text);
+        if (outFile is not null) await File.AppendAllTextAsync(outFile, text + "\n");
+        return 0;
+    }
+
+    static async Task<string> FreshDatabaseAsync(string connection, string database)
+    {
+        await using (var admin = new NpgsqlConnection(connection))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(connection) { Database = database }.ConnectionString;
+    }
+
+    /// <summary>Raw baseline: the loaded table's rows copied out and back in with binary COPY, no client-side work.</summary>
+    static async Task<(long Rows, TimeSpan Elapsed)> RawCopyAsync(string connection, string table)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using (var c = new NpgsqlCommand($"DROP TABLE IF EXISTS {table}_rawcopy; CREATE TABLE {table}_rawcopy (LIKE {table} INCLUDING ALL)", conn))
+            await c.ExecuteNonQueryAsync();
+        using var buffer = new MemoryStream();
+        await using (var export = await conn.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)"))
+            await export.CopyToAsync(buffer);
+        long rows;
+        await using (var c = new NpgsqlCommand($"SELECT count(*) FROM {table}", conn))
+            rows = (long)(await c.ExecuteScalarAsync())!;
+        var sw = Stopwatch.StartNew();
+        buffer.Position = 0;
+        await using (var import = await conn.BeginRawBinaryCopyAsync($"COPY {table}_rawcopy FROM STDIN (FORMAT BINARY)"))
+            await buffer.CopyToAsync(import);
+        return (rows, sw.Elapsed);
+    }
+
+    static (long Rows, TimeSpan Elapsed) TimeSep(string path)
+    {
+        var sw = Stopwatch.StartNew();
+        long rows = 0, chars = 0;
+        using var reader = Sep.Reader().FromFile(path);
+        foreach (var row in reader)
+        {
+            for (var i = 0; i < row.ColCount; i++) chars += row[i].Span.Length;
+            rows++;
+        }
+        GC.KeepAlive(chars);
+        return (rows, sw.Elapsed);
+    }
+
+    static async Task<TimeSpan> TimeProcessAsync(string file, string arguments)
+    {
+        var sw = Stopwatch.StartNew();
+        await RunProcessAsync(file, arguments, quiet: true);
+        return sw.Elapsed;
+    }
+
+    static async Task<int> RunProcessAsync(string file, string arguments, bool quiet)
+    {
+        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = quiet, RedirectStandardError = false, UseShellExecute = false };
+        using var p = Process.Start(psi)!;
+        if (quiet) await p.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        await p.WaitForExitAsync();
+        return p.ExitCode;
+    }
+}
