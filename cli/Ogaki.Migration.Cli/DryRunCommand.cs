@@ -54,6 +54,7 @@ public static class DryRunCommand
         var scale = new Option<double?>("--scale") { Description = "Scale of the generated sample (default 0.1; 1.0 = 大垣市)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the generated sample (default 42)." };
         var runId = new Option<string?>("--run-id") { Description = "Run id; give the id of an interrupted run to resume it (completed batches are skipped)." };
+        var clean = new Option<bool>("--clean-sample") { Description = "Generate the sample without injected defects (default: with defects and their ground truth)." };
         var batch = new Option<int?>("--batch-size") { Description = "Records per load batch (one transaction each; default 20000)." };
         var command = new Command("dry-run",
             "The whole rehearsal (移行リハーサル): read the legacy systems through their adapters, map, validate, load the target, " +
@@ -66,11 +67,13 @@ public static class DryRunCommand
         command.Options.Add(seed);
         command.Options.Add(runId);
         command.Options.Add(batch);
+        command.Options.Add(clean);
         command.SetAction(async (parse, ct) =>
         {
             var overrides = common.Overrides(parse);
             if (parse.GetValue(scale) is { } s) overrides["Sample:Scale"] = s.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(seed) is { } sd) overrides["Sample:Seed"] = sd.ToString(CultureInfo.InvariantCulture);
+            if (parse.GetValue(clean)) overrides["Sample:Defects"] = "false";
             if (parse.GetValue(batch) is { } b) overrides["BatchSize"] = b.ToString(CultureInfo.InvariantCulture);
             var config = RunConfiguration.Load(parse.GetValue(common.Config), overrides);
             var outcome = await RunAsync(config, parse.GetValue(runId), parse.GetValue(common.Unmask), output, ct);
@@ -107,7 +110,11 @@ public static class DryRunCommand
             if (!File.Exists(Path.Combine(source, "estate.json")))
             {
                 var sw = Stopwatch.StartNew();
-                var summary = await SampleCommand.GenerateAsync(new EstateOptions { Scale = config.Sample.Scale, Seed = config.Sample.Seed, OutputDirectory = source }, output, ct);
+                var summary = await SampleCommand.GenerateAsync(new EstateOptions
+                {
+                    Scale = config.Sample.Scale, Seed = config.Sample.Seed, OutputDirectory = source,
+                    DefectRates = config.Sample.Defects ? new DefectRates() : DefectRates.None,
+                }, output, ct);
                 job.Timings.Add(new StageTiming("generate sample", summary.Counts.Where(c => !c.Key.Contains(':', StringComparison.Ordinal)).Sum(c => c.Value), sw.Elapsed));
             }
             log.LogInformation("sample estate (scale {Scale}, seed {Seed}) in {Source}", config.Sample.Scale, config.Sample.Seed, source);
@@ -197,8 +204,9 @@ public static class DryRunCommand
         foreach (var t in o.Timings)
             timings.AddRow(Markup.Escape(t.Stage), MigrationJob.N(t.Records), t.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture), MigrationJob.N((long)t.RecordsPerSecond));
         SampleCommand.Render(timings, output);
+        foreach (var p in o.Reconciliation.Problems.Take(10)) output.WriteLine("  - " + PiiRedactor.Redact(p).ReplaceLineEndings(" "));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"outcome: {o.Reconciliation.Outcome} (exit {o.ExitCode}); {o.Reconciliation.Problems.Count} problem(s); wall {o.Wall.TotalSeconds:F1}s; reports: {o.ReportsAt}"));
-        foreach (var p in o.Reconciliation.Problems.Take(10)) output.WriteLine("  - " + PiiRedactor.Redact(p));
+            $"outcome: {o.Reconciliation.Outcome} (exit {o.ExitCode}); {o.Reconciliation.Problems.Count} problem(s); wall {o.Wall.TotalSeconds:F1}s"));
+        output.WriteLine("reports: " + o.ReportsAt);
     }
 }

@@ -37,9 +37,10 @@ static class ReconcileCommand
             foreach (var e in result.Entities)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{e.Entity.Name,-20} mapped {e.Mapped,9:N0}  loaded {e.Loaded,9:N0}  matched {e.Matched,9:N0}  missing {e.MissingInTarget:N0}  unexpected {e.UnexpectedInTarget:N0}  duplicate {e.Duplicates:N0}  mismatch {e.FieldMismatches:N0}{(e.Error is null ? "" : "  ERROR " + e.Error)}"));
-            foreach (var p in result.Problems.Take(20)) output.WriteLine("  - " + PiiRedactor.Redact(p));
+            foreach (var p in result.Problems.Take(20)) output.WriteLine("  - " + PiiRedactor.Redact(p).ReplaceLineEndings(" "));
             var exit = DryRunCommand.ExitCodeOf(result);
-            output.WriteLine($"outcome: {result.Outcome} (exit {exit}); reports: {(store.Kind == "local" ? Path.Combine(config.RunsDirectory, runId) : store.Description + "/" + runId)}");
+            output.WriteLine($"outcome: {result.Outcome} (exit {exit})");
+            output.WriteLine("reports: " + (store.Kind == "local" ? Path.Combine(config.RunsDirectory, runId) : store.Description + "/" + runId));
             return exit;
         });
         return command;

@@ -39,6 +39,9 @@ public sealed class RunConfiguration
         public double Scale { get; set; } = 0.1;
 
         public int Seed { get; set; } = 42;
+
+        /// <summary>Inject the estate's defects (with their ground truth); false gives a clean sample.</summary>
+        public bool Defects { get; set; } = true;
     }
 
     /// <summary>Reads the layers; a missing or unreadable configuration file is an invalid-input error.</summary>

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Npgsql;
+using Ogaki.Migration.Validation;
+
+namespace Ogaki.Migration.Cli.Tests;
+
+/// <summary>dry-run, verify and report diff, driven in-process as a user would type them.</summary>
+[Collection(nameof(EnvironmentCollection))]
+public class DryRunTests
+{
+    static string RunIdOf(string output)
+    {
+        var marker = "reports: ";
+        var at = output.LastIndexOf(marker, StringComparison.Ordinal);
+        Assert.True(at >= 0, output);
+        var path = output[(at + marker.Length)..].Split('\n')[0].Trim();
+        return Path.GetFileName(path);
+    }
+
+    [Fact]
+    public async Task A_dry_run_on_a_clean_sample_reconciles_writes_every_report_and_verifies()
+    {
+        using var tmp = new TempFolder();
+        var r = await CliRunner.RunAsync("dry-run", "--scale", "0.003", "--clean-sample", "--runs", tmp.Path);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
+        Assert.Contains("outcome: Reconciled (exit 0)", r.Output, StringComparison.Ordinal);
+        Assert.Contains("Resident", r.Output, StringComparison.Ordinal);
+        var runId = RunIdOf(r.Output);
+        var run = Path.Combine(tmp.Path, runId);
+        foreach (var f in new[] { "reconciliation.json", "reconciliation.html", "reconciliation.md", "discrepancies.csv", "rejects.csv", "run.log", "manifest.json", "mapping/mapping-report.md" })
+            Assert.True(File.Exists(Path.Combine(run, f)), f);
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "manifest.json")));
+        Assert.Equal("complete", manifest.RootElement.GetProperty("status").GetString());
+
+        var verify = await CliRunner.RunAsync("verify", runId, "--runs", tmp.Path);
+        Assert.Equal(ExitCodes.Ok, verify.ExitCode);
+        Assert.Contains("verify: intact", verify.Output, StringComparison.Ordinal);
+
+        // An auditor's copy altered behind the manifest's back is caught.
+        await File.AppendAllTextAsync(Path.Combine(run, "reconciliation.md"), "\nedited", TestContext.Current.CancellationToken);
+        File.Delete(Path.Combine(run, "rejects.csv"));
+        await File.WriteAllTextAsync(Path.Combine(run, "extra.txt"), "x", TestContext.Current.CancellationToken);
+        verify = await CliRunner.RunAsync("verify", runId, "--runs", tmp.Path);
+        Assert.Equal(ExitCodes.Discrepancies, verify.ExitCode);
+        Assert.Contains("changed [reconciliation.md]", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("missing [rejects.csv]", verify.Output, StringComparison.Ordinal);
+        Assert.Contains("extra [extra.txt]", verify.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dry_run_with_injected_defects_accounts_for_every_record_and_leaks_no_my_number()
+    {
+        using var tmp = new TempFolder();
+        var r = await CliRunner.RunAsync("dry-run", "--scale", "0.005", "--runs", tmp.Path);
+        Assert.True(r.ExitCode is ExitCodes.Ok or ExitCodes.Discrepancies, r.Output + r.Error);
+        var run = Path.Combine(tmp.Path, RunIdOf(r.Output));
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "reconciliation.json")));
+        var rejects = File.ReadAllLines(Path.Combine(run, "rejects.csv"));
+        Assert.True(rejects.Length > 1, "the injected defects must appear as rejects");
+        Assert.Equal([0xEF, 0xBB, 0xBF], File.ReadAllBytes(Path.Combine(run, "rejects.csv"))[..3]); // UTF-8 BOM for Excel
+        // Nothing lost: for every source, read = mapped + rejected + excluded; every mapped row is loaded and matched.
+        foreach (var e in json.RootElement.GetProperty("entities").EnumerateArray())
+        {
+            var c = e.GetProperty("counts");
+            Assert.Equal(c.GetProperty("mapped").GetInt64(), c.GetProperty("matched").GetInt64());
+            if (c.GetProperty("read").ValueKind == JsonValueKind.Number)
+                Assert.Equal(c.GetProperty("read").GetInt64(), c.GetProperty("mapped").GetInt64() + c.GetProperty("rejected").GetInt64() + c.GetProperty("excluded").GetInt64());
+        }
+        // No clear 個人番号 in any artifact of the run (the source legacy files hold thousands).
+        foreach (var file in Directory.EnumerateFiles(run, "*", SearchOption.AllDirectories))
+            Assert.Empty(PersonalDataScanner.ScanFile(file));
+        var source = Path.Combine(tmp.Path, ".work", RunIdOf(r.Output), "source", "opensys", "JUMIN.dat");
+        Assert.NotEmpty(PersonalDataScanner.ScanText(System.Text.Encoding.Latin1.GetString(await File.ReadAllBytesAsync(source, TestContext.Current.CancellationToken))));
+    }
+
+    [Fact]
+    public async Task Reconcile_lists_exactly_the_rows_changed_in_postgresql_behind_the_pipelines_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var pg = await Services.FreshPostgresDatabaseAsync("reconcile");
+        using var tmp = new TempFolder();
+        var estate = Path.Combine(tmp.Path, "estate");
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "0.003", "--seed", "7", "--no-defects", "--out", estate)).ExitCode);
+        var load = await CliRunner.RunAsync("dry-run", "--source", estate, "--target", pg, "--runs", tmp.Path);
+        Assert.True(load.ExitCode == ExitCodes.Ok, load.Output + load.Error);
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("reconcile", "--source", estate, "--target", pg, "--runs", tmp.Path)).ExitCode);
+
+        // Behind the pipeline's back: delete two residents, alter one name, alter one tax amount, duplicate one household.
+        string[] deleted, altered;
+        await using (var conn = new NpgsqlConnection(pg))
+        {
+            await conn.OpenAsync(ct);
+            async Task<string[]> Keys(string sql)
+            {
+                var keys = new List<string>();
+                await using var cmd = new NpgsqlCommand(sql, conn);
+                await using var rd = await cmd.ExecuteReaderAsync(ct);
+                while (await rd.ReadAsync(ct)) keys.Add(rd.GetString(0));
+                return [.. keys];
+            }
+            deleted = await Keys("SELECT atena_no FROM juki_resident ORDER BY atena_no COLLATE \"C\" LIMIT 2");
+            altered = await Keys("SELECT atena_no FROM juki_resident ORDER BY atena_no COLLATE \"C\" DESC LIMIT 1");
+            var sql = $"""
+                DELETE FROM juki_resident WHERE atena_no IN ('{deleted[0]}', '{deleted[1]}');
+                UPDATE juki_resident SET shimei = shimei || '改' WHERE atena_no = '{altered[0]}';
+                UPDATE kzei_assessment SET nen_zeigaku = nen_zeigaku + 100 WHERE ctid = (SELECT ctid FROM kzei_assessment ORDER BY atena_no COLLATE "C", kazei_nendo LIMIT 1);
+                ALTER TABLE juki_household DROP CONSTRAINT IF EXISTS pk_juki_household;
+                DO $$ DECLARE c text; BEGIN
+                  SELECT conname INTO c FROM pg_constraint WHERE conrelid = 'juki_household'::regclass AND contype = 'p';
+                  IF c IS NOT NULL THEN EXECUTE 'ALTER TABLE juki_household DROP CONSTRAINT ' || quote_ident(c); END IF; END $$;
+                INSERT INTO juki_household SELECT * FROM juki_household ORDER BY setai_no COLLATE "C" LIMIT 1;
+                """;
+            await using var tamper = new NpgsqlCommand(sql, conn);
+            await tamper.ExecuteNonQueryAsync(ct);
+        }
+
+        var rec = await CliRunner.RunAsync("reconcile", "--source", estate, "--target", pg, "--runs", tmp.Path);
+        Assert.True(rec.ExitCode == ExitCodes.Discrepancies, rec.Output + rec.Error);
+        var run = Path.Combine(tmp.Path, RunIdOf(rec.Output));
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "reconciliation.json")));
+        var entities = json.RootElement.GetProperty("entities").EnumerateArray().ToDictionary(e => e.GetProperty("entity").GetString()!);
+        long Count(string entity, string counter) => entities[entity].GetProperty("counts").GetProperty(counter).GetInt64();
+        Assert.Equal(2, Count("Resident", "missingInTarget"));
+        Assert.Equal(1, Count("Resident", "fieldMismatch"));
+        Assert.Equal(0, Count("Resident", "unexpectedInTarget"));
+        Assert.Equal(1, Count("TaxAssessment", "fieldMismatch"));
+        Assert.Equal(1, Count("Household", "duplicate"));
+        foreach (var other in new[] { "ResidentHistory", "TaxIncome", "AllowanceRecipient", "AllowanceChild" })
+            Assert.Equal(Count(other, "mapped"), Count(other, "matched"));
+        var csv = await File.ReadAllTextAsync(Path.Combine(run, "discrepancies.csv"), ct);
+        Assert.Contains("JUKI-0008", csv, StringComparison.Ordinal); // 氏名 is the differing item
+        Assert.Contains("KZEI-0017", csv, StringComparison.Ordinal); // 年税額
+        Assert.DoesNotContain(deleted[0], csv, StringComparison.Ordinal); // keys are pseudonymised
+        // The tax control total differs by exactly 100 yen.
+        Assert.Contains("100", File.ReadAllText(Path.Combine(run, "reconciliation.md")), StringComparison.Ordinal);
+    }
+}
+
+[CollectionDefinition(nameof(EnvironmentCollection), DisableParallelization = true)]
+public sealed class EnvironmentCollection;
