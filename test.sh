@@ -56,6 +56,9 @@ for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$AZPORT) 2>/dev/null && br
 (exec 3<>/dev/tcp/127.0.0.1/$AZPORT) 2>/dev/null || { cat "$AZDIR.log"; echo "azurite did not start"; exit 1; }
 export AZURE_BLOB_CONN="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$AZPORT/devstoreaccount1;"
 
+# Report keys are pseudonymised with a secret from the environment; tests get a fresh one per run.
+export OGAKI_PSEUDONYM_KEY="${OGAKI_PSEUDONYM_KEY:-$(head -c 24 /dev/urandom | base64)}"
+
 step "dotnet restore"; dotnet restore "$SLN"
 step "dotnet build";   dotnet build "$SLN" -c Release --no-restore
 step "dotnet test"
