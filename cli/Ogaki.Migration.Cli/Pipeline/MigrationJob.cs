@@ -154,8 +154,14 @@ public sealed class MigrationJob(StageProgress progress)
     {
         var byEntity = new Dictionary<string, Ogaki.Migration.Validation.SourceCounts>(StringComparer.Ordinal);
         foreach (var c in mapping.Counts)
-            if (PrimaryEntities.FirstOrDefault(c.RecordsByEntity.ContainsKey) is { } entity)
-                byEntity[entity] = new Ogaki.Migration.Validation.SourceCounts(c.Read, c.RejectedByReason, c.ExcludedByReason);
+        {
+            if (PrimaryEntities.FirstOrDefault(c.RecordsByEntity.ContainsKey) is not { } entity) continue;
+            // One reason per rejected record (its first), so rejected counts records, not issues.
+            var rejected = mapping.Rejects.Where(r => string.Equals(r.Source, c.Source, StringComparison.Ordinal))
+                .GroupBy(r => r.Reason, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+            byEntity[entity] = new Ogaki.Migration.Validation.SourceCounts(c.Read, rejected, c.ExcludedByReason);
+        }
         return byEntity;
     }
 
