@@ -220,6 +220,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                     Decode(buffer, frames, results, count, decoders, file);
                     for (var i = 0; i < count; i++)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         var r = Control(file, state, frames[i], results[i], buffer);
                         results[i] = default;
                         yield return r;
