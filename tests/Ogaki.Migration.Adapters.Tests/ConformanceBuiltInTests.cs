@@ -279,3 +279,37 @@ public class ConformanceBrokenAdapterTests
         Assert.Contains("PASSED", report.ToText(), StringComparison.Ordinal);
     }
 }
+
+public class ConformanceManifestTests
+{
+    [Fact]
+    public async Task Manifest_builds_a_suite_the_runner_passes()
+    {
+        using var files = new FixedLengthTestFiles();
+        var suite = ConformanceSamples.FixedLength("ibm930");
+        await File.WriteAllTextAsync(Path.Combine(files.Dir, "ZEIMAST.cpy"), CopybookSamples.TaxMaster, TestContext.Current.CancellationToken);
+        File.Copy(suite.SamplePath, Path.Combine(files.Dir, "ZEIMAST.dat"));
+        File.Copy(suite.BadInputs[0].DataPath, Path.Combine(files.Dir, "bad-packed.dat"));
+        var manifest = Path.Combine(files.Dir, "conformance.json");
+        await File.WriteAllTextAsync(manifest, """
+            {
+              // a vendor's manifest
+              "name": "ZEIMAST ibm930",
+              "layout": "ZEIMAST.cpy", "encoding": "IBM930",
+              "sample": "ZEIMAST.dat", "expectedRecordCount": 8,
+              "expectedRecords": [
+                { "record": 2, "type": "ZM-DATA", "offset": 80,
+                  "fields": { "ZM-DATA.ZM-D-ZEIGAKU": 123456, "ZM-DATA.ZM-D-SHIMEI": "山田太郎", "ZM-DATA.ZM-D-SHIMEI-KANA": "ﾔﾏﾀﾞ ﾀﾛｳ",
+                              "ZM-DATA.ZM-D-GETSUWARI(1)": 10288.00, "ZM-DATA.ZM-D-GETSUWARI(2)": -0.01 } },
+                { "record": 5, "fields": { "ZM-DATA.ZM-D-SHIMEI": "斎藤\uE001" } }
+              ],
+              "badInputs": [ { "file": "bad-packed.dat", "reason": "invalid-packed-decimal", "record": 4, "expectedRecords": 7, "field": "ZM-DATA.ZM-D-ZEIGAKU" } ],
+            }
+            """, TestContext.Current.CancellationToken);
+        var report = await ConformanceRunner.RunAsync(ConformanceManifest.Load(manifest), TestContext.Current.CancellationToken);
+        Assert.True(report.Passed, report.ToText());
+        Assert.Equal(CheckStatus.Passed, report["decimal-scale"]!.Status);
+        Assert.Equal(CheckStatus.Passed, report["gaiji"]!.Status);
+        Assert.Equal(CheckStatus.NotTested, report["bad-input:odd-dbcs-length"]!.Status);
+    }
+}
