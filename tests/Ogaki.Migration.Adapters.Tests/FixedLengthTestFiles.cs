@@ -17,7 +17,7 @@ internal sealed class FixedLengthTestFiles : IDisposable
     {
         ["ZM-D-ATENA-NO"] = 1000000000m + i,
         ["ZM-D-SHIMEI-KANA"] = "ﾔﾏﾀﾞ ﾀﾛｳ",
-        ["ZM-D-SHIMEI"] = i % 2 == 0 ? "山田太郎" : "髙橋　一",
+        ["ZM-D-SHIMEI"] = i % 4 == 3 ? "斎藤\uE001" : i % 2 == 0 ? "山田太郎" : "髙橋　一",
         ["ZM-D-NENDO"] = 2025m,
         ["ZM-D-ZEIGAKU"] = 123456m + i,
         ["ZM-D-GETSUWARI(1)"] = 10288.00m,

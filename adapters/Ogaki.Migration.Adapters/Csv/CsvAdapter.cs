@@ -67,7 +67,7 @@ public sealed class CsvAdapter(string path, string encoding = "utf-8", char sepa
         long number = 0;
         foreach (var row in reader)
         {
-            if ((number & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             number++;
             var raw = row.Span;
             var loc = new SourceLocation(file, number, offset);

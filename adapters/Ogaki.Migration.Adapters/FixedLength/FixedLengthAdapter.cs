@@ -110,6 +110,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         return bytes;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     int TypeOf(ReadOnlySpan<byte> recordStart)
     {
         if (_layout.Records.Count == 1 && _layout.SelectorField is null) return 0;
@@ -220,6 +221,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                     Decode(buffer, frames, results, count, decoders, file);
                     for (var i = 0; i < count; i++)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         var r = Control(file, state, frames[i], results[i], buffer);
                         results[i] = default;
                         yield return r;
@@ -264,6 +266,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
     }
 
     /// <summary>Frames one record at <paramref name="pos"/>: returns the bytes consumed, or -1 when more data is needed.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     int FrameOne(byte[] buf, int pos, int filled, bool eof, RecordTerminator term, int bom, ref Frame f)
     {
         f.Reason = null;

@@ -65,6 +65,7 @@ public sealed class RecordDecoder
         return new LegacyRecord(location, type.Name, values);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     LegacyGroup? DecodeGroup(GroupPlan plan, ReadOnlySpan<byte> record, int delta, ref string? path, out Failure? failure)
     {
         var values = new object?[plan.Fields.Length];
@@ -102,6 +103,7 @@ public sealed class RecordDecoder
         return new LegacyGroup(plan.Names, values);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     object? DecodeField(FieldDef def, GroupPlan? children, ReadOnlySpan<byte> record, int at, ref string? path, out Failure? failure)
     {
         failure = null;
@@ -173,6 +175,7 @@ public sealed class RecordDecoder
         _ => new Failure(RejectReasons.UndefinedBytes, $"Bytes {Convert.ToHexString(bytes.Slice(off, Math.Min(2, bytes.Length - off)))} are not defined in the code page (field byte {off})", at + off),
     };
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     object? DecodeZoned(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
     {
         failure = null;
@@ -184,7 +187,8 @@ public sealed class RecordDecoder
         }
         scoped ReadOnlySpan<byte> digits = bytes;
         var separateNegative = false;
-        Span<byte> tmp = stackalloc byte[Math.Min(bytes.Length, 64)];
+        // Only SIGN LEADING (embedded) needs a scratch copy; keep the common path free of it.
+        Span<byte> tmp = def.SignLeading && !def.SignSeparate ? stackalloc byte[64] : default;
         if (def.SignSeparate)
         {
             var signAt = def.SignLeading ? 0 : bytes.Length - 1;

@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace Ogaki.Migration.Adapters.Conformance;
+
+/// <summary>
+/// Loads a <see cref="ConformanceSuite"/> for a built-in adapter from a JSON manifest (for the CLI
+/// <c>ogaki-migrate conformance &lt;manifest.json&gt;</c>). Paths are relative to the manifest. Example:
+/// <code>
+/// {
+///   "name": "ZEIMAST ibm930",
+///   "layout": "ZEIMAST.cpy", "encoding": "ibm930", "table": null,
+///   "sample": "ZEIMAST.dat", "expectedRecordCount": 8,
+///   "hasByteOffsets": true, "hasTypedNumbers": true,
+///   "expectedRecords": [ { "record": 2, "type": "ZM-DATA", "offset": 80,
+///                          "fields": { "ZM-DATA.ZM-D-ZEIGAKU": 123456, "ZM-DATA.ZM-D-SHIMEI": "山田太郎", "ZM-DATA.ZM-D-GETSUWARI(2)": -0.01 } } ],
+///   "badInputs": [ { "file": "bad-packed.dat", "reason": "invalid-packed-decimal", "record": 4, "expectedRecords": 7, "field": "ZM-DATA.ZM-D-ZEIGAKU" } ],
+///   "notApplicable": [ "mixed-line-endings" ]
+/// }
+/// </code>
+/// JSON numbers are read as exact decimals (their written scale kept), strings as strings, null as null.
+/// The adapter comes from <see cref="AdapterFactory.Create"/> (layout + encoding for fixed-length files, CSV, SQLite).
+/// </summary>
+public static class ConformanceManifest
+{
+    public static ConformanceSuite Load(string manifestPath)
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        using var doc = JsonDocument.Parse(File.ReadAllText(manifestPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var root = doc.RootElement;
+        string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string Req(JsonElement e, string name) => Str(e, name) ?? throw new InvalidDataException($"{Path.GetFileName(manifestPath)}: '{name}' is required.");
+        string Full(string p) => Path.IsPathRooted(p) ? p : Path.Combine(dir, p);
+        bool Bool(string name, bool dflt) => root.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : dflt;
+
+        var layout = Str(root, "layout") is { } l ? Full(l) : null;
+        var encoding = Str(root, "encoding");
+        var table = Str(root, "table");
+        var expected = new List<ExpectedRecord>();
+        if (root.TryGetProperty("expectedRecords", out var recs))
+        {
+            foreach (var r in recs.EnumerateArray())
+            {
+                var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var f in r.GetProperty("fields").EnumerateObject())
+                {
+                    fields[f.Name] = f.Value.ValueKind switch
+                    {
+                        JsonValueKind.Number => decimal.Parse(f.Value.GetRawText(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture),
+                        JsonValueKind.String => f.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw new InvalidDataException($"{Path.GetFileName(manifestPath)}: field {f.Name} must be a number, a string or null."),
+                    };
+                }
+                expected.Add(new ExpectedRecord(
+                    r.GetProperty("record").GetInt64(),
+                    fields,
+                    Str(r, "type"),
+                    r.TryGetProperty("offset", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetInt64() : null));
+            }
+        }
+        var bad = new List<BadInputCase>();
+        if (root.TryGetProperty("badInputs", out var bads))
+        {
+            foreach (var b in bads.EnumerateArray())
+            {
+                bad.Add(new BadInputCase(Full(Req(b, "file")), Req(b, "reason"), b.GetProperty("record").GetInt64(),
+                    b.GetProperty("expectedRecords").GetInt32(), Str(b, "field"), Str(b, "description")));
+            }
+        }
+        var na = new HashSet<string>(StringComparer.Ordinal);
+        if (root.TryGetProperty("notApplicable", out var nas))
+            foreach (var n in nas.EnumerateArray()) na.Add(n.GetString() ?? "");
+        return new ConformanceSuite
+        {
+            Name = Str(root, "name") ?? Path.GetFileNameWithoutExtension(manifestPath),
+            CreateAdapter = path => AdapterFactory.Create(layout, encoding, path, table),
+            SamplePath = Full(Req(root, "sample")),
+            ExpectedRecordCount = root.GetProperty("expectedRecordCount").GetInt64(),
+            ExpectedRecords = expected,
+            BadInputs = bad,
+            HasByteOffsets = Bool("hasByteOffsets", true),
+            HasTypedNumbers = Bool("hasTypedNumbers", true),
+            NotApplicable = na,
+        };
+    }
+}
