@@ -71,13 +71,15 @@ public static class LegacyEstateGenerator
         {
             var emitter = new Emitter(jumin, setai, ido, db, zei, defects, orphanNumbers, Count, () => ++operatorSeq, new Random(unchecked(o.Seed * 31 + 1_000_003)));
             // Two stages: the producer draws the population (one Random, strictly sequential); this thread encodes and writes.
-            using var queue = new System.Collections.Concurrent.BlockingCollection<HouseholdBatch>(boundedCapacity: 512);
+            using var queue = new System.Collections.Concurrent.BlockingCollection<List<HouseholdBatch>>(boundedCapacity: 16);
             Exception? producerError = null;
             var producer = Task.Factory.StartNew(() =>
             {
                 try
                 {
                     var sizeIndex = 0;
+                    // Chunks of households keep the hand-over cheap.
+                    var chunk = new List<HouseholdBatch>(64);
                     for (var t = 0; t < towns.Count; t++)
                     {
                         for (var h = 0; h < perTown[t]; h++)
@@ -99,9 +101,15 @@ public static class LegacyEstateGenerator
                                 (nonResidents ??= []).Add(builder.BuildNonResident());
                                 extra -= 1.0;
                             }
-                            queue.Add(new HouseholdBatch(hh, persons, taxes, allowance, nonResidents, sizeIndex), ct);
+                            chunk.Add(new HouseholdBatch(hh, persons, taxes, allowance, nonResidents, sizeIndex));
+                            if (chunk.Count == 64)
+                            {
+                                queue.Add(chunk, ct);
+                                chunk = new List<HouseholdBatch>(64);
+                            }
                         }
                     }
+                    if (chunk.Count > 0) queue.Add(chunk, ct);
                 }
                 catch (Exception ex)
                 {
@@ -114,7 +122,7 @@ public static class LegacyEstateGenerator
             }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             var reported = 0;
-            foreach (var batch in queue.GetConsumingEnumerable(ct))
+            foreach (var batch in queue.GetConsumingEnumerable(ct).SelectMany(c => c))
             {
                 emitter.EmitHousehold(batch.Household, batch.Persons, batch.Taxes);
                 if (batch.Allowance is not null) emitter.EmitAllowance(batch.Allowance);
