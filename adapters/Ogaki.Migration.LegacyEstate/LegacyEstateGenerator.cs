@@ -49,7 +49,7 @@ public static class LegacyEstateGenerator
         var jkySerial = 0L;
         string NextJky() => "24" + LegacyText.Int(++jkySerial, 8);
 
-        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         void Count(string key, long n = 1) => counts[key] = counts.GetValueOrDefault(key) + n;
 
         var files = new List<string>();
@@ -170,7 +170,7 @@ public static class LegacyEstateGenerator
         files.AddRange(["gaiji.csv", "ground-truth.csv", "estate.json"]);
         files.Sort(StringComparer.Ordinal);
         progress?.Report(new EstateProgress("done", households, households));
-        return new EstateSummary(root, o.Seed, o.Scale, new Dictionary<string, long>(counts, StringComparer.Ordinal), defectCounts, files, sw.Elapsed);
+        return new EstateSummary(root, o.Seed, o.Scale, new SortedDictionary<string, long>(counts, StringComparer.Ordinal), defectCounts, files, sw.Elapsed);
     }
 
     sealed record HouseholdBatch(Household Household, Person[] Persons, ZeimastDetail?[] Taxes, AllowanceCase? Allowance, List<Person>? NonResidents, int Done);
@@ -218,7 +218,7 @@ public static class LegacyEstateGenerator
         return counts;
     }
 
-    static string EstateJson(EstateOptions o, int households, int residents, SortedDictionary<string, long> counts, Dictionary<string, long> defectCounts)
+    static string EstateJson(EstateOptions o, int households, int residents, Dictionary<string, long> counts, Dictionary<string, long> defectCounts)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -236,7 +236,7 @@ public static class LegacyEstateGenerator
             foreach (var k in DefectKinds.All) w.WriteNumber(k, o.DefectRates.RateOf(k));
             w.WriteEndObject();
             w.WriteStartObject("counts");
-            foreach (var (k, v) in counts) w.WriteNumber(k, v);
+            foreach (var (k, v) in counts.OrderBy(x => x.Key, StringComparer.Ordinal)) w.WriteNumber(k, v);
             w.WriteEndObject();
             w.WriteStartObject("defects");
             foreach (var k in DefectKinds.All) w.WriteNumber(k, defectCounts[k]);
