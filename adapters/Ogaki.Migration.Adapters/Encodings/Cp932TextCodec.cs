@@ -21,6 +21,9 @@ internal sealed class Cp932TextCodec : TextCodec
         _encoding = strict932;
         Array.Fill(_single, Undefined);
         Array.Fill(_double, Undefined);
+        // Probe with a replacement fallback: thousands of undefined pairs must not each throw.
+        var probe = (Encoding)strict932.Clone();
+        probe.DecoderFallback = new DecoderReplacementFallback("\uFFFD");
         Span<char> one = stackalloc char[4];
         for (var b = 0; b < 256; b++)
         {
@@ -30,7 +33,7 @@ internal sealed class Cp932TextCodec : TextCodec
                 continue;
             }
             if (b is 0x80 or 0xA0 or >= 0xFD) continue;
-            _single[b] = Decode1(strict932, [(byte)b], one) ?? Undefined;
+            _single[b] = Decode1(probe, [(byte)b], one) ?? Undefined;
         }
         for (var c1 = 0x81; c1 <= 0xFC; c1++)
         {
@@ -44,29 +47,21 @@ internal sealed class Cp932TextCodec : TextCodec
                     _double[(c1 << 8) | c2] = (char)(0xE000 + ((c1 - 0xF0) * 188) + (c2 - (c2 < 0x80 ? 0x40 : 0x41)));
                     continue;
                 }
-                var ch = Decode1(strict932, [(byte)c1, (byte)c2], one);
+                var ch = Decode1(probe, [(byte)c1, (byte)c2], one);
                 if (ch is not null) _double[(c1 << 8) | c2] = ch.Value;
             }
         }
     }
 
-    static char? Decode1(Encoding e, byte[] bytes, Span<char> buf)
-    {
-        try
-        {
-            return e.GetChars(bytes, buf) == 1 ? buf[0] : null;
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
+    static char? Decode1(Encoding e, byte[] bytes, Span<char> buf) =>
+        e.GetChars(bytes, buf) == 1 && buf[0] != '\uFFFD' ? buf[0] : null;
 
     public override string Name => "cp932";
     public override bool IsEbcdic => false;
     public override Encoding Encoding => _encoding;
     public override ReadOnlySpan<byte> DbcsSpace => Space;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryDecode(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)
     {
         var single = _single;
@@ -103,6 +98,7 @@ internal sealed class Cp932TextCodec : TextCodec
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryDecodeDbcs(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)
     {
         var w = 0;
@@ -139,7 +135,8 @@ internal sealed class Cp932TextCodec : TextCodec
 /// beyond "valid UTF-8".</summary>
 internal sealed class Utf8TextCodec : TextCodec
 {
-    static readonly byte[] Space = [0xE3, 0x80, 0x80];
+    // PIC N in a UTF-8 file: characters have 1–4 bytes, so padding is by single-byte spaces.
+    static readonly byte[] Space = [0x20];
     public static readonly Encoding Strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public override string Name => "utf-8";

@@ -13,6 +13,7 @@ internal sealed class EbcdicTextCodec(string name, EbcdicMixedEncoding encoding)
     public override Encoding Encoding => encoding;
     public override ReadOnlySpan<byte> DbcsSpace => Space;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryDecode(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)
     {
         var sbcs = _t.Sbcs;
@@ -67,6 +68,7 @@ internal sealed class EbcdicTextCodec(string name, EbcdicMixedEncoding encoding)
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryDecodeDbcs(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)
     {
         var dbcs = _t.Dbcs;

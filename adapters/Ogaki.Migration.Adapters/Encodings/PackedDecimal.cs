@@ -15,6 +15,7 @@ public static class PackedDecimal
         TryDecode(source, scale, out value, out _);
 
     /// <summary>As <see cref="TryDecode(ReadOnlySpan{byte}, int, out decimal)"/>, with the offset of the first bad byte.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(ReadOnlySpan<byte> source, int scale, out decimal value, out int errorOffset)
     {
         value = 0m;
@@ -145,6 +146,7 @@ public static class ZonedDecimal
         TryDecode(source, scale, source.Length > 0 && (source[0] >> 4) == 0x3 ? ZonedSign.AsciiMicroFocus : ZonedSign.Ebcdic, out value, out _);
 
     /// <summary>Decodes with a known family (any ASCII value = ASCII), with the offset of the first bad byte.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TryDecode(ReadOnlySpan<byte> source, int scale, ZonedSign sign, out decimal value, out int errorOffset)
     {
         value = 0m;

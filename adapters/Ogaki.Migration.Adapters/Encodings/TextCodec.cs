@@ -53,7 +53,7 @@ public abstract class TextCodec
     /// <summary>Encodes text as a pure double-byte field (no shift bytes); throws for characters without a double-byte code.</summary>
     public abstract byte[] EncodeDbcs(string text);
 
-    /// <summary>The double-byte space as its two bytes (0x4040 in EBCDIC, 0x8140 in CP932, U+3000 in UTF-8 is three bytes).</summary>
+    /// <summary>Padding unit of PIC N fields: the double-byte space (0x4040 in EBCDIC, 0x8140 in CP932; a single space in UTF-8).</summary>
     public abstract ReadOnlySpan<byte> DbcsSpace { get; }
 
     /// <summary>Decodes into a new string, or null when the bytes are bad.</summary>

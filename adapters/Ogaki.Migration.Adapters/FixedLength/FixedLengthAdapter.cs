@@ -1,0 +1,456 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Ogaki.Migration.Adapters.Encodings;
+using Ogaki.Migration.Adapters.Layouts;
+
+namespace Ogaki.Migration.Adapters.FixedLength;
+
+/// <summary>Options of <see cref="FixedLengthAdapter"/>.</summary>
+public sealed class FixedLengthOptions
+{
+    /// <summary>Record terminator; Auto = the layout's <c>@TERMINATOR</c>, else detected after the first record.</summary>
+    public RecordTerminator Terminator { get; init; } = RecordTerminator.Auto;
+
+    /// <summary>Trim trailing padding: spaces from PIC X, double-byte spaces from PIC N. Default true.</summary>
+    public bool TrimPadding { get; init; } = true;
+
+    /// <summary>Decoding threads per batch (records are still returned in file order). Default min(2, cores).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Math.Min(2, Environment.ProcessorCount);
+
+    /// <summary>Records per batch.</summary>
+    public int BatchRecords { get; init; } = 4096;
+
+    /// <summary>Read buffer size in bytes (grows when a bad line is longer).</summary>
+    public int BufferBytes { get; init; } = 1 << 20;
+}
+
+/// <summary>
+/// Reads a fixed-length legacy file from a layout (COBOL copybook or layout file) and an encoding name
+/// (<c>ibm930</c>, <c>ibm939</c>, <c>cp932</c>, <c>utf-8</c>): no vendor code. Streams records in file order with
+/// pooled buffers; batches are decoded in parallel. Record types are dispatched on the layout's selector field;
+/// records may be followed by LF or CRLF. Every bad input becomes a <see cref="LegacyReject"/> (reasons in
+/// <see cref="RejectReasons"/>) and the run goes on: every physical record (record number ≥ 1) is either passed
+/// on or rejected. File-level problems that are not a record (empty file, missing trailer, a header count that no
+/// trailer checked) are rejects with record number 0.
+/// </summary>
+public sealed class FixedLengthAdapter : ILegacyAdapter
+{
+    readonly string _path;
+    readonly FileLayout _layout;
+    readonly TextCodec _codec;
+    readonly FixedLengthOptions _options;
+    readonly RecordDecoder.GroupPlan[] _plans;
+    readonly byte[][][] _selectorValues;
+    readonly string?[] _totalOfPaths;
+    readonly string?[] _countPaths;
+    readonly string?[] _totalPaths;
+    readonly int _defaultLength;
+
+    public FixedLengthAdapter(string path, FileLayout layout, string encoding, FixedLengthOptions? options = null)
+        : this(path, layout, LegacyEncodings.GetCodec(encoding), options)
+    {
+    }
+
+    public FixedLengthAdapter(string path, FileLayout layout, TextCodec codec, FixedLengthOptions? options = null)
+    {
+        _path = path;
+        _layout = layout;
+        _codec = codec;
+        _options = options ?? new FixedLengthOptions();
+        if (layout.Records.Count == 0) throw new ArgumentException("The layout has no record types.", nameof(layout));
+        _plans = layout.Records.Select(r => RecordDecoder.GroupPlan.Build(r.Fields)).ToArray();
+        _selectorValues = layout.Records.Select(r => r.SelectorValues.Select(EncodeSelector).ToArray()).ToArray();
+        _defaultLength = (layout.Records.FirstOrDefault(r => r.Role == RecordRole.Data) ?? layout.Records[0]).Length;
+        _countPaths = layout.Records.Select(r => r.CountField is null ? null : PathOf(r.Fields, r.CountField)).ToArray();
+        _totalPaths = layout.Records.Select(r => r.TotalField is null ? null : PathOf(r.Fields, r.TotalField)).ToArray();
+        _totalOfPaths = layout.Records.Select(r => r.Role == RecordRole.Data ? TotalOfPath(r) : null).ToArray();
+    }
+
+    string? TotalOfPath(RecordLayout data)
+    {
+        var of = _layout.Records.FirstOrDefault(r => r.TotalOfField is not null)?.TotalOfField;
+        return of is null ? null : PathOf(data.Fields, of);
+    }
+
+    public string Name => $"fixed:{Path.GetFileName(_path)}";
+
+    public FileLayout Layout => _layout;
+
+    /// <summary>Dotted path (as <see cref="LegacyGroup.Get"/> reads it) of a field found by name or path.</summary>
+    internal static string? PathOf(IReadOnlyList<FieldDef> fields, string nameOrPath)
+    {
+        if (nameOrPath.Contains('.', StringComparison.Ordinal)) return nameOrPath;
+        foreach (var f in fields)
+        {
+            if (string.Equals(f.Name, nameOrPath, StringComparison.OrdinalIgnoreCase)) return f.Name;
+        }
+        foreach (var f in fields)
+        {
+            if (f.Occurs > 1) continue;
+            var sub = PathOf(f.Children, nameOrPath);
+            if (sub is not null) return f.Name + "." + sub;
+        }
+        return null;
+    }
+
+    byte[] EncodeSelector(string value)
+    {
+        var len = _layout.SelectorLength;
+        var bytes = new byte[len];
+        if (_layout.SelectorKind == FieldKind.Zoned && value.All(char.IsAsciiDigit))
+        {
+            var padded = value.PadLeft(len, '0');
+            for (var i = 0; i < len; i++) bytes[i] = (byte)(_codec.DigitZone | (padded[i] - '0'));
+            return bytes;
+        }
+        var enc = _codec.Encode(value);
+        if (enc.Length > len) throw new ArgumentException($"Selector value '{value}' is {enc.Length} bytes in {_codec.Name}; the selector field has {len}.");
+        bytes.AsSpan().Fill(_codec.SpaceByte);
+        enc.CopyTo(bytes, 0);
+        return bytes;
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    int TypeOf(ReadOnlySpan<byte> recordStart)
+    {
+        if (_layout.Records.Count == 1 && _layout.SelectorField is null) return 0;
+        var sel = recordStart.Slice(_layout.SelectorOffset, _layout.SelectorLength);
+        for (var t = 0; t < _selectorValues.Length; t++)
+        {
+            foreach (var v in _selectorValues[t])
+                if (sel.SequenceEqual(v)) return t;
+        }
+        return -1;
+    }
+
+    struct Frame
+    {
+        public long RecordNumber;
+        public long FileOffset;
+        public int Start;
+        public int Length;
+        public int Type;
+        public string? Reason;
+        public string? Message;
+        public int ProblemOffset;
+    }
+
+    public async IAsyncEnumerable<LegacyReadResult> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var file = Path.GetFileName(_path);
+        await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        if (stream.Length == 0)
+        {
+            yield return new LegacyReject(new SourceLocation(file, 0, 0), RejectReasons.EmptyFile, "The file is empty.");
+            yield break;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.BufferBytes, (_layout.MaxLength * 4) + 16));
+        var workers = Math.Max(1, _options.MaxDegreeOfParallelism);
+        var decoders = Enumerable.Range(0, workers).Select(_ => new RecordDecoder(_layout, _codec, _options.TrimPadding)).ToArray();
+        var frames = new Frame[Math.Max(1, _options.BatchRecords)];
+        var results = new LegacyReadResult[frames.Length];
+        try
+        {
+            var filled = 0;
+            var pos = 0;
+            long bufferOffset = 0;
+            var eof = false;
+            long recordNumber = 0;
+            var terminator = _options.Terminator != RecordTerminator.Auto ? _options.Terminator : _layout.Terminator;
+            var bomPending = -1; // -1 = not checked yet
+            var state = new ControlState();
+
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                // Fill: keep unconsumed bytes, read more.
+                if (!eof)
+                {
+                    if (pos > 0)
+                    {
+                        Buffer.BlockCopy(buffer, pos, buffer, 0, filled - pos);
+                        bufferOffset += pos;
+                        filled -= pos;
+                        pos = 0;
+                    }
+                    if (filled == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    while (filled < buffer.Length)
+                    {
+                        var n = await stream.ReadAsync(buffer.AsMemory(filled, buffer.Length - filled), cancellationToken).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            eof = true;
+                            break;
+                        }
+                        filled += n;
+                    }
+                }
+                if (bomPending < 0)
+                {
+                    bomPending = BomLength(buffer.AsSpan(0, filled));
+                    if (terminator == RecordTerminator.Auto) terminator = DetectTerminator(buffer.AsSpan(bomPending, filled - bomPending));
+                }
+
+                // Frame as many records as the buffer holds.
+                var count = 0;
+                var needMore = false;
+                while (count < frames.Length && pos < filled)
+                {
+                    var status = FrameOne(buffer, pos, filled, eof, terminator, bomPending, ref frames[count]);
+                    if (status < 0)
+                    {
+                        needMore = true;
+                        break;
+                    }
+                    frames[count].RecordNumber = ++recordNumber;
+                    frames[count].FileOffset = bufferOffset + pos;
+                    frames[count].Start = pos;
+                    pos += status;
+                    bomPending = 0;
+                    count++;
+                }
+
+                if (count > 0)
+                {
+                    Decode(buffer, frames, results, count, decoders, file);
+                    for (var i = 0; i < count; i++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var r = Control(file, state, frames[i], results[i], buffer);
+                        results[i] = default;
+                        yield return r;
+                    }
+                }
+                if (pos >= filled && eof) break;
+                if (needMore && eof)
+                {
+                    // FrameOne only asks for more before EOF.
+                    throw new InvalidOperationException("Framing stalled at end of file.");
+                }
+                if (count == 0 && !needMore && pos >= filled && !eof) continue;
+            }
+
+            foreach (var reject in Finish(state, file, bufferOffset + filled))
+                yield return reject;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    static int BomLength(ReadOnlySpan<byte> s)
+    {
+        if (s.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return 3;
+        if (s.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || s.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return 2;
+        return 0;
+    }
+
+    RecordTerminator DetectTerminator(ReadOnlySpan<byte> s)
+    {
+        var len = _defaultLength;
+        if (s.Length >= _layout.SelectorOffset + _layout.SelectorLength)
+        {
+            var t = TypeOf(s);
+            if (t >= 0) len = _layout.Records[t].Length;
+        }
+        if (s.Length >= len + 2 && s[len] == 0x0D && s[len + 1] == 0x0A) return RecordTerminator.CrLf;
+        if (s.Length >= len + 1 && s[len] == 0x0A) return RecordTerminator.Lf;
+        return RecordTerminator.None;
+    }
+
+    /// <summary>Frames one record at <paramref name="pos"/>: returns the bytes consumed, or -1 when more data is needed.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    int FrameOne(byte[] buf, int pos, int filled, bool eof, RecordTerminator term, int bom, ref Frame f)
+    {
+        f.Reason = null;
+        f.Message = null;
+        f.ProblemOffset = 0;
+        f.Type = -1;
+        var remaining = filled - pos;
+        var body = pos + bom;
+        var bodyRemaining = remaining - bom;
+        var selectorEnd = _layout.SelectorOffset + _layout.SelectorLength;
+        var multi = !(_layout.Records.Count == 1 && _layout.SelectorField is null);
+        if (multi && bodyRemaining < selectorEnd)
+        {
+            if (!eof) return -1;
+        }
+        else
+        {
+            f.Type = TypeOf(buf.AsSpan(body, bodyRemaining));
+        }
+        var len = f.Type >= 0 ? _layout.Records[f.Type].Length : _defaultLength;
+        var termLen = term switch { RecordTerminator.CrLf => 2, RecordTerminator.Lf => 1, _ => 0 };
+        if (!eof && bodyRemaining < len + 2) return -1;
+
+        int consumed;
+        if (term == RecordTerminator.None)
+        {
+            if (bodyRemaining < len)
+            {
+                f.Length = remaining;
+                return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {bodyRemaining} of {len} bytes", 0, remaining);
+            }
+            f.Length = bom + len;
+            consumed = bom + len;
+        }
+        else
+        {
+            var at = body + len;
+            var hasCr = bodyRemaining >= len + 1 && buf[at] == 0x0D;
+            var crlf = bodyRemaining >= len + 2 && hasCr && buf[at + 1] == 0x0A;
+            var lf = bodyRemaining >= len + 1 && buf[at] == 0x0A;
+            f.Length = bom + len;
+            if (crlf && term == RecordTerminator.CrLf || lf && term == RecordTerminator.Lf) consumed = bom + len + termLen;
+            else if (crlf || lf)
+            {
+                consumed = bom + len + (crlf ? 2 : 1);
+                Fail(ref f, RejectReasons.MixedLineEndings, $"Record ends with {(crlf ? "CRLF" : "LF")} in a file whose records end with {(term == RecordTerminator.CrLf ? "CRLF" : "LF")}", bom + len, f.Length);
+            }
+            else if (eof && bodyRemaining == len) consumed = bom + len; // last record without a final newline
+            else
+            {
+                // Not the expected length: the record is the line up to the next LF.
+                var nl = buf.AsSpan(pos, remaining).IndexOf((byte)0x0A);
+                if (nl < 0 && !eof) return -1;
+                var lineEnd = nl < 0 ? remaining : nl;
+                var content = lineEnd > 0 && buf[pos + lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd;
+                consumed = nl < 0 ? remaining : nl + 1;
+                f.Length = content;
+                var actual = content - bom;
+                if (nl < 0 && actual < len)
+                    return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {actual} of {len} bytes", 0, consumed);
+                return Fail(ref f, RejectReasons.WrongRecordLength, $"Record is {actual} bytes; record type {(f.Type >= 0 ? _layout.Records[f.Type].Name : "(unknown)")} is {len}", Math.Min(actual, len) + bom, consumed);
+            }
+        }
+        if (bom > 0 && f.Reason is null)
+            return Fail(ref f, RejectReasons.UnexpectedBom, $"The file starts with a {bom}-byte byte order mark; {_codec.Name} fixed-length files have none", 0, consumed);
+        if (f.Type < 0 && f.Reason is null)
+            return Fail(ref f, RejectReasons.UnknownRecordType,
+                $"Record type {Convert.ToHexString(buf.AsSpan(body + _layout.SelectorOffset, Math.Min(_layout.SelectorLength, Math.Max(0, bodyRemaining - _layout.SelectorOffset))))} in {_layout.SelectorField} is not in the layout",
+                _layout.SelectorOffset, consumed);
+        return consumed;
+    }
+
+    static int Fail(ref Frame f, string reason, string message, int offset, int consumed)
+    {
+        f.Reason = reason;
+        f.Message = message;
+        f.ProblemOffset = offset;
+        return consumed;
+    }
+
+    void Decode(byte[] buffer, Frame[] frames, LegacyReadResult[] results, int count, RecordDecoder[] decoders, string file)
+    {
+        void Range(RecordDecoder d, int from, int to)
+        {
+            for (var i = from; i < to; i++)
+            {
+                ref var f = ref frames[i];
+                var loc = new SourceLocation(file, f.RecordNumber, f.FileOffset);
+                if (f.Reason is not null)
+                {
+                    results[i] = new LegacyReject(loc with { ByteOffset = f.FileOffset + f.ProblemOffset, Field = f.Reason == RejectReasons.UnknownRecordType ? _layout.SelectorField : null },
+                        f.Reason, f.Message!, buffer.AsSpan(f.Start, f.Length).ToArray());
+                    continue;
+                }
+                results[i] = d.Decode(_layout.Records[f.Type], _plans[f.Type], buffer.AsSpan(f.Start, f.Length), loc);
+            }
+        }
+        if (decoders.Length == 1 || count < 256)
+        {
+            Range(decoders[0], 0, count);
+            return;
+        }
+        var chunk = (count + decoders.Length - 1) / decoders.Length;
+        Parallel.For(0, decoders.Length, new ParallelOptions { MaxDegreeOfParallelism = decoders.Length }, w =>
+            Range(decoders[w], w * chunk, Math.Min(count, (w + 1) * chunk)));
+    }
+
+    sealed class ControlState
+    {
+        public long Data;
+        public long DataRejected;
+        public decimal Total;
+        public bool TrailerSeen;
+        public decimal? HeaderCount;
+        public long HeaderRecord;
+        public bool HeaderChecked;
+        public string? HeaderField;
+    }
+
+    LegacyReadResult Control(string file, ControlState s, in Frame f, LegacyReadResult r, byte[] buffer)
+    {
+        var role = f.Type >= 0 ? _layout.Records[f.Type].Role : RecordRole.Data;
+        if (role == RecordRole.Data)
+        {
+            s.Data++;
+            if (r.Record is { } rec)
+            {
+                if (_totalOfPaths[f.Type] is { } p && rec.Get(p) is decimal d) s.Total += d;
+            }
+            else s.DataRejected++;
+            return r;
+        }
+        if (r.Record is not { } ctl) return r;
+        var type = _layout.Records[f.Type];
+        if (role == RecordRole.Header)
+        {
+            if (_countPaths[f.Type] is { } hp)
+            {
+                s.HeaderCount = AsDecimal(ctl.Get(hp));
+                s.HeaderRecord = f.RecordNumber;
+                s.HeaderField = hp;
+            }
+            return r;
+        }
+        s.TrailerSeen = true;
+        if (s.HeaderCount is { } hc && !s.HeaderChecked)
+        {
+            s.HeaderChecked = true;
+            if (hc != s.Data)
+                return ControlReject(file, f, buffer, s.HeaderField!, $"Header record {s.HeaderRecord} announces {hc} data records; {s.Data} were read");
+        }
+        if (_countPaths[f.Type] is { } cp)
+        {
+            var expected = AsDecimal(ctl.Get(cp));
+            if (expected != s.Data)
+                return ControlReject(file, f, buffer, cp, $"Trailer count {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not numeric)"} ≠ {s.Data} data records read");
+        }
+        if (_totalPaths[f.Type] is { } tp && s.DataRejected == 0)
+        {
+            var expected = AsDecimal(ctl.Get(tp));
+            if (expected != s.Total)
+                return ControlReject(file, f, buffer, tp, $"Trailer control total {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(not numeric)"} ≠ {s.Total.ToString(System.Globalization.CultureInfo.InvariantCulture)} summed over {type.TotalOfField}");
+        }
+        return r;
+    }
+
+    static decimal? AsDecimal(object? v) => v switch
+    {
+        decimal d => d,
+        string s when decimal.TryParse(s.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var d) => d,
+        _ => null,
+    };
+
+    static LegacyReject ControlReject(string file, in Frame f, byte[] buffer, string field, string message) =>
+        new(new SourceLocation(file, f.RecordNumber, f.FileOffset, field), RejectReasons.ControlCountMismatch, message, buffer.AsSpan(f.Start, f.Length).ToArray());
+
+    IEnumerable<LegacyReject> Finish(ControlState s, string file, long fileLength)
+    {
+        if (s.HeaderCount is { } hc && !s.HeaderChecked && hc != s.Data)
+            yield return new LegacyReject(new SourceLocation(file, 0, fileLength, s.HeaderField), RejectReasons.ControlCountMismatch,
+                $"Header record {s.HeaderRecord} announces {hc} data records; {s.Data} were read");
+        var trailer = _layout.Records.FirstOrDefault(r => r.Role == RecordRole.Trailer && (r.CountField is not null || r.TotalField is not null));
+        if (trailer is not null && !s.TrailerSeen)
+            yield return new LegacyReject(new SourceLocation(file, 0, fileLength), RejectReasons.ControlCountMismatch,
+                $"No trailer record ({trailer.Name}): the control count cannot be checked");
+    }
+}

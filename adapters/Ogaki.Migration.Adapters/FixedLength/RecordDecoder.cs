@@ -1,0 +1,258 @@
+using System.Buffers.Binary;
+using Ogaki.Migration.Adapters.Encodings;
+using Ogaki.Migration.Adapters.Layouts;
+
+namespace Ogaki.Migration.Adapters.FixedLength;
+
+/// <summary>
+/// Decodes one record's bytes by its <see cref="RecordLayout"/> into a <see cref="LegacyRecord"/>, or a
+/// <see cref="LegacyReject"/> naming the first bad field and the absolute byte offset of the first bad byte.
+/// One instance per thread (it owns a scratch char buffer); the plans are shared and immutable.
+/// </summary>
+public sealed class RecordDecoder
+{
+    readonly TextCodec _codec;
+    readonly FileLayout _layout;
+    readonly bool _trim;
+    readonly ZonedSign _zonedSign;
+    readonly byte _plus;
+    readonly byte _minus;
+    char[] _chars = new char[256];
+
+    public RecordDecoder(FileLayout layout, TextCodec codec, bool trimPadding = true)
+    {
+        _layout = layout;
+        _codec = codec;
+        _trim = trimPadding;
+        _zonedSign = codec.IsEbcdic ? ZonedSign.Ebcdic : layout.AsciiZonedSign;
+        _plus = codec.IsEbcdic ? (byte)0x4E : (byte)'+';
+        _minus = codec.IsEbcdic ? (byte)0x60 : (byte)'-';
+    }
+
+    internal sealed class GroupPlan
+    {
+        public required string[] Names;
+        public required FieldDef[] Fields;
+        public required GroupPlan?[] Children;
+
+        public static GroupPlan Build(IReadOnlyList<FieldDef> fields) => new()
+        {
+            Names = fields.Select(f => f.Name).ToArray(),
+            Fields = fields.ToArray(),
+            Children = fields.Select(f => f.Kind == FieldKind.Group ? Build(f.Children) : null).ToArray(),
+        };
+    }
+
+    internal readonly record struct Failure(string Reason, string Message, int Offset);
+
+    /// <summary>Decodes; <paramref name="record"/> must be exactly the record's bytes (no terminator).</summary>
+    public LegacyReadResult Decode(RecordLayout type, ReadOnlySpan<byte> record, SourceLocation location) =>
+        Decode(type, GroupPlan.Build(type.Fields), record, location);
+
+    internal LegacyReadResult Decode(RecordLayout type, GroupPlan plan, ReadOnlySpan<byte> record, SourceLocation location)
+    {
+        string? path = null;
+        var values = DecodeGroup(plan, record, 0, ref path, out var failure);
+        if (values is null)
+        {
+            var f = failure!.Value;
+            return new LegacyReject(
+                location with { ByteOffset = location.ByteOffset + f.Offset, Field = path },
+                f.Reason,
+                $"{f.Message} (record type {type.Name}, record starts at byte {location.ByteOffset})",
+                record.ToArray());
+        }
+        return new LegacyRecord(location, type.Name, values);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    LegacyGroup? DecodeGroup(GroupPlan plan, ReadOnlySpan<byte> record, int delta, ref string? path, out Failure? failure)
+    {
+        var values = new object?[plan.Fields.Length];
+        for (var i = 0; i < plan.Fields.Length; i++)
+        {
+            var def = plan.Fields[i];
+            if (def.Occurs == 1)
+            {
+                var v = DecodeField(def, plan.Children[i], record, delta + def.Offset, ref path, out failure);
+                if (failure is not null)
+                {
+                    path = path is null ? def.Name : def.Name + "." + path;
+                    return null;
+                }
+                values[i] = v;
+            }
+            else
+            {
+                var list = new object?[def.Occurs];
+                for (var k = 0; k < def.Occurs; k++)
+                {
+                    var v = DecodeField(def, plan.Children[i], record, delta + def.Offset + (k * def.Length), ref path, out failure);
+                    if (failure is not null)
+                    {
+                        var me = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{def.Name}({k + 1})");
+                        path = path is null ? me : me + "." + path;
+                        return null;
+                    }
+                    list[k] = v;
+                }
+                values[i] = list;
+            }
+        }
+        failure = null;
+        return new LegacyGroup(plan.Names, values);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    object? DecodeField(FieldDef def, GroupPlan? children, ReadOnlySpan<byte> record, int at, ref string? path, out Failure? failure)
+    {
+        failure = null;
+        if (def.Kind == FieldKind.Group)
+        {
+            // Children offsets are absolute for the first occurrence: shift by the occurrence's distance.
+            return DecodeGroup(children!, record, at - def.Offset, ref path, out failure);
+        }
+        if (at + def.Length > record.Length)
+        {
+            failure = new Failure(RejectReasons.WrongRecordLength, $"Field ends at byte {at + def.Length} beyond the record length {record.Length}", Math.Min(at, record.Length));
+            return null;
+        }
+        var bytes = record.Slice(at, def.Length);
+        switch (def.Kind)
+        {
+            case FieldKind.Alphanumeric:
+            case FieldKind.National:
+            {
+                if (_chars.Length < bytes.Length) _chars = new char[Math.Max(bytes.Length, _chars.Length * 2)];
+                var ok = def.Kind == FieldKind.Alphanumeric
+                    ? _codec.TryDecode(bytes, _chars, out var n, out var err, out var off)
+                    : _codec.TryDecodeDbcs(bytes, _chars, out n, out err, out off);
+                if (!ok)
+                {
+                    failure = TextFailure(err, off, at, bytes);
+                    return null;
+                }
+                var span = _chars.AsSpan(0, n);
+                if (span.Contains('\uFEFF'))
+                {
+                    failure = new Failure(RejectReasons.UnexpectedBom, "Byte order mark U+FEFF inside a field", at + Math.Max(0, bytes.IndexOf("\uFEFF"u8)));
+                    return null;
+                }
+                if (_trim)
+                {
+                    span = def.Kind == FieldKind.National ? span.TrimEnd('\u3000').TrimEnd(' ') : span.TrimEnd(' ');
+                }
+                return span.Length == 0 ? string.Empty : new string(span);
+            }
+            case FieldKind.Zoned:
+                return DecodeZoned(def, bytes, at, out failure);
+            case FieldKind.Packed:
+            {
+                if (!PackedDecimal.TryDecode(bytes, def.Scale, out var v, out var off))
+                {
+                    failure = new Failure(RejectReasons.InvalidPacked, $"Invalid packed decimal {Convert.ToHexString(bytes)} (bad nibble in byte {off})", at + off);
+                    return null;
+                }
+                if (!def.Signed && v < 0m && (bytes[^1] & 0x0F) is 0x0D or 0x0B)
+                {
+                    failure = new Failure(RejectReasons.InvalidPacked, "Negative sign in an unsigned packed field", at + bytes.Length - 1);
+                    return null;
+                }
+                return v;
+            }
+            case FieldKind.Binary:
+                return DecodeBinary(def, bytes);
+            default:
+                throw new InvalidOperationException($"Unknown field kind {def.Kind}.");
+        }
+    }
+
+    static Failure TextFailure(TextDecodeError err, int off, int at, ReadOnlySpan<byte> bytes) => err switch
+    {
+        TextDecodeError.UnbalancedShift => new Failure(RejectReasons.UnbalancedShift, $"Unbalanced shift (SO without SI, nested SO or SI without SO) at field byte {off}", at + off),
+        TextDecodeError.OddDbcsLength => new Failure(RejectReasons.OddDbcsLength, $"Odd number of bytes in a double-byte run at field byte {off}", at + off),
+        TextDecodeError.NulBytes => new Failure(RejectReasons.NulBytes, $"NUL byte at field byte {off}", at + off),
+        _ => new Failure(RejectReasons.UndefinedBytes, $"Bytes {Convert.ToHexString(bytes.Slice(off, Math.Min(2, bytes.Length - off)))} are not defined in the code page (field byte {off})", at + off),
+    };
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    object? DecodeZoned(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
+    {
+        failure = null;
+        var nul = bytes.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            failure = new Failure(RejectReasons.NulBytes, $"NUL byte in a numeric field at field byte {nul}", at + nul);
+            return null;
+        }
+        scoped ReadOnlySpan<byte> digits = bytes;
+        var separateNegative = false;
+        // Only SIGN LEADING (embedded) needs a scratch copy; keep the common path free of it.
+        Span<byte> tmp = def.SignLeading && !def.SignSeparate ? stackalloc byte[64] : default;
+        if (def.SignSeparate)
+        {
+            var signAt = def.SignLeading ? 0 : bytes.Length - 1;
+            var s = bytes[signAt];
+            if (s != _plus && s != _minus)
+            {
+                failure = new Failure(RejectReasons.InvalidZoned, "Separate sign byte is neither + nor -", at + signAt);
+                return null;
+            }
+            separateNegative = s == _minus;
+            digits = def.SignLeading ? bytes[1..] : bytes[..^1];
+            if (!def.Signed) separateNegative = false;
+        }
+        else if (def.SignLeading && _zonedSign == ZonedSign.Ebcdic && bytes.Length > 1 && bytes.Length <= 64)
+        {
+            // Move the sign zone from the first byte to the last so one decoder serves both.
+            bytes.CopyTo(tmp);
+            tmp[^1] = (byte)((bytes[0] & 0xF0) | (bytes[^1] & 0x0F));
+            tmp[0] = (byte)(0xF0 | (bytes[0] & 0x0F));
+            digits = tmp[..bytes.Length];
+        }
+        var sign = def.SignSeparate ? (_zonedSign == ZonedSign.Ebcdic ? ZonedSign.Ebcdic : ZonedSign.AsciiMicroFocus) : _zonedSign;
+        if (!ZonedDecimal.TryDecode(digits, def.Scale, sign, out var v, out var off))
+        {
+            var real = def.SignSeparate && def.SignLeading ? off + 1 : off;
+            if (def.SignLeading && !def.SignSeparate && off == digits.Length - 1) real = 0;
+            failure = new Failure(RejectReasons.InvalidZoned, $"Non-numeric zoned decimal {Convert.ToHexString(bytes)} (field byte {real})", at + real);
+            return null;
+        }
+        if (def.SignSeparate)
+        {
+            if (v < 0m)
+            {
+                failure = new Failure(RejectReasons.InvalidZoned, "Embedded sign in a field with a separate sign", at);
+                return null;
+            }
+            if (separateNegative) v = -v;
+        }
+        else if (!def.Signed && v < 0m)
+        {
+            failure = new Failure(RejectReasons.InvalidZoned, "Negative sign in an unsigned zoned field", at + (def.SignLeading ? 0 : bytes.Length - 1));
+            return null;
+        }
+        return v;
+    }
+
+    object DecodeBinary(FieldDef def, ReadOnlySpan<byte> bytes)
+    {
+        var little = _layout.BinaryLittleEndian;
+        decimal v = bytes.Length switch
+        {
+            2 => def.Signed
+                ? (little ? BinaryPrimitives.ReadInt16LittleEndian(bytes) : BinaryPrimitives.ReadInt16BigEndian(bytes))
+                : (little ? BinaryPrimitives.ReadUInt16LittleEndian(bytes) : BinaryPrimitives.ReadUInt16BigEndian(bytes)),
+            4 => def.Signed
+                ? (little ? BinaryPrimitives.ReadInt32LittleEndian(bytes) : BinaryPrimitives.ReadInt32BigEndian(bytes))
+                : (little ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : BinaryPrimitives.ReadUInt32BigEndian(bytes)),
+            8 => def.Signed
+                ? (little ? BinaryPrimitives.ReadInt64LittleEndian(bytes) : BinaryPrimitives.ReadInt64BigEndian(bytes))
+                : (little ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : BinaryPrimitives.ReadUInt64BigEndian(bytes)),
+            _ => throw new InvalidOperationException($"Binary field {def.Name} of {bytes.Length} bytes."),
+        };
+        if (def.Scale == 0) return v;
+        var bits = decimal.GetBits(v);
+        return new decimal(bits[0], bits[1], bits[2], v < 0m, (byte)def.Scale);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Data;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace Ogaki.Migration.Adapters.Sqlite;
+
+/// <summary>
+/// Streams the rows of a SQLite table (in rowid order) or of a SELECT query as <see cref="LegacyRecord"/>s (ADO.NET,
+/// Microsoft.Data.Sqlite, read-only). Field names are the column names; INTEGER and exact NUMERIC values become
+/// <see cref="decimal"/>, REAL becomes the decimal of its shortest round-trip text, TEXT a string, BLOB a byte array,
+/// NULL null. Location: file = table name (or <c>query</c>), record number = row number, byte offset −1.
+/// A row whose values cannot be read (or that holds NUL characters) becomes a reject; the stream goes on.
+/// </summary>
+public sealed class SqliteAdapter : ILegacyAdapter
+{
+    readonly string _databasePath;
+    readonly string _sql = "";
+    readonly string _source;
+    readonly bool _allTables;
+
+    /// <param name="databasePath">The .db / .sqlite file.</param>
+    /// <param name="tableOrQuery">A table name, a query starting with SELECT or WITH, or null for every table in
+    /// ordinal name order (each table's rows in rowid order; the record type is the table name).</param>
+    public SqliteAdapter(string databasePath, string? tableOrQuery)
+    {
+        _databasePath = databasePath;
+        if (tableOrQuery is null)
+        {
+            _allTables = true;
+            _source = "*";
+            return;
+        }
+        var t = tableOrQuery.Trim();
+        if (t.StartsWith("SELECT ", StringComparison.OrdinalIgnoreCase) || t.StartsWith("WITH ", StringComparison.OrdinalIgnoreCase))
+        {
+            _sql = t;
+            _source = "query";
+        }
+        else
+        {
+            if (t.Contains('"', StringComparison.Ordinal)) throw new ArgumentException("Table names may not contain double quotes.", nameof(tableOrQuery));
+            _sql = $"SELECT * FROM \"{t}\" ORDER BY rowid";
+            _source = t;
+        }
+    }
+
+    public string Name => $"sqlite:{Path.GetFileName(_databasePath)}:{_source}";
+
+    /// <summary>Table names of a database (ordinal order), for the CLI.</summary>
+    public static async Task<IReadOnlyList<string>> ListTablesAsync(string databasePath, CancellationToken cancellationToken = default)
+    {
+        await using var conn = Open(databasePath);
+        await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        var names = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(r.GetString(0));
+        names.Sort(StringComparer.Ordinal);
+        return names;
+    }
+
+    static SqliteConnection Open(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"SQLite database not found: {path}", path);
+        return new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+    }
+
+    public async IAsyncEnumerable<LegacyReadResult> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (_allTables)
+        {
+            foreach (var table in await ListTablesAsync(_databasePath, cancellationToken).ConfigureAwait(false))
+            {
+                await foreach (var r in new SqliteAdapter(_databasePath, table).ReadAsync(cancellationToken).ConfigureAwait(false))
+                    yield return r;
+            }
+            yield break;
+        }
+        await using var conn = Open(_databasePath);
+        await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = _sql;
+        SqliteDataReader reader;
+        try
+        {
+            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (_source != "query" && ex.Message.Contains("rowid", StringComparison.OrdinalIgnoreCase))
+        {
+            // WITHOUT ROWID tables: order by the primary key columns SQLite uses anyway.
+            cmd.CommandText = $"SELECT * FROM \"{_source}\"";
+            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (reader.ConfigureAwait(false))
+        {
+            var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            long number = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                number++;
+                var loc = new SourceLocation(_source, number, -1);
+                var values = new object?[names.Length];
+                LegacyReject? reject = null;
+                for (var i = 0; i < names.Length && reject is null; i++)
+                {
+                    try
+                    {
+                        values[i] = Convert(reader, i);
+                        if (values[i] is string s && s.Contains('\0', StringComparison.Ordinal))
+                            reject = new LegacyReject(loc.WithField(names[i]), RejectReasons.NulBytes, $"Row {number}: column {names[i]} holds a NUL character");
+                    }
+                    catch (Exception ex) when (ex is InvalidCastException or FormatException or OverflowException or SqliteException)
+                    {
+                        reject = new LegacyReject(loc.WithField(names[i]), RejectReasons.MalformedRow, $"Row {number}: column {names[i]} cannot be read ({ex.GetType().Name})");
+                    }
+                }
+                yield return reject is not null ? reject : new LegacyRecord(loc, _source == "query" ? "" : _source, new LegacyGroup(names, values));
+            }
+        }
+    }
+
+    static object? Convert(SqliteDataReader r, int i)
+    {
+        if (r.IsDBNull(i)) return null;
+        var type = r.GetFieldType(i);
+        if (type == typeof(long)) return (decimal)r.GetInt64(i);
+        if (type == typeof(double))
+        {
+            var d = r.GetDouble(i);
+            if (double.IsNaN(d) || double.IsInfinity(d)) throw new OverflowException("Not a finite number.");
+            return decimal.Parse(d.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+        if (type == typeof(byte[])) return (byte[])r.GetValue(i);
+        return r.GetString(i);
+    }
+}

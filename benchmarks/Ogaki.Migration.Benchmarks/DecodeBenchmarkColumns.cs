@@ -1,0 +1,48 @@
+using System.Globalization;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace Ogaki.Migration.Benchmarks;
+
+/// <summary>Adds MB/s and rows/s (from the mean time and the deterministic file shape of each category).</summary>
+public sealed class DecodeBenchmarkConfig : ManualConfig
+{
+    public DecodeBenchmarkConfig()
+    {
+        AddColumn(new ThroughputColumn(megabytes: true), new ThroughputColumn(megabytes: false));
+    }
+}
+
+/// <summary>Throughput of a <see cref="DecodeBenchmarks"/> case: MB/s (MiB of input per second) or rows/s.</summary>
+public sealed class ThroughputColumn(bool megabytes) : IColumn
+{
+    public string Id => megabytes ? "DecodeMBps" : "DecodeRowsPerSecond";
+    public string ColumnName => megabytes ? "MB/s" : "rows/s";
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public int PriorityInCategory => megabytes ? 0 : 1;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+    public string Legend => megabytes ? "Input MiB decoded per second (mean)" : "Records decoded per second (mean)";
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+    {
+        var report = summary[benchmarkCase];
+        var mean = report?.ResultStatistics?.Mean;
+        if (mean is null or <= 0) return "-";
+        var category = benchmarkCase.Descriptor.Categories.FirstOrDefault() ?? DecodeBenchmarks.Cp932;
+        var seconds = mean.Value / 1e9;
+        var value = megabytes
+            ? DecodeBenchmarks.FileBytes(category) / (1024.0 * 1024.0) / seconds
+            : DecodeBenchmarks.Shape(category).Records / seconds;
+        return value.ToString(megabytes ? "N1" : "N0", CultureInfo.InvariantCulture);
+    }
+
+    public bool IsAvailable(Summary summary) => true;
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public override string ToString() => ColumnName;
+}

@@ -1,0 +1,120 @@
+using Ogaki.Migration.Adapters.FixedLength;
+using Ogaki.Migration.Adapters.Layouts;
+
+namespace Ogaki.Migration.Adapters.Tests;
+
+public class FixedLengthAdapterTests
+{
+    static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("ibm930")]
+    [InlineData("ibm939")]
+    [InlineData("cp932")]
+    public async Task Reads_header_data_trailer_with_every_field_type(string encoding)
+    {
+        using var files = new FixedLengthTestFiles();
+        var path = files.Write("ZEIMAST.dat", FixedLengthTestFiles.TaxRecords(encoding, 5));
+        var results = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, encoding));
+        Assert.Equal(7, results.Count);
+        Assert.All(results, r => Assert.True(r.IsRecord, r.Reject?.ToString()));
+        Assert.Equal(["ZM-HEADER", "ZM-DATA", "ZM-DATA", "ZM-DATA", "ZM-DATA", "ZM-DATA", "ZM-TRAILER"], results.Select(r => r.Record!.RecordType));
+        var h = results[0].Record!;
+        Assert.Equal(20250401m, h.Get("ZM-HEADER.ZM-H-SAKUSEI-BI"));
+        var d = results[2].Record!;
+        Assert.Equal(new SourceLocation("ZEIMAST.dat", 3, 160), d.Location);
+        Assert.Equal("1", d.Get("ZM-REC-KBN"));
+        Assert.Equal(1000000001m, d.Get("ZM-DATA.ZM-D-ATENA-NO"));
+        Assert.Equal("ﾔﾏﾀﾞ ﾀﾛｳ", d.Get("ZM-DATA.ZM-D-SHIMEI-KANA"));
+        Assert.Equal("髙橋　一", d.Get("ZM-DATA.ZM-D-SHIMEI"));
+        Assert.Equal("山田太郎", results[1].Record!.Get("ZM-DATA.ZM-D-SHIMEI"));
+        Assert.Equal(123457m, d.Get("ZM-DATA.ZM-D-ZEIGAKU"));
+        var getsu = Assert.IsAssignableFrom<IReadOnlyList<object?>>(d.Get("ZM-DATA.ZM-D-GETSUWARI"));
+        Assert.Equal([10288.00m, -0.01m, 9999999.99m], getsu.Cast<decimal>());
+        Assert.Equal("10288.00", ((decimal)getsu[0]!).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2m, d.Get("ZM-DATA.ZM-D-KIBETSU(2).ZM-D-KI-NO"));
+        Assert.Equal(-5m, d.Get("ZM-DATA.ZM-D-KIBETSU(2).ZM-D-KI-GAKU"));
+        Assert.Equal(-123m, d.Get("ZM-DATA.ZM-D-CHOSEI"));
+        Assert.Equal(7m, d.Get("ZM-DATA.ZM-D-KENSU"));
+        Assert.False(d.Has("ZM-DATA.FILLER"));
+    }
+
+    [Theory]
+    [InlineData("cp932", "\r\n")]
+    [InlineData("cp932", "\n")]
+    [InlineData("utf-8", "\r\n")]
+    [InlineData("ibm930", "")]
+    public async Task Reads_open_system_layout_with_gaiji_in_any_encoding(string encoding, string terminator)
+    {
+        using var files = new FixedLengthTestFiles();
+        var records = FixedLengthTestFiles.ResidentRecords(encoding, 4);
+        var path = files.Write("JUMIN.dat", records, terminator);
+        var layout = FixedLengthTestFiles.ResidentLayout;
+        var options = new FixedLengthOptions { Terminator = terminator switch { "\r\n" => RecordTerminator.CrLf, "\n" => RecordTerminator.Lf, _ => RecordTerminator.None } };
+        var results = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, layout, encoding, options));
+        Assert.Equal(4, results.Count);
+        Assert.All(results, r => Assert.True(r.IsRecord, r.Reject?.ToString()));
+        var first = results[0].Record!;
+        Assert.Equal("鈴木\uE000子", first.Get("SHIMEI"));
+        Assert.Equal(FixedLengthTestFiles.Resident(0, encoding)["SHIMEI-KANA"], first.Get("SHIMEI-KANA"));
+        Assert.Equal(-1234.56m, first.Get("ZEIGAKU"));
+        Assert.Equal(4630115m, first.Get("SEINENGAPPI"));
+        Assert.Equal((records[0].Length + terminator.Length) * 3L, results[3].Record!.Location.ByteOffset);
+    }
+
+    [Fact]
+    public async Task Cp932_gaiji_bytes_are_F040_on_disk()
+    {
+        using var files = new FixedLengthTestFiles();
+        var records = FixedLengthTestFiles.ResidentRecords("cp932", 1);
+        Assert.Equal(Hex("97E9 96D8 F040 8E71"), records[0][30..38]);
+        Assert.Equal(Hex("8140"), records[0][48..50]);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Terminator_is_detected_when_not_declared()
+    {
+        using var files = new FixedLengthTestFiles();
+        var path = files.Write("ZEIMAST.dat", FixedLengthTestFiles.TaxRecords("cp932", 3), "\r\n");
+        var results = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "cp932"));
+        Assert.Equal(5, results.Count);
+        Assert.All(results, r => Assert.True(r.IsRecord, r.Reject?.ToString()));
+        Assert.Equal(82L * 4, results[4].Record!.Location.ByteOffset);
+    }
+
+    [Fact]
+    public async Task Parallel_batches_keep_file_order()
+    {
+        using var files = new FixedLengthTestFiles();
+        var path = files.Write("ZEIMAST.dat", FixedLengthTestFiles.TaxRecords("ibm930", 5000));
+        var options = new FixedLengthOptions { BatchRecords = 777, MaxDegreeOfParallelism = 2, BufferBytes = 10_000 };
+        var results = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "ibm930", options));
+        Assert.Equal(5002, results.Count);
+        Assert.All(results, r => Assert.True(r.IsRecord, r.Reject?.ToString()));
+        for (var i = 0; i < results.Count; i++)
+        {
+            Assert.Equal(i + 1, results[i].Record!.Location.RecordNumber);
+            Assert.Equal(80L * i, results[i].Record!.Location.ByteOffset);
+            if (i is > 0 and < 5001) Assert.Equal(1000000000m + i - 1, results[i].Record!.Get("ZM-DATA.ZM-D-ATENA-NO"));
+        }
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_stream()
+    {
+        using var files = new FixedLengthTestFiles();
+        var path = files.Write("ZEIMAST.dat", FixedLengthTestFiles.TaxRecords("ibm930", 100));
+        using var cts = new CancellationTokenSource();
+        var adapter = new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "ibm930", new FixedLengthOptions { BatchRecords = 10 });
+        var seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in adapter.ReadAsync(cts.Token))
+            {
+                if (++seen == 15) await cts.CancelAsync();
+            }
+        });
+        Assert.InRange(seen, 15, 20);
+    }
+}
