@@ -49,7 +49,7 @@ public static class LegacyEstateGenerator
         var jkySerial = 0L;
         string NextJky() => "24" + LegacyText.Int(++jkySerial, 8);
 
-        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         void Count(string key, long n = 1) => counts[key] = counts.GetValueOrDefault(key) + n;
 
         var files = new List<string>();
@@ -71,13 +71,15 @@ public static class LegacyEstateGenerator
         {
             var emitter = new Emitter(jumin, setai, ido, db, zei, defects, orphanNumbers, Count, () => ++operatorSeq, new Random(unchecked(o.Seed * 31 + 1_000_003)));
             // Two stages: the producer draws the population (one Random, strictly sequential); this thread encodes and writes.
-            using var queue = new System.Collections.Concurrent.BlockingCollection<HouseholdBatch>(boundedCapacity: 512);
+            using var queue = new System.Collections.Concurrent.BlockingCollection<List<HouseholdBatch>>(boundedCapacity: 16);
             Exception? producerError = null;
             var producer = Task.Factory.StartNew(() =>
             {
                 try
                 {
                     var sizeIndex = 0;
+                    // Chunks of households keep the hand-over cheap.
+                    var chunk = new List<HouseholdBatch>(64);
                     for (var t = 0; t < towns.Count; t++)
                     {
                         for (var h = 0; h < perTown[t]; h++)
@@ -99,9 +101,15 @@ public static class LegacyEstateGenerator
                                 (nonResidents ??= []).Add(builder.BuildNonResident());
                                 extra -= 1.0;
                             }
-                            queue.Add(new HouseholdBatch(hh, persons, taxes, allowance, nonResidents, sizeIndex), ct);
+                            chunk.Add(new HouseholdBatch(hh, persons, taxes, allowance, nonResidents, sizeIndex));
+                            if (chunk.Count == 64)
+                            {
+                                queue.Add(chunk, ct);
+                                chunk = new List<HouseholdBatch>(64);
+                            }
                         }
                     }
+                    if (chunk.Count > 0) queue.Add(chunk, ct);
                 }
                 catch (Exception ex)
                 {
@@ -114,7 +122,7 @@ public static class LegacyEstateGenerator
             }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
             var reported = 0;
-            foreach (var batch in queue.GetConsumingEnumerable(ct))
+            foreach (var batch in queue.GetConsumingEnumerable(ct).SelectMany(c => c))
             {
                 emitter.EmitHousehold(batch.Household, batch.Persons, batch.Taxes);
                 if (batch.Allowance is not null) emitter.EmitAllowance(batch.Allowance);
@@ -162,7 +170,7 @@ public static class LegacyEstateGenerator
         files.AddRange(["gaiji.csv", "ground-truth.csv", "estate.json"]);
         files.Sort(StringComparer.Ordinal);
         progress?.Report(new EstateProgress("done", households, households));
-        return new EstateSummary(root, o.Seed, o.Scale, new Dictionary<string, long>(counts, StringComparer.Ordinal), defectCounts, files, sw.Elapsed);
+        return new EstateSummary(root, o.Seed, o.Scale, new SortedDictionary<string, long>(counts, StringComparer.Ordinal), defectCounts, files, sw.Elapsed);
     }
 
     sealed record HouseholdBatch(Household Household, Person[] Persons, ZeimastDetail?[] Taxes, AllowanceCase? Allowance, List<Person>? NonResidents, int Done);
@@ -210,7 +218,7 @@ public static class LegacyEstateGenerator
         return counts;
     }
 
-    static string EstateJson(EstateOptions o, int households, int residents, SortedDictionary<string, long> counts, Dictionary<string, long> defectCounts)
+    static string EstateJson(EstateOptions o, int households, int residents, Dictionary<string, long> counts, Dictionary<string, long> defectCounts)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -228,7 +236,7 @@ public static class LegacyEstateGenerator
             foreach (var k in DefectKinds.All) w.WriteNumber(k, o.DefectRates.RateOf(k));
             w.WriteEndObject();
             w.WriteStartObject("counts");
-            foreach (var (k, v) in counts) w.WriteNumber(k, v);
+            foreach (var (k, v) in counts.OrderBy(x => x.Key, StringComparer.Ordinal)) w.WriteNumber(k, v);
             w.WriteEndObject();
             w.WriteStartObject("defects");
             foreach (var k in DefectKinds.All) w.WriteNumber(k, defectCounts[k]);

@@ -118,6 +118,10 @@ public sealed class EstateZeimastTests
         Assert.Equal(ours.Count + 1, theirs.Length);
         for (var i = 0; i < ours.Count; i++) Assert.Equal(ours[i], theirs[i]);
         Assert.Contains(ours, x => x.Any(c => c is >= '\uE000' and <= '\uE757')); // 外字 carried as user-defined DBCS
+        // And back: glibc re-encodes the text to exactly the bytes we wrote.
+        var back = EstateFixture.Iconv("UTF-8", "IBM930", utf8);
+        Assert.NotNull(back);
+        Assert.Equal(batch.ToArray(), back);
     }
 
     static string DecodeDbcs(ReadOnlySpan<byte> b)

@@ -81,8 +81,35 @@ internal sealed class ZeimastWriter : IDisposable
     }
 
     /// <summary>PIC X(n) mixed: SO/SI inside the length, truncated by characters so DBCS runs stay balanced.</summary>
+    // Single-byte map for printable ASCII, taken from the IBM930 encoder itself (0 = not single-byte in 930, e.g. lower case).
+    static readonly byte[] AsciiMap = BuildAsciiMap();
+
+    static byte[] BuildAsciiMap()
+    {
+        var map = new byte[128];
+        for (var c = 0x20; c < 0x7F; c++)
+        {
+            try
+            {
+                var b = Ibm930.GetBytes(((char)c).ToString());
+                if (b.Length == 1) map[c] = b[0];
+            }
+            catch (EncoderFallbackException)
+            {
+                // Not in the 930 single-byte set.
+            }
+        }
+        return map;
+    }
+
     void Text(string s, int n)
     {
+        if (s.Length <= n && AllMappedAscii(s))
+        {
+            for (var i = 0; i < s.Length; i++) _rec[_pos + i] = AsciiMap[s[i]];
+            _pos += n;
+            return;
+        }
         if (s.Length > 0)
         {
             var bytes = Ibm930.GetBytes(s);
@@ -95,6 +122,13 @@ internal sealed class ZeimastWriter : IDisposable
             bytes.CopyTo(_rec, _pos);
         }
         _pos += n;
+    }
+
+    static bool AllMappedAscii(string s)
+    {
+        foreach (var c in s)
+            if (c >= 0x80 || AsciiMap[c] == 0) return false;
+        return true;
     }
 
     /// <summary>PIC N(n/2): pure DBCS, padded with X'4040'.</summary>
