@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
+using Ogaki.Migration.Mappers.FitGap;
 using Ogaki.Migration.Standard;
 
 namespace Ogaki.Migration.Mappers.Tests.Integration;
@@ -114,6 +115,32 @@ public sealed partial class EstateIntegrationTests : IAsyncLifetime
         Assert.Equal(2, zei.Excluded); // header and trailer
         Assert.DoesNotContain(_result.UnmappedGaiji, l => int.Parse(l.Value.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) < 0xE600);
         Assert.Empty(_result.UnmatchedAddresses);
+    }
+
+    [Fact]
+    public async Task Fit_gap_over_the_estate_layouts_reports_unused_fields_and_unmapped_codes()
+    {
+        var layouts = new List<LegacyLayout>();
+        foreach (var source in LegacySources.FromFolder(_dir.FullName))
+        {
+            await foreach (var item in source.Adapter.ReadAsync(TestContext.Current.CancellationToken))
+            {
+                if (item.Record is not { } r || (r.RecordType.Length > 0 && r.RecordType != source.RecordType)) continue;
+                layouts.Add(LegacyLayout.FromRecord(r, source.System, source.RecordType));
+                break;
+            }
+        }
+        var config = MappingConfig.Load(gaijiOverride: LegacySources.GaijiTable(_dir.FullName));
+        var report = Ogaki.Migration.Mappers.FitGap.FitGapAnalysis.Analyze(config, layouts, _result);
+        var mainframe = report.Systems.Single(s => s.System == "mainframe");
+        Assert.Contains("ZM-DETAIL:ZM-SHIMEI-KANA", mainframe.UnusedLegacyFields);
+        Assert.Contains("ZM-DETAIL:ZM-KOSEI-SAGAKU", mainframe.UnusedLegacyFields);
+        Assert.DoesNotContain("ZM-DETAIL:ZM-GETSUWARI-GAKU", mainframe.UnusedLegacyFields);
+        var choshu = mainframe.Codes.Single(c => c.TableId == "CT-CHOSHU-KBN");
+        Assert.Equal(_truth.Count(t => t.Field == "ZM-CHOSHU-KBN"), choshu.LegacyCodesSeenUnmapped.Single(c => c.Code == "8").Records);
+        var sqlite = report.Systems.Single(s => s.System == "sqlite");
+        Assert.Contains("JUKYUSHA:KOSHIN_DT", sqlite.UnusedLegacyFields);
+        Assert.Contains("- ZM-DETAIL:ZM-KOSEI-SAGAKU\n", report.ToMarkdown(), StringComparison.Ordinal);
     }
 
     [Fact]
