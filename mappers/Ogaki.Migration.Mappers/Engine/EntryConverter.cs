@@ -241,7 +241,10 @@ internal sealed class EntryConverter
 
     string? Machiaza(MapContext ctx)
     {
-        var code = DigitsNonZero(ctx);
+        var raw = Raw(ctx);
+        var code = LegacyText.Trim(RawText(raw));
+        if (IsBlankOrZeros(code)) code = null;
+        else if (raw is not string && code!.Length < 7) code = code.PadLeft(7, '0'); // 町字ID is 7 digits
         if (code is not null && _config.Abr.TryGet(code, out _)) return code;
         var text = _field2 is null ? null : LegacyText.Trim(RawText(_field2.Get(ctx.Record, ctx.Occurrence)));
         var m = _config.Abr.Match(text);

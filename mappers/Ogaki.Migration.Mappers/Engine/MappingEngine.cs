@@ -41,10 +41,18 @@ public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapte
     };
 }
 
+/// <summary>Receives mapped records in deterministic order, batch by batch (e.g. to load them into a target).</summary>
+/// <param name="entity">The records' entity.</param>
+/// <param name="records">Records of one entity, in source order; the list is not reused after the call.</param>
+public delegate ValueTask MappedRecordSink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken cancellationToken);
+
 /// <summary>Run options.</summary>
 /// <param name="Degree">Mapping workers (default: processor count, at least 1).</param>
 /// <param name="BatchSize">Records per batch.</param>
-public sealed record MappingOptions(int Degree = 0, int BatchSize = 1024, Pseudonymizer? Pseudonymizer = null);
+/// <param name="Pseudonymizer">Pseudonyms for keys in reports (default: key from <c>OGAKI_PSEUDONYM_KEY</c>).</param>
+/// <param name="Sink">Called with each batch's mapped records, in order, before the next batch is taken (streaming).</param>
+/// <param name="RetainRecords">Keep every mapped record in <see cref="MappingResult.Records"/>; false for bounded memory with a sink.</param>
+public sealed record MappingOptions(int Degree = 0, int BatchSize = 256, Pseudonymizer? Pseudonymizer = null, MappedRecordSink? Sink = null, bool RetainRecords = true);
 
 /// <summary>
 /// The mapping engine: legacy sources → standard records, validated per item, linked across areas, with
@@ -71,7 +79,7 @@ public sealed class MappingEngine
     {
         options ??= new MappingOptions();
         var degree = options.Degree > 0 ? options.Degree : Math.Max(1, Environment.ProcessorCount);
-        var run = new RunState(_config, options.Pseudonymizer ?? new Pseudonymizer());
+        var run = new RunState(_config, options.Pseudonymizer ?? new Pseudonymizer(), options.RetainRecords, options.Sink);
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
         foreach (var source in ordered)
@@ -79,11 +87,16 @@ public sealed class MappingEngine
             if (!householdsFinal && source.Role > SourceRole.Residents)
             {
                 run.FinalizeHouseholds();
+                await run.FlushAsync(cancellationToken).ConfigureAwait(false);
                 householdsFinal = true;
             }
             await RunSourceAsync(source, run, degree, options.BatchSize, cancellationToken).ConfigureAwait(false);
         }
-        if (!householdsFinal) run.FinalizeHouseholds();
+        if (!householdsFinal)
+        {
+            run.FinalizeHouseholds();
+            await run.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
         return run.ToResult();
     }
 
@@ -121,8 +134,11 @@ public sealed class MappingEngine
             (w, item, i, b) => b.Outcomes[i] = MapOne(source, w, item),
             degree, batchSize, ct);
         await foreach (var b in batches.ConfigureAwait(false))
+        {
             for (var i = 0; i < b.Count; i++)
                 run.Accept(source, counts, b.Items[i], b.Outcomes[i]);
+            await run.FlushAsync(ct).ConfigureAwait(false);
+        }
     }
 
     Outcome MapOne(MappingSource source, Worker w, LegacyReadResult item)
@@ -196,8 +212,23 @@ public sealed class MappingEngine
     };
 
     /// <summary>The ordered, single-threaded stage: keys, links, counts, reports.</summary>
-    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer)
+    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink)
     {
+        readonly Dictionary<string, (SpecEntity Entity, List<IStandardRecord> Records)> _toSink = new(StringComparer.Ordinal);
+        readonly List<string> _sinkOrder = [];
+
+        public async ValueTask FlushAsync(CancellationToken ct)
+        {
+            if (sink is null || _sinkOrder.Count == 0) return;
+            foreach (var name in _sinkOrder)
+            {
+                var (entity, list) = _toSink[name];
+                await sink(entity, list, ct).ConfigureAwait(false);
+            }
+            _toSink.Clear();
+            _sinkOrder.Clear();
+        }
+
         public LinkIndex Links { get; } = new();
         readonly Dictionary<string, List<IStandardRecord>> _records = new(StringComparer.Ordinal);
         readonly Dictionary<string, HashSet<string>> _keys = new(StringComparer.Ordinal);
@@ -284,7 +315,17 @@ public sealed class MappingEngine
             foreach (var r in records)
             {
                 var name = r.Entity.Name;
-                (_records.TryGetValue(name, out var l) ? l : _records[name] = []).Add(r);
+                if (retain) (_records.TryGetValue(name, out var l) ? l : _records[name] = []).Add(r);
+                if (sink is not null)
+                {
+                    if (!_toSink.TryGetValue(name, out var pending))
+                    {
+                        pending = (r.Entity, []);
+                        _toSink[name] = pending;
+                        _sinkOrder.Add(name);
+                    }
+                    pending.Records.Add(r);
+                }
                 counts.RecordsByEntity[name] = counts.RecordsByEntity.GetValueOrDefault(name) + 1;
             }
         }

@@ -18,6 +18,27 @@ public sealed record LegacyLayout(string System, string RecordType, IReadOnlyLis
             .Select(g => new LegacyLayout(system, g.Key, g.Select(r => csv.Get(r.Fields, "name")).ToList()))];
     }
 
+    /// <summary>
+    /// The field names of a record as an adapter delivers it (any source: copybook, layout file, CSV header, table),
+    /// group items and their children flattened in layout order.
+    /// </summary>
+    public static LegacyLayout FromRecord(Ogaki.Migration.Adapters.LegacyRecord record, string system, string recordType)
+    {
+        var names = new List<string>();
+        void Walk(Ogaki.Migration.Adapters.LegacyGroup g)
+        {
+            for (var i = 0; i < g.Count; i++)
+            {
+                names.Add(g.NameAt(i));
+                var v = g.ValueAt(i);
+                if (v is IReadOnlyList<object?> list && list.Count > 0) v = list[0];
+                if (v is Ogaki.Migration.Adapters.LegacyGroup child) Walk(child);
+            }
+        }
+        Walk(record.Fields);
+        return new LegacyLayout(system, recordType, names);
+    }
+
     /// <summary>Reads a CSV header line as the field list of one record type.</summary>
     public static LegacyLayout FromHeaderCsv(string path, string system, string recordType)
     {

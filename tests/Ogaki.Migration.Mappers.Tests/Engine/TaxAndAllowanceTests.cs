@@ -35,7 +35,7 @@ public class TaxAndAllowanceTests
                 ("ZM-GETSUWARI-GAKU", Enumerable.Range(0, 12).Select(i => (object?)(i == 0 ? 18_400.00m : 17_900.00m)).ToList()))),
             ("ZM-NENTOKU-AREA", G(("ZM-NENTOKU-GAKU", 0m), ("ZM-NENKIN-HOKENSHA", "   "), ("ZM-KARI-CHOSHU-GAKU", new List<object?> { 0m, 0m, 0m }), ("ZM-HON-CHOSHU-GAKU", new List<object?> { 0m, 0m, 0m }))),
             ("ZM-KOSEI-KAISU", 0m), ("ZM-KOSEI-YMD", decimal.Parse(kosei, System.Globalization.CultureInfo.InvariantCulture)), ("ZM-KOSEI-SAGAKU", 0m), ("ZM-KOSHIN-YMD", 20250601m), ("FILLER", ""));
-        return new LegacyRecord(new SourceLocation("ZEIMAST.dat", n, (n - 1) * 700), "D", G(("ZM-REC-KBN", "D"), ("ZM-DETAIL", detail)));
+        return new LegacyRecord(new SourceLocation("ZEIMAST.dat", n, (n - 1) * 700), "ZM-DETAIL", G(("ZM-REC-KBN", "D"), ("ZM-DETAIL", detail)));
     }
 
     static LegacyRecord Control(long n, string kind) => new(new SourceLocation("ZEIMAST.dat", n, (n - 1) * 700), kind, G(("ZM-REC-KBN", kind)));
@@ -61,7 +61,7 @@ public class TaxAndAllowanceTests
     {
         var a = LegacyFixtures.Atena(100001);
         var h = LegacyFixtures.Atena(500000001);
-        var tax = new MappingSource("mainframe", SourceRole.Tax, new ListAdapter("mainframe:ZEIMAST.dat", [Control(1, "H"), Zei(2, a, 2025, "3"), Control(3, "T")]), "D");
+        var tax = new MappingSource("mainframe", SourceRole.Tax, new ListAdapter("mainframe:ZEIMAST.dat", [Control(1, "ZM-HEADER"), Zei(2, a, 2025, "3"), Control(3, "ZM-TRAILER")]), "ZM-DETAIL");
         var result = await new MappingEngine(Config).RunAsync([tax, Households(h, a), Residents((a, h, "1"))], new MappingOptions(2), TestContext.Current.CancellationToken);
 
         Assert.Empty(result.Rejects);
@@ -108,7 +108,7 @@ public class TaxAndAllowanceTests
             Zei(6, jutogai, 2025, "0", shimei: "山田\u3000\uE600郎"), // unmappable-gaiji; a 住登外 taxpayer is resolved
             Zei(7, stranger, 2025, "0"),                       // unresolved-person
             Zei(8, jutogai, 2024, "0", kosei: "5070101"),      // a real 更正年月日
-        ]), "D");
+        ]), "ZM-DETAIL");
         var result = await new MappingEngine(Config).RunAsync([Households(h, a), Residents((a, h, "1"), (b, h, "3"), (jutogai, "", "2")), tax], new MappingOptions(2, 3), TestContext.Current.CancellationToken);
         var rejects = result.Rejects.Where(r => r.Location.File == "ZEIMAST.dat").ToDictionary(r => r.Location.RecordNumber, r => r.Reason);
         Assert.Equal(new Dictionary<long, string>
