@@ -61,7 +61,11 @@ public static class CanonicalValue
     /// SHA-256 of a row's canonical form: per item, 0x00 for null, or 0x01, the UTF-8 byte count as an unsigned
     /// LEB128 varint and the UTF-8 canonical text. Length prefixes keep the encoding unambiguous.
     /// </summary>
-    public static void HashRow(object?[] row, Span<byte> hash32) => new RowHasher().Hash(row, hash32);
+    public static void HashRow(object?[] row, Span<byte> hash32)
+    {
+        using var hasher = new RowHasher();
+        hasher.Hash(row, hash32);
+    }
 
     internal static int WriteValue(object? value, Span<byte> dest)
     {
@@ -125,10 +129,13 @@ public static class CanonicalValue
     }
 }
 
-/// <summary>Hashes rows (see <see cref="CanonicalValue.HashRow"/>) with one reusable buffer; one instance per thread.</summary>
-public sealed class RowHasher
+/// <summary>Hashes rows (see <see cref="CanonicalValue.HashRow"/>) reusing one buffer and one SHA-256 context; one instance per thread.</summary>
+public sealed class RowHasher : IDisposable
 {
+    readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     byte[] _buffer = new byte[1024];
+
+    public void Dispose() => _sha.Dispose();
 
     public void Hash(object?[] row, Span<byte> hash32)
     {
@@ -140,6 +147,7 @@ public sealed class RowHasher
             if (pos + need > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, pos + need));
             pos += CanonicalValue.WriteValue(value, _buffer.AsSpan(pos));
         }
-        SHA256.HashData(_buffer.AsSpan(0, pos), hash32);
+        _sha.AppendData(_buffer.AsSpan(0, pos));
+        _sha.GetHashAndReset(hash32);
     }
 }

@@ -91,64 +91,76 @@ public static class ControlTotalCatalog
     static string Suffix(string[] groupBy) => groupBy.Length == 0 ? "" : "-by-" + string.Join('-', groupBy);
 }
 
-/// <summary>Accumulates control totals over one side's rows. Memory grows with the number of groups only.</summary>
+/// <summary>
+/// Accumulates control totals over one side's rows. Definitions that group by the same items share one lookup
+/// per row. Memory grows with the number of groups only.
+/// </summary>
 public sealed class ControlTotalAccumulator
 {
     readonly SpecEntity _entity;
     readonly IReadOnlyList<ControlTotalDefinition> _defs;
-    readonly int[][] _groupOrdinals;
-    readonly int[] _sumOrdinals;
-    readonly Dictionary<GroupKey, decimal> _values = [];
+    readonly GroupSet[] _sets;
+    readonly Dictionary<GroupKey, decimal[]> _values = [];
+
+    sealed record GroupSet(IReadOnlyList<string> GroupBy, int[] GroupOrdinals, int[] Defs, int[] SumOrdinals);
 
     public ControlTotalAccumulator(SpecEntity entity, IReadOnlyList<ControlTotalDefinition> definitions)
     {
         _entity = entity;
         _defs = definitions;
-        _groupOrdinals = definitions.Select(d =>
-        {
+        foreach (var d in definitions)
             if (d.GroupBy.Count > 3) throw new ArgumentException($"control total {d.Name} groups by more than 3 items");
-            return d.GroupBy.Select(g => entity.Find(g)!.Ordinal).ToArray();
-        }).ToArray();
-        _sumOrdinals = definitions.Select(d => d.Sum is null ? -1 : entity.Find(d.Sum)!.Ordinal).ToArray();
+        _sets = definitions.Select((d, i) => (d, i))
+            .GroupBy(p => string.Join('\u001F', p.d.GroupBy), StringComparer.Ordinal)
+            .Select(g => new GroupSet(g.First().d.GroupBy, g.First().d.GroupBy.Select(x => entity.Find(x)!.Ordinal).ToArray(),
+                g.Select(p => p.i).ToArray(), g.Select(p => p.d.Sum is null ? -1 : entity.Find(p.d.Sum)!.Ordinal).ToArray()))
+            .ToArray();
     }
 
     public void Add(object?[] row)
     {
-        for (var d = 0; d < _defs.Count; d++)
+        for (var s = 0; s < _sets.Length; s++)
         {
-            var g = _groupOrdinals[d];
-            var key = new GroupKey(d, g.Length > 0 ? row[g[0]] : null, g.Length > 1 ? row[g[1]] : null, g.Length > 2 ? row[g[2]] : null);
-            var add = _sumOrdinals[d] < 0 ? 1m : row[_sumOrdinals[d]] switch
+            var set = _sets[s];
+            var g = set.GroupOrdinals;
+            var key = new GroupKey(s, g.Length > 0 ? row[g[0]] : null, g.Length > 1 ? row[g[1]] : null, g.Length > 2 ? row[g[2]] : null);
+            ref var slots = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_values, key, out _);
+            slots ??= new decimal[set.Defs.Length];
+            for (var i = 0; i < set.Defs.Length; i++)
             {
-                null => 0m,
-                decimal m => m,
-                int i => i,
-                long l => l,
-                var v => throw new NotSupportedException($"cannot sum {v.GetType().Name} values of {_defs[d].Sum}"),
-            };
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_values, key, out _);
-            slot += add;
+                var o = set.SumOrdinals[i];
+                slots[i] += o < 0 ? 1m : row[o] switch
+                {
+                    null => 0m,
+                    decimal m => m,
+                    int n => n,
+                    long l => l,
+                    var v => throw new NotSupportedException($"cannot sum {v.GetType().Name} values of {_defs[set.Defs[i]].Sum}"),
+                };
+            }
         }
     }
+
+    IEnumerable<(int Def, GroupKey Key, decimal Value)> Entries() =>
+        _values.SelectMany(p => _sets[p.Key.Set].Defs.Select((d, i) => (d, p.Key, p.Value[i])));
 
     /// <summary>Compares two sides' totals group by group (a group missing on one side counts as 0 there).</summary>
     public static IReadOnlyList<ControlTotal> Compare(ControlTotalAccumulator source, ControlTotalAccumulator target, IReadOnlyDictionary<string, decimal>? tolerances = null)
     {
-        var keys = source._values.Keys.Union(target._values.Keys).ToList();
-        var result = new List<ControlTotal>(keys.Count);
-        foreach (var k in keys)
+        var s = source.Entries().ToDictionary(e => (e.Def, e.Key), e => e.Value);
+        var t = target.Entries().ToDictionary(e => (e.Def, e.Key), e => e.Value);
+        var result = new List<(int Def, ControlTotal Total)>();
+        foreach (var k in s.Keys.Union(t.Keys))
         {
             var def = source._defs[k.Def];
-            result.Add(new ControlTotal(def.Name, def.NameJa, source.GroupText(k),
-                source._values.GetValueOrDefault(k), target._values.GetValueOrDefault(k), tolerances?.GetValueOrDefault(def.Name) ?? 0m));
+            result.Add((k.Def, new ControlTotal(def.Name, def.NameJa, source.GroupText(def, k.Key), s.GetValueOrDefault(k), t.GetValueOrDefault(k),
+                tolerances?.GetValueOrDefault(def.Name) ?? 0m)));
         }
-        var order = source._defs.Select((d, i) => (d.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        return result.OrderBy(t => order[t.Name]).ThenBy(t => t.Group, StringComparer.Ordinal).ToList();
+        return result.OrderBy(x => x.Def).ThenBy(x => x.Total.Group, StringComparer.Ordinal).Select(x => x.Total).ToList();
     }
 
-    string GroupText(GroupKey k)
+    string GroupText(ControlTotalDefinition def, GroupKey k)
     {
-        var def = _defs[k.Def];
         var sb = new StringBuilder();
         for (var i = 0; i < def.GroupBy.Count; i++)
         {
@@ -170,7 +182,7 @@ public sealed class ControlTotalAccumulator
         return sb.ToString();
     }
 
-    readonly record struct GroupKey(int Def, object? A, object? B, object? C);
+    readonly record struct GroupKey(int Set, object? A, object? B, object? C);
 }
 
 internal static class DecimalText

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Targets;
 
@@ -99,15 +100,14 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         readonly byte[] _groupHash = new byte[32];
         long _matched, _withinTolerance, _missing, _unexpected, _duplicates, _mismatches;
         bool _truncated;
+        string _sourceDigest = "", _targetDigest = "";
         Cursor? _s, _t;
 
         public async Task RunAsync(IAsyncEnumerable<object?[]> source, IAsyncEnumerable<object?[]> target,
             ControlTotalAccumulator? sourceStreamTotals, ControlTotalAccumulator? targetStreamTotals, CancellationToken cancellationToken)
         {
-            await using var se = source.GetAsyncEnumerator(cancellationToken);
-            await using var te = target.GetAsyncEnumerator(cancellationToken);
-            var s = _s = new Cursor(se, _comparer, sourceStreamTotals, "source");
-            var t = _t = new Cursor(te, _comparer, targetStreamTotals, "target");
+            await using var s = _s = new Cursor(source, _comparer, sourceStreamTotals, "source", cancellationToken);
+            await using var t = _t = new Cursor(target, _comparer, targetStreamTotals, "target", cancellationToken);
             await s.MoveNextAsync().ConfigureAwait(false);
             await t.MoveNextAsync().ConfigureAwait(false);
             while (s.HasCurrent || t.HasCurrent)
@@ -116,14 +116,14 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                 if (c < 0)
                 {
                     var row = s.Current;
-                    var n = await s.SkipGroupAsync().ConfigureAwait(false);
+                    var n = await s.SkipGroupAsync(_comparer).ConfigureAwait(false);
                     if (n > 1) Record(DiscrepancyKind.Duplicate, row, n, 0, []);
                     else Record(DiscrepancyKind.MissingInTarget, row, 1, 0, []);
                 }
                 else if (c > 0)
                 {
                     var row = t.Current;
-                    var m = await t.SkipGroupAsync().ConfigureAwait(false);
+                    var m = await t.SkipGroupAsync(_comparer).ConfigureAwait(false);
                     if (m > 1) Record(DiscrepancyKind.Duplicate, row, 0, m, []);
                     else Record(DiscrepancyKind.UnexpectedInTarget, row, 0, 1, []);
                 }
@@ -133,13 +133,15 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                     var targetRow = t.Current;
                     s.CurrentHash.CopyTo(_groupHash);
                     var equal = t.CurrentHash.SequenceEqual(_groupHash);
-                    var n = await s.SkipGroupAsync().ConfigureAwait(false);
-                    var m = await t.SkipGroupAsync().ConfigureAwait(false);
+                    var n = await s.SkipGroupAsync(_comparer).ConfigureAwait(false);
+                    var m = await t.SkipGroupAsync(_comparer).ConfigureAwait(false);
                     if (n > 1 || m > 1) Record(DiscrepancyKind.Duplicate, sourceRow, n, m, []);
                     else if (equal) _matched++;
                     else Compare(sourceRow, targetRow);
                 }
             }
+            _sourceDigest = s.Digest();
+            _targetDigest = t.Digest();
         }
 
         void Compare(object?[] source, object?[] target)
@@ -203,49 +205,118 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             ControlTotals = totals,
             Discrepancies = _details.OrderBy(d => d.Key, StringComparer.Ordinal).ThenBy(d => d.Kind).ToList(),
             DiscrepanciesTruncated = _truncated,
-            SourceDigest = _s?.Digest() ?? "",
-            TargetDigest = _t?.Digest() ?? "",
+            SourceDigest = _sourceDigest,
+            TargetDigest = _targetDigest,
             Error = error,
         };
     }
 
     readonly ValueRenderer _renderer = renderer;
 
-    /// <summary>One side of the merge: the current row, its hash, order checking and the side's digest.</summary>
-    sealed class Cursor(IAsyncEnumerator<object?[]> rows, RowKeyComparer comparer, ControlTotalAccumulator? totals, string side)
+    /// <summary>
+    /// One side of the merge. A producer task reads the side's rows, checks their order, adds them to the side's
+    /// control totals, hashes them and appends the hashes to the side's digest, handing rows over in batches
+    /// through a bounded channel; so the two sides hash in parallel with the merge while memory stays flat.
+    /// </summary>
+    sealed class Cursor : IAsyncDisposable
     {
+        const int BatchRows = 1024;
+        readonly Channel<Batch> _channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        readonly CancellationTokenSource _cts;
+        readonly Task _producer;
         readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        readonly byte[] _hash = new byte[32];
-        readonly RowHasher _hasher = new();
-        object?[]? _previous;
+        Exception? _error;
+        Batch? _batch;
+        int _index;
+
+        public Cursor(IAsyncEnumerable<object?[]> rows, RowKeyComparer comparer, ControlTotalAccumulator? totals, string side, CancellationToken cancellationToken)
+        {
+            _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _producer = Task.Run(() => ProduceAsync(rows, comparer, totals, side, _cts.Token), CancellationToken.None);
+        }
+
+        sealed class Batch(int capacity)
+        {
+            public readonly object?[][] Rows = new object?[capacity][];
+            public readonly byte[] Hashes = new byte[capacity * 32];
+            public int Count;
+        }
+
+        async Task ProduceAsync(IAsyncEnumerable<object?[]> rows, RowKeyComparer comparer, ControlTotalAccumulator? totals, string side, CancellationToken cancellationToken)
+        {
+            using var hasher = new RowHasher();
+            var items = comparer.Entity.Items.Count;
+            object?[]? previous = null;
+            long n = 0;
+            var batch = new Batch(BatchRows);
+            try
+            {
+                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    n++;
+                    if (row.Length != items)
+                        throw new InvalidDataException(FormattableString.Invariant($"{side} row {n} has {row.Length} values; {comparer.Entity.Name} has {items} items"));
+                    if (previous is not null && comparer.Compare(previous, row) > 0)
+                        throw new RowOrderException(FormattableString.Invariant($"{side} rows of {comparer.Entity.Name} are not in key order at row {n}"));
+                    previous = row;
+                    totals?.Add(row);
+                    var hash = batch.Hashes.AsSpan(batch.Count * 32, 32);
+                    hasher.Hash(row, hash);
+                    _digest.AppendData(hash);
+                    batch.Rows[batch.Count++] = row;
+                    if (batch.Count == BatchRows)
+                    {
+                        await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                        batch = new Batch(BatchRows);
+                    }
+                }
+                if (batch.Count > 0) await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _error = ex;
+            }
+            finally
+            {
+                _channel.Writer.TryComplete();
+            }
+        }
 
         public object?[] Current { get; private set; } = [];
 
         public bool HasCurrent { get; private set; }
 
-        public ReadOnlySpan<byte> CurrentHash => _hash;
+        public ReadOnlySpan<byte> CurrentHash => _batch!.Hashes.AsSpan((_index - 1) * 32, 32);
 
         public long Count { get; private set; }
 
         public async ValueTask MoveNextAsync()
         {
-            _previous = HasCurrent ? Current : null;
-            HasCurrent = await rows.MoveNextAsync().ConfigureAwait(false);
-            if (!HasCurrent) return;
-            var row = rows.Current;
-            if (row.Length != comparer.Entity.Items.Count)
-                throw new InvalidDataException(FormattableString.Invariant($"{side} row {Count + 1} has {row.Length} values; {comparer.Entity.Name} has {comparer.Entity.Items.Count} items"));
-            if (_previous is not null && comparer.Compare(_previous, row) > 0)
-                throw new RowOrderException(FormattableString.Invariant($"{side} rows of {comparer.Entity.Name} are not in key order at row {Count + 1}"));
-            Current = row;
+            if (_batch is null || _index == _batch.Count)
+            {
+                _index = 0;
+                if (!_channel.Reader.TryRead(out _batch))
+                {
+                    _batch = null;
+                    while (await _channel.Reader.WaitToReadAsync(_cts.Token).ConfigureAwait(false))
+                        if (_channel.Reader.TryRead(out _batch)) break;
+                }
+                if (_batch is null)
+                {
+                    HasCurrent = false;
+                    await _producer.ConfigureAwait(false);
+                    if (_error is OperationCanceledException) _cts.Token.ThrowIfCancellationRequested();
+                    if (_error is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_error);
+                    return;
+                }
+            }
+            Current = _batch.Rows[_index++];
+            HasCurrent = true;
             Count++;
-            totals?.Add(row);
-            _hasher.Hash(row, _hash);
-            _digest.AppendData(_hash);
         }
 
         /// <summary>Moves past every row with the current key; returns how many there were.</summary>
-        public async ValueTask<int> SkipGroupAsync()
+        public async ValueTask<int> SkipGroupAsync(RowKeyComparer comparer)
         {
             var first = Current;
             var n = 0;
@@ -258,7 +329,17 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             return n;
         }
 
+        /// <summary>The side's digest; valid once the side has been read to its end.</summary>
         public string Digest() => Base64Url(_digest.GetHashAndReset());
+
+        public async ValueTask DisposeAsync()
+        {
+            await _cts.CancelAsync().ConfigureAwait(false);
+            try { await _producer.ConfigureAwait(false); }
+            catch (OperationCanceledException) { /* stopping */ }
+            _cts.Dispose();
+            _digest.Dispose();
+        }
     }
 
     internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
