@@ -20,6 +20,8 @@ public static class CliApp
         root.Subcommands.Add(ReportCommands.Build(output));
         root.Subcommands.Add(SampleCommand.Build(output));
         root.Subcommands.Add(InspectCommand.Build(output, error));
+        root.Subcommands.Add(ConformanceCommand.Build(output));
+        root.Subcommands.Add(FitGapCommand.Build(output));
         root.Subcommands.Add(VerifyCommand.Build(output));
         root.Subcommands.Add(SpecCommands.Build(output));
         return root;

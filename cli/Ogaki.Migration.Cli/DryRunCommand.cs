@@ -133,7 +133,7 @@ public static class DryRunCommand
             result = await job.ReconcileAsync(target, mapping, runId, started, pseudonymizer, new ReportPrivacy(unmask), ct);
         }
         log.LogInformation("reconciled: outcome {Outcome}, {Problems} problem(s)", result.Outcome, result.Problems.Count);
-        await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), ct);
+        await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), source, ct);
         log.LogInformation("reports written to {Store}", store.Description);
         logProvider.Dispose();
         await using (var logStream = File.OpenRead(Path.Combine(work, "run.log")))

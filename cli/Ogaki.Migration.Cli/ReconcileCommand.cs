@@ -32,7 +32,7 @@ static class ReconcileCommand
             await using (var target = DryRunCommand.CreateTarget(config.Target))
                 result = await job.ReconcileAsync(target, mapping, runId, started, pseudonymizer, new ReportPrivacy(parse.GetValue(common.Unmask)), ct);
             var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory);
-            await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), ct);
+            await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), config.Source, ct);
             await store.CompleteRunAsync(runId, ct);
             foreach (var e in result.Entities)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -61,6 +61,65 @@ public class CommandTests
     }
 
     [Fact]
+    public async Task Conformance_passes_a_correct_manifest_and_fails_a_wrong_one_with_a_clear_report()
+    {
+        var dir = await Estate.Value;
+        using var tmp = new TempFolder();
+        // Expectations taken from the file independently of our codec: layout offsets + the BCL's CP932 decoder.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var cp932 = System.Text.Encoding.GetEncoding(932);
+        var data = Path.Combine(dir, "opensys", "SETAI.dat");
+        var bytes = await File.ReadAllBytesAsync(data, TestContext.Current.CancellationToken);
+        const int RecordLength = 318 + 2; // CRLF
+        string Text(int offset, int length) => cp932.GetString(bytes, offset, length).TrimEnd(' ');
+        var records = bytes.Length / RecordLength;
+        string Manifest(long count) => System.Text.Json.JsonSerializer.Serialize(new
+        {
+            name = "SETAI cp932 (built-in sample)",
+            layout = Path.Combine(dir, "layouts", "SETAI.layout.csv"),
+            encoding = "cp932",
+            sample = data,
+            expectedRecordCount = count,
+            expectedRecords = new object[]
+            {
+                new
+                {
+                    record = 1, offset = 0,
+                    fields = new Dictionary<string, object>
+                    {
+                        ["SETAINUSHI_SHIMEI"] = Text(20, 40),
+                        ["SETAINUSHI_KANA"] = Text(60, 40),
+                        ["SETAIIN_SU"] = decimal.Parse(Text(100, 3), System.Globalization.CultureInfo.InvariantCulture),
+                        ["MACHIAZA"] = Text(116, 60),
+                    },
+                },
+            },
+        });
+        var good = Path.Combine(tmp.Path, "good.json");
+        var bad = Path.Combine(tmp.Path, "bad.json");
+        await File.WriteAllTextAsync(good, Manifest(records), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(bad, Manifest(records + 1), TestContext.Current.CancellationToken);
+        var ok = await CliRunner.RunAsync("conformance", good);
+        Assert.True(ok.ExitCode == ExitCodes.Ok, ok.Output + ok.Error);
+        Assert.Contains("PASSED", ok.Output, StringComparison.Ordinal);
+        var fail = await CliRunner.RunAsync("conformance", bad);
+        Assert.Equal(ExitCodes.Discrepancies, fail.ExitCode);
+        Assert.Contains("FAILED", fail.Output, StringComparison.Ordinal);
+        Assert.Contains("[FAIL] required record-count", fail.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fitgap_reports_the_four_legacy_systems_against_the_spec()
+    {
+        var dir = await Estate.Value;
+        var r = await CliRunner.RunAsync("fitgap", "--source", dir);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Error);
+        foreach (var system in new[] { "opensys", "csv", "mainframe", "sqlite" })
+            Assert.Contains(system, r.Output, StringComparison.Ordinal);
+        Snapshot.Match(r.Output);
+    }
+
+    [Fact]
     public async Task Missing_files_and_folders_are_one_line_with_the_invalid_input_code()
     {
         var r = await CliRunner.RunAsync("dry-run", "--source", "/nonexistent/estate", "--runs", Path.GetTempPath());

@@ -26,6 +26,8 @@ public sealed record StageTiming(string Stage, long Records, TimeSpan Elapsed)
 /// </summary>
 public sealed class MigrationJob(StageProgress progress)
 {
+    MappingConfig? _config;
+
     public List<StageTiming> Timings { get; } = [];
 
     /// <summary>Reads and maps every legacy source of an estate folder.</summary>
@@ -34,13 +36,13 @@ public sealed class MigrationJob(StageProgress progress)
         MappingConfig config;
         try
         {
-            config = MappingConfig.Load(mappingDirectory, Path.Combine(estateDirectory, "gaiji.csv") is var g && File.Exists(g) ? g : null);
+            _config = config = MappingConfig.Load(mappingDirectory, Path.Combine(estateDirectory, "gaiji.csv") is var g && File.Exists(g) ? g : null);
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidDataException or ArgumentException)
         {
             throw new CliException($"mapping configuration {mappingDirectory ?? MappingConfig.DefaultRoot()} cannot be read: {e.Message}");
         }
-        var sources = LegacySources.Open(estateDirectory);
+        var sources = EstateFolder.Open(estateDirectory);
         var sw = Stopwatch.StartNew();
         var result = await progress.RunAsync("map", null, async report =>
         {
@@ -50,6 +52,29 @@ public sealed class MigrationJob(StageProgress progress)
         });
         Timings.Add(new StageTiming("read + map + item validation", result.Counts.Sum(c => c.Read), sw.Elapsed));
         return result;
+    }
+
+    /// <summary>Maps the estate and analyses fit and gap of its legacy layouts against the spec.</summary>
+    public async Task<(MappingResult Mapping, FitGapReport Report)> FitGapAsync(string estateDirectory, string? mappingDirectory, CancellationToken ct)
+    {
+        var mapping = await MapAsync(estateDirectory, mappingDirectory, ct);
+        return (mapping, FitGapAnalysis.Analyze(_config!, await LayoutsAsync(estateDirectory, ct), mapping));
+    }
+
+    /// <summary>The field names of every legacy record type, from the first record of each source.</summary>
+    static async Task<IReadOnlyList<LegacyLayout>> LayoutsAsync(string estateDirectory, CancellationToken ct)
+    {
+        var layouts = new List<LegacyLayout>();
+        foreach (var source in EstateFolder.Open(estateDirectory))
+        {
+            await foreach (var item in source.Adapter.ReadAsync(ct))
+            {
+                if (item.Record is not { } r || (r.RecordType.Length > 0 && r.RecordType != source.RecordType)) continue;
+                layouts.Add(LegacyLayout.FromRecord(r, source.System, source.RecordType));
+                break;
+            }
+        }
+        return layouts;
     }
 
     /// <summary>Loads every mapped entity into the target, one transaction per batch with its ledger row.</summary>
@@ -133,12 +158,14 @@ public sealed class MigrationJob(StageProgress progress)
 
     /// <summary>Writes reports, mapping reports, the fit-gap analysis and the configuration versions to the store.</summary>
     public async Task<IReadOnlyList<string>> PublishAsync(IArtifactStore store, string runId, ReconciliationResult result, MappingResult mapping,
-        string redactedConfig, CancellationToken ct)
+        string redactedConfig, string estateDirectory, CancellationToken ct)
     {
         var names = new List<string>();
         var sink = new StoreSink(store, runId, names);
         await ReconciliationReports.WriteAllAsync(result, sink, ct);
         await sink.WriteAsync("mapping/mapping-report.md", Encoding.UTF8.GetBytes(mapping.ToMarkdown()), ct);
+        var fitGap = FitGapAnalysis.Analyze(_config!, await LayoutsAsync(estateDirectory, ct), mapping);
+        await sink.WriteAsync("mapping/fitgap.md", Encoding.UTF8.GetBytes(fitGap.ToMarkdown()), ct);
         var versions = new StringBuilder("file,sha256\n");
         foreach (var v in mapping.ConfigVersions) versions.Append(v.Path).Append(',').Append(v.Sha256).Append('\n');
         versions.Append("(all),").Append(mapping.ConfigSha256).Append('\n');
@@ -147,7 +174,7 @@ public sealed class MigrationJob(StageProgress progress)
         return names;
     }
 
-    static readonly string[] PrimaryEntities = [.. Enum.GetValues<SourceRole>().Select(LegacySources.PrimaryEntity)];
+    static readonly string[] PrimaryEntities = [.. Enum.GetValues<SourceRole>().Select(EstateFolder.PrimaryEntity)];
 
     /// <summary>Read/rejected/excluded of each source, attached to the entity it emits once per record.</summary>
     static Dictionary<string, Ogaki.Migration.Validation.SourceCounts> SourceCountsByEntity(MappingResult mapping)
