@@ -79,6 +79,8 @@ public class EncodingDecimalTests
     [InlineData("31 20 33", ZonedSign.AsciiMicroFocus, 1)]
     [InlineData("31 32 20", ZonedSign.AsciiMicroFocus, 2)]
     [InlineData("F1 F2 F3", ZonedSign.AsciiMicroFocus, 0)]
+    [InlineData("31 32 4C", ZonedSign.AsciiMicroFocus, 2)]
+    [InlineData("31 32 73", ZonedSign.AsciiOverpunch, 2)]
     public void Zoned_rejects_non_numeric_with_offset(string hex, ZonedSign sign, int badOffset)
     {
         Assert.False(ZonedDecimal.TryDecode(Hex(hex), 0, sign, out _, out var at));

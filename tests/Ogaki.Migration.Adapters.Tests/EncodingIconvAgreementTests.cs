@@ -157,4 +157,23 @@ public class EncodingIconvAgreementTests
         var theirs = EncodingIconv.Convert("UTF-8", "CP932", Encoding.UTF8.GetBytes(text))!;
         Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(LegacyEncodings.Cp932.GetBytes(text)));
     }
+
+    [Fact]
+    public void Cp932_encoding_of_every_decodable_character_matches_iconv()
+    {
+        EncodingIconv.SkipIfAbsent();
+        var codec = LegacyEncodings.GetCodec("cp932");
+        var chars = new SortedSet<char>();
+        var buf = new char[4];
+        for (var b = 0x01; b <= 0xFF; b++)
+            if (codec.TryDecode([(byte)b], buf, out var n, out _, out _)) chars.Add(buf[0]);
+        for (var c1 = 0x81; c1 <= 0xFC; c1++)
+            for (var c2 = 0x40; c2 <= 0xFC; c2++)
+                if (codec.TryDecode([(byte)c1, (byte)c2], buf, out var n, out _, out _)) chars.Add(buf[0]);
+        var text = new string(chars.ToArray());
+        var ours = LegacyEncodings.Cp932.GetBytes(text);
+        var theirs = EncodingIconv.Convert("UTF-8", "CP932", Encoding.UTF8.GetBytes(text));
+        Assert.NotNull(theirs);
+        Assert.Equal(Convert.ToHexString(theirs), Convert.ToHexString(ours));
+    }
 }

@@ -117,4 +117,44 @@ public class FixedLengthAdapterTests
         });
         Assert.InRange(seen, 15, 20);
     }
+
+    [Fact]
+    public async Task Pic_X_mixes_single_byte_and_shifted_double_byte_text()
+    {
+        using var files = new FixedLengthTestFiles();
+        var layout = CopybookParser.Parse("""
+                   01  R.
+                       05  R-JUSHO   PIC X(24).
+                       05  R-GAKU    PIC S9(5)V99 COMP-3.
+            """, "mixed.cpy");
+        var enc = new RecordEncoder(layout, "ibm930");
+        var bytes = enc.Encode(null, new Dictionary<string, object?> { ["R-JUSHO"] = "ｵｵｶﾞｷ大垣市1-2", ["R-GAKU"] = -12.5m });
+        Assert.Equal(Hex("85 85 86 BE 87 0E 455B 47CE 4553 0F F1 60 F2"), bytes[..16]); // as glibc iconv -t IBM930 writes it
+        Assert.All(bytes[16..24], b => Assert.Equal(0x40, b));
+        var path = files.Write("MIXED.dat", [bytes, bytes]);
+        var results = await FixedLengthTestFiles.ReadAll(AdapterFactory.Create(WriteCopybook(files, layout), "ibm930", path));
+        Assert.Equal(2, results.Count);
+        Assert.Equal("ｵｵｶﾞｷ大垣市1-2", results[1].Record!.Get("R-JUSHO"));
+        Assert.Equal(-12.50m, results[1].Record!.Get("R-GAKU"));
+        Assert.Equal("-12.50", ((decimal)results[1].Record!.Get("R-GAKU")!).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    static string WriteCopybook(FixedLengthTestFiles files, FileLayout _)
+    {
+        var p = Path.Combine(files.Dir, "mixed.cpy");
+        File.WriteAllText(p, "       01  R.\n           05  R-JUSHO   PIC X(24).\n           05  R-GAKU    PIC S9(5)V99 COMP-3.\n");
+        return p;
+    }
+
+    [Fact]
+    public async Task Layout_file_through_the_factory_reads_cp932()
+    {
+        using var files = new FixedLengthTestFiles();
+        var layoutPath = Path.Combine(files.Dir, "JUMIN.layout.csv");
+        await File.WriteAllTextAsync(layoutPath, "#@ENCODING cp932\n" + CopybookSamples.ResidentLayout, TestContext.Current.CancellationToken);
+        var data = files.Write("JUMIN.dat", FixedLengthTestFiles.ResidentRecords("cp932", 3), "\r\n");
+        var results = await FixedLengthTestFiles.ReadAll(AdapterFactory.Create(layoutPath, null, data));
+        Assert.Equal(3, results.Count(r => r.IsRecord));
+        Assert.Equal("鈴木\uE000子", results[0].Record!.Get("SHIMEI"));
+    }
 }

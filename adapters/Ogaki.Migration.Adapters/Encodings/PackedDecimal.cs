@@ -137,13 +137,16 @@ public enum ZonedSign
 /// <summary>
 /// COBOL zoned decimal (DISPLAY numeric, PIC 9 / S9): one digit per byte, the last byte's zone is the sign.
 /// EBCDIC <c>F1 F2 C3</c> = +123, <c>F1 F2 D3</c> = −123. ASCII files carry digits 0x30–0x39 and a sign per
-/// <see cref="ZonedSign"/>; the ASCII decoder accepts both ASCII sign conventions (they do not overlap).
+/// <see cref="ZonedSign"/>; a decoder given a convention accepts only that convention's sign bytes.
 /// </summary>
 public static class ZonedDecimal
 {
-    /// <summary>Decodes, telling EBCDIC from ASCII by the first byte's zone.</summary>
-    public static bool TryDecode(ReadOnlySpan<byte> source, int scale, out decimal value) =>
-        TryDecode(source, scale, source.Length > 0 && (source[0] >> 4) == 0x3 ? ZonedSign.AsciiMicroFocus : ZonedSign.Ebcdic, out value, out _);
+    /// <summary>Decodes, telling EBCDIC from ASCII by the first byte's zone (ASCII: either sign convention).</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> source, int scale, out decimal value)
+    {
+        if (source.Length == 0 || (source[0] >> 4) != 0x3) return TryDecode(source, scale, ZonedSign.Ebcdic, out value, out _);
+        return TryDecode(source, scale, ZonedSign.AsciiMicroFocus, out value, out _) || TryDecode(source, scale, ZonedSign.AsciiOverpunch, out value, out _);
+    }
 
     /// <summary>Decodes with a known family (any ASCII value = ASCII), with the offset of the first bad byte.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -187,11 +190,11 @@ public static class ZonedDecimal
             }
         }
         else if (last is >= 0x30 and <= 0x39) { digit = last - 0x30; negative = false; }
-        else if (last is >= 0x70 and <= 0x79) { digit = last - 0x70; negative = true; }
-        else if (last == (byte)'{') { digit = 0; negative = false; }
-        else if (last is >= (byte)'A' and <= (byte)'I') { digit = last - 'A' + 1; negative = false; }
-        else if (last == (byte)'}') { digit = 0; negative = true; }
-        else if (last is >= (byte)'J' and <= (byte)'R') { digit = last - 'J' + 1; negative = true; }
+        else if (sign == ZonedSign.AsciiMicroFocus && last is >= 0x70 and <= 0x79) { digit = last - 0x70; negative = true; }
+        else if (sign == ZonedSign.AsciiOverpunch && last == (byte)'{') { digit = 0; negative = false; }
+        else if (sign == ZonedSign.AsciiOverpunch && last is >= (byte)'A' and <= (byte)'I') { digit = last - 'A' + 1; negative = false; }
+        else if (sign == ZonedSign.AsciiOverpunch && last == (byte)'}') { digit = 0; negative = true; }
+        else if (sign == ZonedSign.AsciiOverpunch && last is >= (byte)'J' and <= (byte)'R') { digit = last - 'J' + 1; negative = true; }
         else { digit = 10; negative = false; }
         if (digit > 9 || !PackedDecimal.Push(digit, ref acc, ref digitsInAcc, ref big, ref useBig))
         {

@@ -340,7 +340,8 @@ internal sealed class PopulationBuilder
     void SettleDates(Household hh)
     {
         var head = hh.Head;
-        var adultFrom = Max(head.Birth.AddYears(20), Earliest);
+        // Young heads (19) moved in recently; nobody arrives in the future.
+        var adultFrom = Max(Min(head.Birth.AddYears(19), AsOf.AddDays(-60)), Earliest);
         var formed = RandomDate(adultFrom, Max(adultFrom, AsOf.AddDays(-40)));
         // Children already born when the family arrived move in with it; later ones are born here.
         hh.KoseiYmd = formed;
@@ -359,6 +360,7 @@ internal sealed class PopulationBuilder
             {
                 p.JuminYmd = formed;
             }
+            if (p.JuminYmd > AsOf.AddDays(-20)) p.JuminYmd = AsOf.AddDays(-20 - R.Next(20));
             if (p.JuminYmd < p.Birth) p.JuminYmd = p.Birth;
             p.JushoTeiYmd = p.JuminYmd;
             p.JushoTeiTodokede = p.BornHere ? p.Birth.AddDays(R.Next(0, 14)) : p.JuminYmd.AddDays(R.Next(0, 14));
@@ -439,7 +441,7 @@ internal sealed class PopulationBuilder
         var text = OtherCityAddress(out var lg);
         p.LgCode = lg;
         p.Machiaza = text;
-        p.JuminYmd = RandomDate(new DateOnly(1995, 1, 1), AsOf.AddDays(-30));
+        p.JuminYmd = RandomDate(Max(new DateOnly(1995, 1, 1), p.Birth.AddYears(18)), AsOf.AddDays(-30));
         p.JushoTeiYmd = p.JuminYmd;
         p.JushoTeiTodokede = p.JuminYmd;
         return p;

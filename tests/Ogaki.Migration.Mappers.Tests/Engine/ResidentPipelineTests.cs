@@ -166,4 +166,25 @@ public class ResidentPipelineTests
         Assert.Equal(one, await Run(2, 7));
         Assert.Equal(one, await Run(4, 1));
     }
+
+    [Fact]
+    public async Task A_sink_receives_the_same_records_in_the_same_order_without_retention()
+    {
+        var h = LegacyFixtures.Atena(500000001);
+        var head = LegacyFixtures.Atena(100001);
+        var rows = new List<LegacyReadResult> { J(1, LegacyFixtures.Jumin(head, h)) };
+        for (var i = 1; i < 300; i++) rows.Add(J(i + 1, LegacyFixtures.Jumin(LegacyFixtures.Atena(100001 + i * 3), h, zokugara: "10")));
+        var engine = new MappingEngine(Config);
+        var retained = await engine.RunAsync([Setai(S(1, LegacyFixtures.Setai(h, head))), Jumin([.. rows])], new MappingOptions(2, 16), TestContext.Current.CancellationToken);
+        var streamed = new List<(string Entity, string Record)>();
+        var result = await engine.RunAsync([Setai(S(1, LegacyFixtures.Setai(h, head))), Jumin([.. rows])], new MappingOptions(2, 16,
+            Sink: (entity, records, _) =>
+            {
+                foreach (var r in records) streamed.Add((entity.Name, r.ToString()!));
+                return ValueTask.CompletedTask;
+            }, RetainRecords: false), TestContext.Current.CancellationToken);
+        Assert.Empty(result.Records);
+        Assert.Equal(retained.RecordsOf("Resident").Select(r => ("Resident", r.ToString()!)).Concat(retained.RecordsOf("Household").Select(r => ("Household", r.ToString()!))), streamed);
+        Assert.Equal(retained.ToMarkdown(), result.ToMarkdown());
+    }
 }

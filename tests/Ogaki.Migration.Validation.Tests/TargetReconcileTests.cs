@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+using Ogaki.Migration.Targets;
+
+namespace Ogaki.Migration.Validation.Tests;
+
+public class TargetReconcileTests
+{
+    /// <summary>A target holding rows in memory; ReadBackAsync returns them in key order, as the contract says, optionally failing part-way.</summary>
+    sealed class MemoryTarget(Dictionary<string, List<object?[]>> tables, int failAfter = -1) : IStandardTarget
+    {
+        public string Kind => "memory";
+
+        public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public async IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var n = 0;
+            foreach (var row in tables.GetValueOrDefault(entity.Name, []).OrderBy(r => r, new RowKeyComparer(entity)))
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+                if (n++ == failAfter) throw new InvalidOperationException("connection to the target was lost");
+                yield return row;
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    static IEnumerable<TaxAssessment> Taxes(int n) =>
+        Enumerable.Range(0, n).Select(i => Samples.Tax((9_000_000 - i).ToString(System.Globalization.CultureInfo.InvariantCulture), 2025, 1000m + i));
+
+    static async IAsyncEnumerable<IStandardRecord> Async(IEnumerable<IStandardRecord> records)
+    {
+        foreach (var r in records)
+        {
+            await Task.Yield();
+            yield return r;
+        }
+    }
+
+    [Fact]
+    public async Task Mapped_records_in_any_order_reconcile_against_the_read_back()
+    {
+        var taxes = Taxes(3000).ToList(); // descending keys: the source must be sorted
+        var target = new MemoryTarget(new() { ["TaxAssessment"] = taxes.Select(Samples.Row).ToList() });
+        var reconciler = new Reconciler(new ReconcileOptions { SortChunkRows = 500 }, Samples.Renderer());
+        var r = await reconciler.ReconcileTargetAsync(target, TaxAssessmentSpec.Entity, Async(taxes), null, TestContext.Current.CancellationToken);
+        Assert.Null(r.Error);
+        Assert.Equal((3000L, 3000L, 3000L, 0L), (r.Mapped, r.Loaded, r.Matched, r.DiscrepancyCount));
+        Assert.Equal(r.SourceDigest, r.TargetDigest);
+        var total = r.ControlTotals.Single(t => t.Name == "TaxAssessment.NenZeigaku.sum-by-KazeiNendo");
+        Assert.Equal((3000m * 1000m + 2999m * 3000m / 2m, true), (total.Target, total.Matches));
+    }
+
+    [Fact]
+    public async Task A_target_failing_part_way_is_an_error_result_not_a_crash()
+    {
+        var taxes = Taxes(2500).ToList();
+        var target = new MemoryTarget(new() { ["TaxAssessment"] = taxes.Select(Samples.Row).ToList() }, failAfter: 1500);
+        var reconciler = new Reconciler(new ReconcileOptions(), Samples.Renderer());
+        var r = await reconciler.ReconcileTargetAsync(target, TaxAssessmentSpec.Entity, Async(taxes), null, TestContext.Current.CancellationToken);
+        Assert.Equal("InvalidOperationException: connection to the target was lost", r.Error);
+        var result = ReconciliationResult.Create("1.1", ReportSample.Run("x"), Samples.Pseudonymizer, ReportPrivacy.Default, [r]);
+        Assert.Equal((ReconciliationOutcome.Error, 2), (result.Outcome, result.ExitCode));
+    }
+
+    [Fact]
+    public async Task Duplicate_on_the_source_side_only_is_reported_with_counts()
+    {
+        var a = Samples.Installment(Samples.Atena("1000001"), 2025, 1, 5m);
+        var r = await new Reconciler(new ReconcileOptions(), Samples.Renderer()).ReconcileEntityAsync(TaxInstallmentSpec.Entity,
+            Samples.Stream([a, a]), true, Samples.Stream([]), true, null, TestContext.Current.CancellationToken);
+        var d = Assert.Single(r.Discrepancies);
+        Assert.Equal((DiscrepancyKind.Duplicate, 2, 0), (d.Kind, d.SourceCount, d.TargetCount));
+        Assert.Equal((1L, 0L), (r.Duplicates, r.MissingInTarget));
+    }
+
+    [Fact]
+    public async Task Cancellation_propagates()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var reconciler = new Reconciler(new ReconcileOptions(), Samples.Renderer());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reconciler.ReconcileEntityAsync(TaxInstallmentSpec.Entity,
+            Samples.Stream([Samples.Installment("1", 2025, 1, 1m)]), true, Samples.Stream([]), true, null, cts.Token));
+    }
+}
