@@ -1,3 +1,4 @@
+using Ogaki.Migration.Spec;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -11,7 +12,6 @@ using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
 using Ogaki.Migration.Validation;
 using Spectre.Console;
-using ValidationPseudonymizer = Ogaki.Migration.Validation.Pseudonymizer;
 
 namespace Ogaki.Migration.Cli;
 
@@ -120,7 +120,7 @@ public static class DryRunCommand
             log.LogInformation("sample estate (scale {Scale}, seed {Seed}) in {Source}", config.Sample.Scale, config.Sample.Seed, source);
         }
 
-        var mapping = await job.MapAsync(source, config.MappingDirectory, ct);
+        var mapping = await job.MapAsync(source, config.MappingDirectory, pseudonymizer, ct);
         log.LogInformation("mapped: {Counts}", string.Join("; ", mapping.Counts.Select(c => $"{c.Source} read {c.Read} mapped {c.Mapped} rejected {c.Rejected} excluded {c.Excluded}")));
 
         var targetConnection = string.IsNullOrWhiteSpace(config.Target) ? "sqlite:" + Path.Combine(work, "target.db") : config.Target;
@@ -160,15 +160,15 @@ public static class DryRunCommand
         _ => ExitCodes.Infrastructure,
     };
 
-    internal static ValidationPseudonymizer CreatePseudonymizer()
+    internal static Pseudonymizer CreatePseudonymizer()
     {
         try
         {
-            return ValidationPseudonymizer.FromEnvironment();
+            return Pseudonymizer.FromEnvironment();
         }
         catch (PseudonymKeyMissingException e)
         {
-            throw new CliException(e.Message + $" Set {ValidationPseudonymizer.EnvironmentVariable} (a secret of at least 16 characters) in the environment.");
+            throw new CliException(e.Message + $" Set {Pseudonymizer.EnvironmentVariable} (a secret of at least 16 characters) in the environment.");
         }
     }
 

@@ -21,7 +21,7 @@ static class FitGapCommand
         command.SetAction(async (parse, ct) =>
         {
             var job = new MigrationJob(new StageProgress(TextWriter.Null, live: false));
-            var (mapped, report) = await job.FitGapAsync(parse.GetValue(source)!, parse.GetValue(mapping), ct);
+            var (mapped, report) = await job.FitGapAsync(parse.GetValue(source)!, parse.GetValue(mapping), DryRunCommand.CreatePseudonymizer(), ct);
             var markdown = report.ToMarkdown();
             if (parse.GetValue(outFile) is { } path)
             {

@@ -1,3 +1,4 @@
+using Ogaki.Migration.Spec;
 using System.CommandLine;
 using System.Globalization;
 using Ogaki.Migration.Artifacts;
@@ -27,7 +28,7 @@ static class ReconcileCommand
             var runId = "reconcile-" + DryRunCommand.NewRunId();
             var job = new MigrationJob(new StageProgress(output, StageProgress.ShouldBeLive(output)));
             var pseudonymizer = DryRunCommand.CreatePseudonymizer();
-            var mapping = await job.MapAsync(config.Source, config.MappingDirectory, ct);
+            var mapping = await job.MapAsync(config.Source, config.MappingDirectory, pseudonymizer, ct);
             ReconciliationResult result;
             await using (var target = DryRunCommand.CreateTarget(config.Target))
                 result = await job.ReconcileAsync(target, mapping, runId, started, pseudonymizer, new ReportPrivacy(parse.GetValue(common.Unmask)), ct);

@@ -12,7 +12,13 @@ public class TargetReconcileTests
     {
         public string Kind => "memory";
 
-        public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public string Description => "memory";
+
+        public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default) => Task.FromResult((long)tables.GetValueOrDefault(entity.Name, []).Count);
+
+        public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<LedgerEntry>>([]);
 
         public Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

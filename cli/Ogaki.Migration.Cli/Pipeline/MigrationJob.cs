@@ -9,7 +9,6 @@ using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
 using Ogaki.Migration.Validation;
-using ValidationPseudonymizer = Ogaki.Migration.Validation.Pseudonymizer;
 
 namespace Ogaki.Migration.Cli.Pipeline;
 
@@ -31,7 +30,7 @@ public sealed class MigrationJob(StageProgress progress)
     public List<StageTiming> Timings { get; } = [];
 
     /// <summary>Reads and maps every legacy source of an estate folder.</summary>
-    public async Task<MappingResult> MapAsync(string estateDirectory, string? mappingDirectory, CancellationToken ct)
+    public async Task<MappingResult> MapAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, CancellationToken ct)
     {
         MappingConfig config;
         try
@@ -46,7 +45,7 @@ public sealed class MigrationJob(StageProgress progress)
         var sw = Stopwatch.StartNew();
         var result = await progress.RunAsync("map", null, async report =>
         {
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
@@ -55,9 +54,9 @@ public sealed class MigrationJob(StageProgress progress)
     }
 
     /// <summary>Maps the estate and analyses fit and gap of its legacy layouts against the spec.</summary>
-    public async Task<(MappingResult Mapping, FitGapReport Report)> FitGapAsync(string estateDirectory, string? mappingDirectory, CancellationToken ct)
+    public async Task<(MappingResult Mapping, FitGapReport Report)> FitGapAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, CancellationToken ct)
     {
-        var mapping = await MapAsync(estateDirectory, mappingDirectory, ct);
+        var mapping = await MapAsync(estateDirectory, mappingDirectory, pseudonymizer, ct);
         return (mapping, FitGapAnalysis.Analyze(_config!, await LayoutsAsync(estateDirectory, ct), mapping));
     }
 
@@ -125,7 +124,7 @@ public sealed class MigrationJob(StageProgress progress)
 
     /// <summary>Reconciles every entity by reading the target back, and validates the mapped records.</summary>
     public async Task<ReconciliationResult> ReconcileAsync(IStandardTarget target, MappingResult mapping, string runId, DateTimeOffset started,
-        ValidationPseudonymizer pseudonymizer, ReportPrivacy privacy, CancellationToken ct)
+        Pseudonymizer pseudonymizer, ReportPrivacy privacy, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var renderer = new ValueRenderer(pseudonymizer, privacy);

@@ -79,7 +79,7 @@ public sealed class MappingEngine
     {
         options ??= new MappingOptions();
         var degree = options.Degree > 0 ? options.Degree : Math.Max(1, Environment.ProcessorCount);
-        var run = new RunState(_config, options.Pseudonymizer ?? new Pseudonymizer(), options.RetainRecords, options.Sink);
+        var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink);
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
         foreach (var source in ordered)

@@ -1,3 +1,4 @@
+using Ogaki.Migration.Spec;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 

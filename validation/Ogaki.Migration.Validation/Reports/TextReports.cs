@@ -1,3 +1,4 @@
+using Ogaki.Migration.Spec;
 using System.Globalization;
 using System.Text;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Spec;
 
 /// <summary>Where the pseudonymisation key came from; reports state it so a development key is never mistaken for production.</summary>
 public enum PseudonymKeySource
@@ -20,7 +20,7 @@ public sealed class PseudonymKeyMissingException(string message) : Exception(mes
 /// <summary>
 /// Pseudonymises record keys and hides secrets with HMAC-SHA256 under a key that only the environment
 /// holds. Pseudonyms are written in the letters a–p (one per nibble) so a pseudonym can never look like a
-/// 12-digit 個人番号 to <see cref="PersonalDataScanner"/>.
+/// 12-digit 個人番号 to the personal-data scanner.
 /// </summary>
 public sealed class Pseudonymizer
 {
