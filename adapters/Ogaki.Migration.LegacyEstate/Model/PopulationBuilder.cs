@@ -403,7 +403,7 @@ internal sealed class PopulationBuilder
                 p = NewPerson(fam, R.NextDouble() < 0.5 ? 'M' : 'F', BirthForAge(childAge), headAge >= 38 ? "10" : "32", headAge >= 38 ? "子" : "弟");
                 var left = RandomDate(Max(hh.KoseiYmd.AddDays(30), Max(p.Birth.AddYears(18), new DateOnly(2008, 4, 1))), AsOf.AddDays(-5));
                 var k = R.NextDouble();
-                p.Status = k < 0.90 ? '3' : k < 0.95 ? '3' : '9';
+                p.Status = k < 0.95 ? '3' : '9';
                 p.ShojoJiyu = k < 0.90 ? "201" : k < 0.95 ? "202" : "220";
                 p.ShojoIdo = left;
                 p.ShojoTodokede = p.ShojoJiyu == "220" ? left.AddDays(R.Next(30, 120)) : left.AddDays(-R.Next(0, 14));

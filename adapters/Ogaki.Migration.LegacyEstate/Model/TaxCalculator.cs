@@ -9,7 +9,6 @@ namespace Ogaki.Migration.LegacyEstate.Model;
 /// </summary>
 internal static class TaxCalculator
 {
-    static readonly string[] KinyuCodes = ["0152", "0153", "9900", "1530", "0005"];
 
     static decimal Floor(decimal v, decimal unit) => Math.Floor(v / unit) * unit;
 
