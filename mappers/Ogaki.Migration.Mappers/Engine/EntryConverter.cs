@@ -208,7 +208,15 @@ internal sealed class EntryConverter
     string? Kana(MapContext ctx)
     {
         var t = LegacyText.Trim(RawText(Raw(ctx)));
-        return t is null ? null : KanaWidth.ToFullWidthKana(t);
+        if (t is null) return null;
+        // kana:legacy-length — the item's length also bounds the legacy half-width text (口座名義カナ: the bank
+        // transfer format counts half-width characters, so ｶﾞ is two), checked before ﾞ/ﾟ are joined.
+        if (_item is not null && _args.Length > 0 && _args[0] == "legacy-length" && t.Length > _item.Length)
+        {
+            ctx.Fail(_entry, _item, MappingRejectReasons.OverLength, "legacy half-width text is longer than " + _item.Length.ToString(CultureInfo.InvariantCulture) + " characters");
+            return null;
+        }
+        return KanaWidth.ToFullWidthKana(t);
     }
 
     string? LgPref(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.Prefecture : null;
