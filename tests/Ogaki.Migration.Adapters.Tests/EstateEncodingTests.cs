@@ -29,10 +29,10 @@ public sealed class EstateEncodingTests
     [Fact]
     public async Task Cp932_file_agrees_with_glibc_iconv()
     {
-        Assert.SkipWhen(EstateFixture.IconvPath is null, "iconv is not installed");
+        EncodingIconv.SkipIfAbsent();
         var s = await EstateFixture.Default;
         var bytes = await File.ReadAllBytesAsync(Path.Combine(s.OutputDirectory, "opensys/JUMIN.dat"), TestContext.Current.CancellationToken);
-        var utf8 = EstateFixture.Iconv("CP932", "UTF-8", bytes);
+        var utf8 = EncodingIconv.Convert("CP932", "UTF-8", bytes);
         Assert.NotNull(utf8);
         Assert.Equal(EstateFixture.Cp932.GetString(bytes), Encoding.UTF8.GetString(utf8));
     }

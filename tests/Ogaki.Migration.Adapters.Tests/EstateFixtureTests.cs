@@ -91,36 +91,4 @@ internal static class EstateFixture
 
     public static List<GroundTruthRow> ReadGroundTruth(string root) =>
         [.. ReadCsv(Path.Combine(root, "ground-truth.csv")).Skip(1).Select(r => new GroundTruthRow(r[0], r[1], r[2], r[3], r[4], r[5]))];
-
-    public static string? IconvPath { get; } = FindIconv();
-
-    static string? FindIconv()
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator))
-        {
-            if (dir.Length == 0) continue;
-            var p = Path.Combine(dir, "iconv");
-            if (File.Exists(p)) return p;
-        }
-        return null;
-    }
-
-    /// <summary>glibc iconv as an independent reference; null when it reports an error.</summary>
-    public static byte[]? Iconv(string from, string to, byte[] input)
-    {
-        var psi = new ProcessStartInfo(IconvPath!, ["-f", from, "-t", to])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        using var p = Process.Start(psi)!;
-        var stdout = new MemoryStream();
-        var copy = p.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardInput.BaseStream.Write(input);
-        p.StandardInput.Close();
-        copy.Wait();
-        p.WaitForExit();
-        _ = err.Result;
-        return p.ExitCode == 0 ? stdout.ToArray() : null;
-    }
 }

@@ -119,7 +119,7 @@ public class ResidentPipelineTests
         Assert.Equal(("CT-ZOKUGARA", "77", 1L), (code.Table, code.Value, code.Count));
         var gaiji = Assert.Single(result.UnmappedGaiji);
         Assert.Equal("U+E123", gaiji.Value);
-        Assert.StartsWith("P-", gaiji.ExampleKeys[0], StringComparison.Ordinal);
+        Assert.StartsWith("p-", gaiji.ExampleKeys[0], StringComparison.Ordinal);
     }
 
     [Fact]
