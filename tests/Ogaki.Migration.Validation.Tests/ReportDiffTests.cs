@@ -147,3 +147,26 @@ public class PrivacyTests
         Assert.Equal(PersonalDataKind.None, K("JuminJotai"));
     }
 }
+
+public class ScannerModeTests
+{
+    [Fact]
+    public void Bounded_mode_ignores_numbers_inside_tokens_such_as_hex_digests()
+    {
+        Assert.Empty(PersonalDataScanner.ScanText("sha256:ab123456789018cd"));
+        Assert.Empty(PersonalDataScanner.ScanText("x123456789018"));
+        Assert.Single(PersonalDataScanner.ScanText("\"123456789018\""));
+        Assert.Single(PersonalDataScanner.ScanText("番号123456789018です"));
+    }
+
+    [Fact]
+    public void Any_window_mode_finds_a_number_between_fixed_width_digit_fields()
+    {
+        // 消除の異動年月日 0000000 + 個人番号 + 住民票コード, as in a fixed-width JUMIN record.
+        var record = "  0000000" + "123456789018" + "12345678903" + "  ";
+        Assert.Empty(PersonalDataScanner.ScanText(record));
+        var hits = PersonalDataScanner.ScanText(record, "JUMIN.dat", MyNumberScanMode.AnyWindow);
+        Assert.Contains(hits, h => h.Column == 10 && h.LastFourDigits == "9018");
+        Assert.All(hits, h => Assert.Equal("JUMIN.dat", h.File));
+    }
+}

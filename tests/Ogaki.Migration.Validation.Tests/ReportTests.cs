@@ -1,7 +1,5 @@
 using Ogaki.Migration.Spec;
 using System.Text;
-using Snapshooter;
-using Snapshooter.Xunit3;
 
 namespace Ogaki.Migration.Validation.Tests;
 
@@ -56,14 +54,14 @@ public class ReportTests
     public async Task Json_report_snapshot()
     {
         var sink = await Write(await ReportSample.BuildAsync(ReportSample.Run("snap")));
-        Snapshot.Match(ReportScrubber.Scrub(ReportFiles.Json, Text(sink.Files[ReportFiles.Json])));
+        Snap.Match(ReportScrubber.Scrub(ReportFiles.Json, Text(sink.Files[ReportFiles.Json])), "ReportTests.Json_report_snapshot");
     }
 
     [Fact]
     public async Task Markdown_report_snapshot()
     {
         var sink = await Write(await ReportSample.BuildAsync(ReportSample.Run("snap")));
-        Snapshot.Match(ReportScrubber.Scrub(ReportFiles.Markdown, Text(sink.Files[ReportFiles.Markdown])));
+        Snap.Match(ReportScrubber.Scrub(ReportFiles.Markdown, Text(sink.Files[ReportFiles.Markdown])), "ReportTests.Markdown_report_snapshot");
     }
 
     [Fact]
@@ -73,7 +71,7 @@ public class ReportTests
         foreach (var name in new[] { ReportFiles.DiscrepanciesCsv, ReportFiles.RejectsCsv, ReportFiles.FindingsCsv })
         {
             Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, sink.Files[name][..3]);
-            Snapshot.Match(Text(sink.Files[name]), SnapshotNameExtension.Create(name));
+            Snap.Match(Text(sink.Files[name]), "ReportTests.Csv_report_snapshots_" + name);
         }
     }
 

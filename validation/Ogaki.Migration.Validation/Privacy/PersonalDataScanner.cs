@@ -13,18 +13,37 @@ public sealed record PersonalDataHit(string? File, int Line, int Column, string 
     public override string ToString() => $"{File ?? "(text)"}:{Line}:{Column}: clear 個人番号 (…{LastFourDigits})";
 }
 
+/// <summary>How <see cref="PersonalDataScanner"/> delimits candidate numbers.</summary>
+public enum MyNumberScanMode
+{
+    /// <summary>
+    /// For reports, logs and artifacts: 12 digits standing alone (not next to another digit or an ASCII letter,
+    /// so hex digests and tokens do not count), or grouped 4-4-4 with one kind of separator.
+    /// </summary>
+    Bounded,
+    /// <summary>
+    /// For raw legacy data (fixed-width records put numeric fields side by side): every 12-digit window of every
+    /// digit run. About one random window in eleven passes the check digit, so use it only to show that data
+    /// holds 個人番号, never to prove that it does not.
+    /// </summary>
+    AnyWindow,
+}
+
 /// <summary>
 /// Finds clear 個人番号 (My Number) in text: 12 digits (half- or full-width, optionally grouped 4-4-4 with a
-/// space or hyphen) not adjacent to other digits, whose check digit is valid. About one random 12-digit
-/// number in eleven has a valid check digit, so a hit is a strong signal, not a proof.
+/// space or hyphen) whose check digit is valid, delimited as <see cref="MyNumberScanMode"/> says. About one
+/// random 12-digit number in eleven has a valid check digit, so a hit is a strong signal, not a proof.
 /// </summary>
 public static class PersonalDataScanner
 {
-    /// <summary>All clear 個人番号 in <paramref name="text"/>.</summary>
-    public static IReadOnlyList<PersonalDataHit> ScanText(string text, string? file = null)
+    /// <summary>All clear 個人番号 in <paramref name="text"/> (<see cref="MyNumberScanMode.Bounded"/>).</summary>
+    public static IReadOnlyList<PersonalDataHit> ScanText(string text, string? file = null) => ScanText(text, file, MyNumberScanMode.Bounded);
+
+    /// <summary>All clear 個人番号 in <paramref name="text"/>, delimited as <paramref name="mode"/> says.</summary>
+    public static IReadOnlyList<PersonalDataHit> ScanText(string text, string? file, MyNumberScanMode mode)
     {
         var hits = new List<PersonalDataHit>();
-        foreach (var (start, digits) in Candidates(text))
+        foreach (var (start, digits) in mode == MyNumberScanMode.AnyWindow ? Windows(text) : Candidates(text))
         {
             var (line, column) = Position(text, start);
             hits.Add(new PersonalDataHit(file, line, column, new string(digits.AsSpan(8, 4))));
@@ -33,8 +52,8 @@ public static class PersonalDataScanner
     }
 
     /// <summary>Scans one file (UTF-8, with or without BOM; UTF-16 with BOM).</summary>
-    public static IReadOnlyList<PersonalDataHit> ScanFile(string path) =>
-        ScanText(File.ReadAllText(path, Encoding.UTF8), path);
+    public static IReadOnlyList<PersonalDataHit> ScanFile(string path, MyNumberScanMode mode = MyNumberScanMode.Bounded) =>
+        ScanText(File.ReadAllText(path, Encoding.UTF8), path, mode);
 
     /// <summary>Scans every file under a folder (recursively), in ordinal path order.</summary>
     public static IReadOnlyList<PersonalDataHit> ScanDirectory(string directory, string searchPattern = "*")
@@ -74,12 +93,33 @@ public static class PersonalDataScanner
     /// <summary>True when the text holds at least one clear 個人番号.</summary>
     public static bool ContainsMyNumber(string text) => Candidates(text).Any();
 
+    static IEnumerable<(int Start, char[] Digits)> Windows(string text)
+    {
+        var digits = new char[12];
+        var run = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var d = DigitValue(text[i]);
+            if (d < 0)
+            {
+                run = 0;
+                continue;
+            }
+            run++;
+            if (run < 12) continue;
+            for (var k = 0; k < 12; k++) digits[k] = (char)('0' + DigitValue(text[i - 11 + k]));
+            if (CheckDigits.IsValidMyNumber(digits)) yield return (i - 11, (char[])digits.Clone());
+        }
+    }
+
+    static bool IsTokenChar(char c) => DigitValue(c) >= 0 || char.IsAsciiLetter(c);
+
     static IEnumerable<(int Start, char[] Digits)> Candidates(string text)
     {
         var i = 0;
         while (i < text.Length)
         {
-            if (DigitValue(text[i]) < 0 || (i > 0 && DigitValue(text[i - 1]) >= 0))
+            if (DigitValue(text[i]) < 0 || (i > 0 && IsTokenChar(text[i - 1])))
             {
                 i++;
                 continue;
@@ -122,7 +162,7 @@ public static class PersonalDataScanner
             p++;
         }
         end = p;
-        return n == 12 && (p >= text.Length || DigitValue(text[p]) < 0);
+        return n == 12 && (p >= text.Length || !IsTokenChar(text[p]));
     }
 
     static int DigitValue(char c) => c switch

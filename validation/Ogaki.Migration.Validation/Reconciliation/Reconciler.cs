@@ -230,6 +230,8 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         readonly CancellationTokenSource _cts;
         readonly Task _producer;
         readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // Batches the merge has moved past go back to the producer, so a long side allocates a handful of batches only.
+        readonly System.Collections.Concurrent.ConcurrentQueue<Batch> _free = new();
         Exception? _error;
         Batch? _batch;
         int _index;
@@ -272,7 +274,8 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                     if (batch.Count == BatchRows)
                     {
                         await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        batch = new Batch(BatchRows);
+                        if (_free.TryDequeue(out var reused)) reused.Count = 0;
+                        batch = reused ?? new Batch(BatchRows);
                     }
                 }
                 if (batch.Count > 0) await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -299,6 +302,8 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         {
             if (_batch is null || _index == _batch.Count)
             {
+                // The merge has copied what it needs of the current row (hash compared, row referenced), so the batch can be reused.
+                if (_batch is not null) _free.Enqueue(_batch);
                 _index = 0;
                 if (!_channel.Reader.TryRead(out _batch))
                 {
