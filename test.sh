@@ -25,12 +25,13 @@ command -v node >/dev/null || { step "apt-get install nodejs npm"; apt-get updat
 PGPORT=$(free_port "${PGPORT:-55432}")
 AZPORT=$(free_port "${AZPORT:-10000}")
 PGDATA=$(mktemp -d /tmp/ogaki-pg.XXXXXX); AZDIR=$(mktemp -d /tmp/ogaki-azurite.XXXXXX); AZPID=
+BENCHDIR=$(mktemp -d /tmp/ogaki-bench.XXXXXX); ROOT=$(pwd)
 TESTLOG=$(mktemp /tmp/ogaki-test.XXXXXX)
 cleanup() {
   set +e
   [ -n "$AZPID" ] && kill "$AZPID" 2>/dev/null && wait "$AZPID" 2>/dev/null
   [ -f "$PGDATA/postmaster.pid" ] && (cd /tmp && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null)
-  rm -rf "$PGDATA" "$AZDIR" "$AZDIR.log" "$TESTLOG"
+  rm -rf "$PGDATA" "$AZDIR" "$AZDIR.log" "$TESTLOG" "$BENCHDIR"
 }
 trap cleanup EXIT
 
@@ -69,6 +70,17 @@ rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" -ne 0 ]; then   # show snapshot mismatches (the actual output) in the log
   find . -path '*/__snapshots__/__mismatch__/*' -type f | while read -r f; do echo "--- $f"; cat "$f"; echo; done
+fi
+# Every benchmark once in dry mode (and the e2e harness at a tiny scale) so none can rot; timings are not checked.
+step "benchmarks (dry run)"
+BENCHLOG="$BENCHDIR/bench.log"
+if (cd "$BENCHDIR" && dotnet run -c Release --no-build --project "$ROOT/benchmarks/Ogaki.Migration.Benchmarks" -- \
+      --filter '*' --job dry --inProcess --artifacts "$BENCHDIR/bdn" >"$BENCHLOG" 2>&1) \
+   && dotnet run -c Release --no-build --project benchmarks/Ogaki.Migration.Benchmarks -- \
+      e2e --scale 0.002 --work "$BENCHDIR/e2e" >>"$BENCHLOG" 2>&1; then
+  echo "benchmarks: all ran"
+else
+  tail -60 "$BENCHLOG"; echo "benchmarks: a benchmark failed"; rc=1
 fi
 step "done"
 # The plain summary line, printed last.
