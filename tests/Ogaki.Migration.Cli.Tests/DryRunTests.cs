@@ -79,6 +79,31 @@ public class DryRunTests
     }
 
     [Fact]
+    public async Task The_same_estate_loads_into_postgresql_and_sqlite_with_identical_table_checksums()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var pg = await Services.FreshPostgresDatabaseAsync("parity");
+        using var tmp = new TempFolder();
+        var estate = Path.Combine(tmp.Path, "estate");
+        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "0.003", "--seed", "11", "--out", estate)).ExitCode);
+        var sqlite = "sqlite:" + Path.Combine(tmp.Path, "target.db");
+        foreach (var target in new[] { pg, sqlite })
+        {
+            var r = await CliRunner.RunAsync("dry-run", "--source", estate, "--target", target, "--runs", tmp.Path);
+            Assert.True(r.ExitCode is ExitCodes.Ok or ExitCodes.Discrepancies, r.Output + r.Error);
+        }
+        await using var a = Ogaki.Migration.Targets.TargetFactory.Create(pg);
+        await using var b = Ogaki.Migration.Targets.TargetFactory.Create(sqlite);
+        foreach (var entity in Ogaki.Migration.Standard.StandardSpec.Entities)
+        {
+            var ca = await Ogaki.Migration.Targets.TableChecksum.ComputeAsync(a, entity, ct);
+            var cb = await Ogaki.Migration.Targets.TableChecksum.ComputeAsync(b, entity, ct);
+            Assert.Equal(ca, cb);
+            Assert.True(ca.RowCount > 0, entity.Name);
+        }
+    }
+
+    [Fact]
     public async Task Reconcile_lists_exactly_the_rows_changed_in_postgresql_behind_the_pipelines_back()
     {
         var ct = TestContext.Current.CancellationToken;
