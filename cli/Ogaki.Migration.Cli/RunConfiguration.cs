@@ -98,21 +98,9 @@ public sealed class RunConfiguration
         if (string.IsNullOrWhiteSpace(connection)) return fallback;
         if (connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return connection;
         if (connection.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
-            return "postgresql (" + Redact(connection) + ")";
+            return "postgresql (" + Ogaki.Migration.Targets.ConnectionStrings.Mask(connection) + ")";
         if (connection.Contains("AccountName=", StringComparison.OrdinalIgnoreCase) || connection.Contains("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase))
-            return "azure blob (" + Redact(connection) + ")";
+            return "azure blob (" + Ogaki.Migration.Targets.ConnectionStrings.Mask(connection) + ")";
         return "folder " + connection;
     }
-
-    /// <summary>Drops password, key and signature parts of a key=value connection string.</summary>
-    public static string Redact(string connection) =>
-        string.Join(";", connection.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part =>
-            {
-                var eq = part.IndexOf('=', StringComparison.Ordinal);
-                var key = eq < 0 ? part : part[..eq].Trim();
-                return key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("key", StringComparison.OrdinalIgnoreCase)
-                    || key.Contains("signature", StringComparison.OrdinalIgnoreCase) || key.Equals("sig", StringComparison.OrdinalIgnoreCase)
-                    ? key + "=***" : part;
-            }));
 }
