@@ -4,7 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Ogaki.Migration.Cli;
 
-/// <summary>Removes personal data from log text: anything that looks like a 個人番号 (12 digits) is masked.</summary>
+/// <summary>
+/// Removes personal data from log text: every run of exactly 12 digits is masked. Stricter on purpose than
+/// <c>PersonalDataScanner.RedactMyNumbers</c>, which masks only numbers with a valid check digit: a 個人番号 with a
+/// wrong check digit (an injected or real data error) is still personal data.
+/// </summary>
 public static partial class PiiRedactor
 {
     [GeneratedRegex(@"(?<!\d)\d{12}(?!\d)", RegexOptions.CultureInvariant)]
