@@ -55,7 +55,7 @@ public static class DryRunCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the generated sample (default 42)." };
         var runId = new Option<string?>("--run-id") { Description = "Run id; give the id of an interrupted run to resume it (completed batches are skipped)." };
         var clean = new Option<bool>("--clean-sample") { Description = "Generate the sample without injected defects (default: with defects and their ground truth)." };
-        var batch = new Option<int?>("--batch-size") { Description = "Records per load batch (one transaction each; default 20000)." };
+        var batch = new Option<int?>("--batch-size") { Description = "Records per load batch (one transaction each; default 5000)." };
         var command = new Command("dry-run",
             "The whole rehearsal (移行リハーサル): read the legacy systems through their adapters, map, validate, load the target, " +
             "reconcile by reading the target back, and write reports and a manifest to the artifact store.\n" +
@@ -121,17 +121,21 @@ public static class DryRunCommand
             log.LogInformation("sample estate (scale {Scale}, seed {Seed}) in {Source}", config.Sample.Scale, config.Sample.Seed, source);
         }
 
-        var mapping = await job.MapAsync(source, config.MappingDirectory, pseudonymizer, ct);
-        log.LogInformation("mapped: {Counts}", string.Join("; ", mapping.Counts.Select(c => $"{c.Source} read {c.Read} mapped {c.Mapped} rejected {c.Rejected} excluded {c.Excluded}")));
-
         var targetConnection = string.IsNullOrWhiteSpace(config.Target) ? "sqlite:" + Path.Combine(work, "target.db") : config.Target;
         var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory);
+        var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(unmask));
+        // Sort spill files hold personal data: they go to the run's work folder, next to the source and target.db.
+        var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = work }, renderer);
+        var validation = new ValidationRun(new ValidationOptions(), renderer);
         ReconciliationResult result;
+        MappingResult mapping;
         await using (var target = CreateTarget(targetConnection))
         {
-            await job.LoadAsync(target, mapping, runId, config.BatchSize, ct);
+            await using var run = await job.MapAndLoadAsync(source, config.MappingDirectory, pseudonymizer, reconciler, validation, target, runId, config.BatchSize, ct);
+            mapping = run.Mapping;
+            log.LogInformation("mapped: {Counts}", string.Join("; ", mapping.Counts.Select(c => $"{c.Source} read {c.Read} mapped {c.Mapped} rejected {c.Rejected} excluded {c.Excluded}")));
             log.LogInformation("loaded into {Target}", RunConfiguration.DescribeConnection(targetConnection, "sqlite"));
-            result = await job.ReconcileAsync(target, mapping, runId, started, pseudonymizer, new ReportPrivacy(unmask), ct);
+            result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
         }
         log.LogInformation("reconciled: outcome {Outcome}, {Problems} problem(s)", result.Outcome, result.Problems.Count);
         await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), source, ct);

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.Cli.Pipeline;
+using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Validation;
 
 namespace Ogaki.Migration.Cli;
@@ -28,10 +29,18 @@ static class ReconcileCommand
             var runId = "reconcile-" + DryRunCommand.NewRunId();
             var job = new MigrationJob(new StageProgress(output, StageProgress.ShouldBeLive(output)));
             var pseudonymizer = DryRunCommand.CreatePseudonymizer();
-            var mapping = await job.MapAsync(config.Source, config.MappingDirectory, pseudonymizer, ct);
+            var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(parse.GetValue(common.Unmask)));
+            var reconciler = new Reconciler(new ReconcileOptions(), renderer);
+            var validation = new ValidationRun(new ValidationOptions(), renderer);
             ReconciliationResult result;
+            MappingResult mapping;
             await using (var target = DryRunCommand.CreateTarget(config.Target))
-                result = await job.ReconcileAsync(target, mapping, runId, started, pseudonymizer, new ReportPrivacy(parse.GetValue(common.Unmask)), ct);
+            {
+                // Nothing is loaded: the mapping only collects the source side the target is compared with.
+                await using var run = await job.MapAndLoadAsync(config.Source, config.MappingDirectory, pseudonymizer, reconciler, validation, null, runId, 1, ct);
+                mapping = run.Mapping;
+                result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
+            }
             var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory);
             await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), config.Source, ct);
             await store.CompleteRunAsync(runId, ct);

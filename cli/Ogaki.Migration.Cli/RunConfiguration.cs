@@ -32,7 +32,7 @@ public sealed class RunConfiguration
     public string? MappingDirectory { get; set; }
 
     /// <summary>Records per load batch (one transaction each).</summary>
-    public int BatchSize { get; set; } = 20_000;
+    public int BatchSize { get; set; } = 5_000;
 
     public sealed class SampleSettings
     {

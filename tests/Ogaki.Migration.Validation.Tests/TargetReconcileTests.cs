@@ -64,6 +64,38 @@ public class TargetReconcileTests
     }
 
     [Fact]
+    public async Task A_source_side_filled_while_streaming_spills_to_disk_and_reconciles_exactly()
+    {
+        var temp = Directory.CreateTempSubdirectory("ogaki-side-");
+        try
+        {
+            var taxes = Taxes(3000).ToList();
+            var loaded = taxes.Select(Samples.Row).ToList();
+            loaded[10] = Samples.Row(taxes[10] with { NenZeigaku = 1m }); // altered behind the pipeline's back
+            loaded.RemoveAt(20);                                          // deleted
+            var target = new MemoryTarget(new() { ["TaxAssessment"] = loaded });
+            var reconciler = new Reconciler(new ReconcileOptions { SortChunkRows = 700, TempDirectory = temp.FullName }, Samples.Renderer());
+            await using var side = reconciler.CreateSourceSide(TaxAssessmentSpec.Entity);
+            foreach (var t in taxes) side.Add(t);
+            await side.SpillAsync();
+            Assert.Equal(5, temp.GetFiles("ogaki-reconcile-*").Length); // 3000 rows in runs of at most 700, all on disk
+            var r = await reconciler.ReconcileTargetAsync(target, side, null, TestContext.Current.CancellationToken);
+            Assert.Null(r.Error);
+            Assert.Equal((3000L, 2999L, 2998L, 1L, 1L), (r.Mapped, r.Loaded, r.Matched, r.MissingInTarget, r.FieldMismatches));
+            Assert.Equal(P(taxes[20].AtenaNo!) + "/2025", r.Discrepancies.Single(d => d.Kind == DiscrepancyKind.MissingInTarget).Key);
+            Assert.Equal("NenZeigaku", r.Discrepancies.Single(d => d.Kind == DiscrepancyKind.FieldMismatch).Fields.Single().Identifier);
+            var total = r.ControlTotals.Single(t => t.Name == "TaxAssessment.NenZeigaku.sum-by-KazeiNendo");
+            Assert.False(total.Matches);
+            Assert.Equal(taxes.Sum(t => t.NenZeigaku!.Value), total.Source);
+        }
+        finally
+        {
+            temp.Delete(recursive: true);
+        }
+        static string P(string v) => Samples.Pseudonymizer.Pseudonymize(v);
+    }
+
+    [Fact]
     public async Task A_target_failing_part_way_is_an_error_result_not_a_crash()
     {
         var taxes = Taxes(2500).ToList();

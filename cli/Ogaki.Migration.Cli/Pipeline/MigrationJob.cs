@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
@@ -18,6 +19,23 @@ public sealed record StageTiming(string Stage, long Records, TimeSpan Elapsed)
     public double RecordsPerSecond => Records / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
 
+/// <summary>A mapped run: counts, rejects and reports of the mapping, each entity's source side and the rows the load wrote.</summary>
+public sealed class MappedRun(MappingResult mapping, IReadOnlyDictionary<string, SourceSide> sources, IReadOnlyDictionary<string, long> written) : IAsyncDisposable
+{
+    public MappingResult Mapping { get; } = mapping;
+
+    /// <summary>Source side per entity name (entities with no mapped record have none).</summary>
+    public IReadOnlyDictionary<string, SourceSide> Sources { get; } = sources;
+
+    /// <summary>Rows written per entity (0 for batches the ledger already held).</summary>
+    public IReadOnlyDictionary<string, long> Written { get; } = written;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var s in Sources.Values) await s.DisposeAsync();
+    }
+}
+
 /// <summary>
 /// The steps of a migration rehearsal, shared by <c>dry-run</c>, <c>reconcile</c> and the end-to-end benchmark:
 /// map the legacy sources, load the target in ledgered batches, reconcile by reading the target back, and
@@ -29,8 +47,12 @@ public sealed class MigrationJob(StageProgress progress)
 
     public List<StageTiming> Timings { get; } = [];
 
-    /// <summary>Reads and maps every legacy source of an estate folder.</summary>
-    public async Task<MappingResult> MapAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, CancellationToken ct)
+    /// <summary>Reads and maps every legacy source of an estate folder, keeping counts, rejects and reports only.</summary>
+    public Task<MappingResult> MapAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, CancellationToken ct) =>
+        MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, null, "read + map + item validation", ct);
+
+    async Task<MappingResult> MapCoreAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, MappedRecordSink? sink, string stage,
+        CancellationToken ct)
     {
         MappingConfig config;
         try
@@ -45,12 +67,137 @@ public sealed class MigrationJob(StageProgress progress)
         var sw = Stopwatch.StartNew();
         var result = await progress.RunAsync("map", null, async report =>
         {
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer), ct);
+            // Records stream through the sink; none is kept, so memory does not grow with the estate.
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
-        Timings.Add(new StageTiming("read + map + item validation", result.Counts.Sum(c => c.Read), sw.Elapsed));
+        Timings.Add(new StageTiming(stage, result.Counts.Sum(c => c.Read), sw.Elapsed));
         return result;
+    }
+
+    /// <summary>
+    /// Reads and maps every legacy source, streaming each batch of mapped records on as it comes: validated, added
+    /// to its entity's <see cref="SourceSide"/> for the reconciliation and, with a target, loaded in ledgered batches
+    /// of <paramref name="batchSize"/> by a background loader, so loading overlaps mapping and memory stays flat.
+    /// Batch boundaries depend only on the (deterministic) mapping order, so a rerun with the same run id resumes.
+    /// </summary>
+    public async Task<MappedRun> MapAndLoadAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, Reconciler reconciler,
+        ValidationRun validation, IStandardTarget? target, string runId, int batchSize, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (target is not null) await EnsureSchemaAsync(target, ct);
+        var sides = new Dictionary<string, SourceSide>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, (List<IStandardRecord> Records, int Batch, long Input)>(StringComparer.Ordinal);
+        var written = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var batches = Channel.CreateBounded<LoadBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var loaderCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var loadBusy = new Stopwatch();
+        long loadedRows = 0;
+        var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var batch in batches.Reader.ReadAllAsync(loaderCts.Token))
+                {
+                    loadBusy.Start();
+                    var result = await LoadBatchAsync(target, batch, loaderCts.Token);
+                    loadBusy.Stop();
+                    written[batch.Entity.Name] = written.GetValueOrDefault(batch.Entity.Name) + result.RowsWritten;
+                    loadedRows += batch.Records.Count;
+                }
+            }
+            catch (Exception e)
+            {
+                // The mapping's next hand-over fails with this error instead of waiting on a loader that is gone.
+                batches.Writer.TryComplete(e);
+                throw;
+            }
+        }, CancellationToken.None);
+
+        async ValueTask Send(SpecEntity entity, List<IStandardRecord> records, int batch, long first, CancellationToken token)
+        {
+            try
+            {
+                await batches.Writer.WriteAsync(new LoadBatch(runId, StandardSpec.Version, entity, batch, first, first + records.Count - 1, records), token);
+            }
+            catch (ChannelClosedException) when (loader.IsFaulted)
+            {
+                await loader; // rethrows the loader's own error
+            }
+        }
+
+        async ValueTask Sink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken token)
+        {
+            if (!sides.TryGetValue(entity.Name, out var side)) sides[entity.Name] = side = reconciler.CreateSourceSide(entity);
+            foreach (var r in records)
+            {
+                validation.Add(r);
+                side.Add(r);
+            }
+            if (target is null) return;
+            if (!pending.TryGetValue(entity.Name, out var p)) p = ([], 1, 1);
+            foreach (var r in records)
+            {
+                p.Records.Add(r);
+                if (p.Records.Count < batchSize) continue;
+                await Send(entity, p.Records, p.Batch, p.Input, token);
+                p = ([], p.Batch + 1, p.Input + batchSize);
+            }
+            pending[entity.Name] = p;
+        }
+
+        try
+        {
+            var mapping = await MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, Sink,
+                target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct);
+            if (target is not null)
+            {
+                foreach (var entity in StandardSpec.Entities)
+                    if (pending.TryGetValue(entity.Name, out var p) && p.Records.Count > 0)
+                        await Send(entity, p.Records, p.Batch, p.Input, ct);
+                batches.Writer.TryComplete();
+                await loader;
+                Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped)", loadedRows, loadBusy.Elapsed));
+            }
+            // What is still buffered goes to disk now, so only the entity being reconciled holds rows in memory.
+            foreach (var side in sides.Values) await side.SpillAsync();
+            return new MappedRun(mapping, sides, written);
+        }
+        catch
+        {
+            batches.Writer.TryComplete();
+            await loaderCts.CancelAsync();
+            try { await loader; }
+            catch (Exception) { /* the mapping's or the loader's error is the one rethrown */ }
+            foreach (var side in sides.Values) await side.DisposeAsync();
+            throw;
+        }
+    }
+
+    static async Task EnsureSchemaAsync(IStandardTarget target, CancellationToken ct)
+    {
+        try
+        {
+            await target.EnsureSchemaAsync(StandardSpec.Entities, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CliException($"cannot prepare the {target.Kind} target schema: {e.Message}; check the target connection and that it is reachable.", ExitCodes.Infrastructure, e);
+        }
+    }
+
+    static async Task<BatchResult> LoadBatchAsync(IStandardTarget target, LoadBatch batch, CancellationToken ct)
+    {
+        try
+        {
+            return await target.LoadBatchAsync(batch, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CliException($"loading {batch.Entity.Name} batch {batch.BatchNumber} (input records {batch.FirstInput}–{batch.LastInput}) into {target.Kind} failed: {e.Message}; " +
+                "nothing of that batch was committed — fix the cause and run again with the same --run-id to resume.", ExitCodes.Infrastructure, e);
+        }
     }
 
     /// <summary>Maps the estate and analyses fit and gap of its legacy layouts against the spec.</summary>
@@ -76,81 +223,32 @@ public sealed class MigrationJob(StageProgress progress)
         return layouts;
     }
 
-    /// <summary>Loads every mapped entity into the target, one transaction per batch with its ledger row.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> LoadAsync(IStandardTarget target, MappingResult mapping, string runId, int batchSize, CancellationToken ct)
+    /// <summary>Reconciles every entity by reading the target back against the source sides collected while mapping.</summary>
+    public async Task<ReconciliationResult> ReconcileAsync(IStandardTarget target, MappedRun run, ValidationRun validation, ValueRenderer renderer,
+        Reconciler reconciler, string runId, DateTimeOffset started, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
-        try
-        {
-            await target.EnsureSchemaAsync(StandardSpec.Entities, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new CliException($"cannot prepare the {target.Kind} target schema: {e.Message}; check the target connection and that it is reachable.", ExitCodes.Infrastructure, e);
-        }
-        var written = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var total = StandardSpec.Entities.Sum(e => (long)mapping.RecordsOf(e.Name).Count);
-        await progress.RunAsync("load", total, async report =>
-        {
-            long done = 0;
-            foreach (var entity in StandardSpec.Entities)
-            {
-                var records = mapping.RecordsOf(entity.Name);
-                long rows = 0;
-                for (int start = 0, batch = 1; start < records.Count; start += batchSize, batch++)
-                {
-                    var slice = records.Skip(start).Take(batchSize).ToList();
-                    BatchResult result;
-                    try
-                    {
-                        result = await target.LoadBatchAsync(new LoadBatch(runId, StandardSpec.Version, entity, batch, start + 1, start + slice.Count, slice), ct);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        throw new CliException($"loading {entity.Name} batch {batch} (input records {start + 1}–{start + slice.Count}) into {target.Kind} failed: {e.Message}; " +
-                            "nothing of that batch was committed — fix the cause and run again with the same --run-id to resume.", ExitCodes.Infrastructure, e);
-                    }
-                    rows += result.RowsWritten;
-                    done += slice.Count;
-                    report(done);
-                }
-                written[entity.Name] = rows;
-            }
-            return written;
-        });
-        Timings.Add(new StageTiming("load (" + target.Kind + ")", total, sw.Elapsed));
-        return written;
-    }
-
-    /// <summary>Reconciles every entity by reading the target back, and validates the mapped records.</summary>
-    public async Task<ReconciliationResult> ReconcileAsync(IStandardTarget target, MappingResult mapping, string runId, DateTimeOffset started,
-        Pseudonymizer pseudonymizer, ReportPrivacy privacy, CancellationToken ct)
-    {
-        var sw = Stopwatch.StartNew();
-        var renderer = new ValueRenderer(pseudonymizer, privacy);
-        var reconciler = new Reconciler(new ReconcileOptions(), renderer);
+        var mapping = run.Mapping;
         var counts = SourceCountsByEntity(mapping);
         var entities = new List<EntityReconciliation>();
-        var total = StandardSpec.Entities.Sum(e => (long)mapping.RecordsOf(e.Name).Count);
+        var total = run.Sources.Values.Sum(s => s.Count);
         await progress.RunAsync("reconcile", total, async report =>
         {
             long done = 0;
             foreach (var entity in StandardSpec.Entities)
             {
-                var records = mapping.RecordsOf(entity.Name);
-                entities.Add(await reconciler.ReconcileTargetAsync(target, entity, ToAsync(records), counts.GetValueOrDefault(entity.Name), ct));
-                done += records.Count;
+                // An entity with no mapped record still reconciles: the target may hold rows nobody expects.
+                await using var side = run.Sources.TryGetValue(entity.Name, out var s) ? s : reconciler.CreateSourceSide(entity);
+                entities.Add(await reconciler.ReconcileTargetAsync(target, side, counts.GetValueOrDefault(entity.Name), ct));
+                done += side.Count;
                 report(done);
             }
             return entities;
         });
-        var validation = new ValidationRun(new ValidationOptions(), renderer);
-        foreach (var entity in StandardSpec.Entities)
-            foreach (var r in mapping.RecordsOf(entity.Name))
-                validation.Add(r);
         var rejects = mapping.Rejects.SelectMany(r => r.Issues.Select(i => new RejectEntry(r.Source, r.Location.File, r.Location.RecordNumber, r.Location.ByteOffset,
             i.Field ?? r.Location.Field, i.Reason, $"{r.PseudonymKey}: " + (i.ItemId is null ? "" : $"{i.ItemId} {i.ItemNameJa}: ") + i.Message)));
-        var result = ReconciliationResult.Create(StandardSpec.Version, RunMetadata.Now(runId, started), pseudonymizer, privacy, entities, rejects, validation.Complete());
+        var result = ReconciliationResult.Create(StandardSpec.Version, RunMetadata.Now(runId, started), renderer.Pseudonymizer, renderer.Privacy, entities, rejects,
+            validation.Complete(OutsideOf(mapping)));
         Timings.Add(new StageTiming("reconcile (read back, hash, diff)", total, sw.Elapsed));
         return result;
     }
@@ -173,6 +271,18 @@ public sealed class MigrationJob(StageProgress progress)
         return names;
     }
 
+    /// <summary>住登外者 (excluded from the resident sources) and the keys of rejected records, for the cross-record rules.</summary>
+    internal static OutsideRecords OutsideOf(MappingResult mapping)
+    {
+        var resident = ResidentSpec.Entity.Name;
+        var residentSources = mapping.Counts.Where(c => c.RecordsByEntity.ContainsKey(resident)).Select(c => c.Source).ToHashSet(StringComparer.Ordinal);
+        var jutogai = mapping.Excluded.Where(e => residentSources.Contains(e.Source)).Select(e => e.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var rejected = mapping.Rejects.Where(r => r.Entity is not null)
+            .GroupBy(r => r.Entity!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlySet<string>)g.Select(r => r.RecordKey).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        return new OutsideRecords(jutogai, rejected);
+    }
+
     static readonly string[] PrimaryEntities = [.. Enum.GetValues<SourceRole>().Select(EstateFolder.PrimaryEntity)];
 
     /// <summary>Read/rejected/excluded of each source, attached to the entity it emits once per record.</summary>
@@ -189,12 +299,6 @@ public sealed class MigrationJob(StageProgress progress)
             byEntity[entity] = new Ogaki.Migration.Validation.SourceCounts(c.Read, rejected, c.ExcludedByReason);
         }
         return byEntity;
-    }
-
-    static async IAsyncEnumerable<IStandardRecord> ToAsync(IReadOnlyList<IStandardRecord> records)
-    {
-        foreach (var r in records) yield return r;
-        await Task.CompletedTask;
     }
 
     /// <summary>Report sink that stores each report as an artifact of the run.</summary>

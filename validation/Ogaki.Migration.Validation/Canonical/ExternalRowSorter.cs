@@ -6,7 +6,9 @@ namespace Ogaki.Migration.Validation;
 /// <summary>
 /// Sorts a row stream by the entity key with bounded memory: rows are sorted in chunks, chunks beyond the
 /// first are spilled to temporary files as sorted runs, and the runs are merged. Spill files hold personal
-/// data: they are created in the caller's temporary folder and deleted on dispose.
+/// data: they are created in the caller's temporary folder and deleted on dispose. A full chunk is sorted and
+/// written by a background task while the next one fills, so the producer (e.g. the mapping's ordered stage)
+/// does not wait on the disk.
 /// </summary>
 public sealed class ExternalRowSorter : IAsyncDisposable
 {
@@ -15,6 +17,7 @@ public sealed class ExternalRowSorter : IAsyncDisposable
     readonly string _tempDirectory;
     readonly List<string> _runs = [];
     List<object?[]> _buffer = [];
+    Task _spilling = Task.CompletedTask;
 
     public ExternalRowSorter(SpecEntity entity, int chunkRows = 200_000, string? tempDirectory = null)
     {
@@ -27,23 +30,40 @@ public sealed class ExternalRowSorter : IAsyncDisposable
     /// <summary>How many sorted runs went to disk (0 when the data fitted in one chunk).</summary>
     public int SpilledRuns => _runs.Count;
 
+    /// <summary>Rows added so far.</summary>
+    public long Count { get; private set; }
+
     public void Add(object?[] row)
     {
         _buffer.Add(row);
+        Count++;
         if (_buffer.Count >= _chunkRows) Spill();
     }
 
     void Spill()
     {
-        _buffer.Sort(_comparer);
+        // At most one chunk is being written while the next fills: memory stays at two chunks.
+        _spilling.GetAwaiter().GetResult();
+        var chunk = _buffer;
         var path = Path.Combine(_tempDirectory, "ogaki-reconcile-" + Guid.NewGuid().ToString("N") + ".run");
-        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None))
-        using (var writer = new BinaryWriter(stream))
-        {
-            foreach (var row in _buffer) RowSerializer.Write(writer, row);
-        }
         _runs.Add(path);
-        _buffer = [];
+        _buffer = new List<object?[]>(Math.Min(_chunkRows, 1 << 16));
+        _spilling = Task.Run(() => WriteRun(chunk, path));
+    }
+
+    /// <summary>Writes the buffered rows as a sorted run (if more than a few) and waits for the write to finish.</summary>
+    public async Task SpillAsync()
+    {
+        if (_buffer.Count > 64) Spill();
+        await _spilling.ConfigureAwait(false);
+    }
+
+    void WriteRun(List<object?[]> chunk, string path)
+    {
+        chunk.Sort(_comparer);
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
+        using var writer = new BinaryWriter(stream);
+        foreach (var row in chunk) RowSerializer.Write(writer, row);
     }
 
     /// <summary>The rows in key order. Call once, after the last <see cref="Add"/>.</summary>
@@ -61,6 +81,7 @@ public sealed class ExternalRowSorter : IAsyncDisposable
             yield break;
         }
         if (_buffer.Count > 0) Spill();
+        await _spilling.ConfigureAwait(false);
         var readers = _runs.Select(p => new BinaryReader(new FileStream(p, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))).ToList();
         try
         {
@@ -91,8 +112,10 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        try { await _spilling.ConfigureAwait(false); }
+        catch (IOException) { /* the run's error was reported by SortedAsync; only clean up here */ }
         foreach (var p in _runs)
         {
             try { File.Delete(p); }
@@ -100,7 +123,6 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         }
         _runs.Clear();
         _buffer = [];
-        return ValueTask.CompletedTask;
     }
 }
 

@@ -23,11 +23,12 @@ public sealed record ReconcileOptions
 
     /// <summary>
     /// Rows per in-memory chunk when an unsorted side is sorted; larger inputs spill to disk. 0 (default): about
-    /// four million values per chunk (32,520 rows of 住民（個人）, 210,526 of 納税義務者・税額), at least 1,000 rows.
+    /// a quarter of a million values per chunk (2,032 rows of 住民（個人）, 13,157 of 納税義務者・税額), at least 1,000 rows —
+    /// small enough that a dry run collecting every entity's source side at once stays within its memory budget.
     /// </summary>
     public int SortChunkRows { get; init; }
 
-    internal int ChunkRowsFor(SpecEntity entity) => SortChunkRows > 0 ? SortChunkRows : Math.Max(1_000, 4_000_000 / Math.Max(1, entity.Items.Count));
+    internal int ChunkRowsFor(SpecEntity entity) => SortChunkRows > 0 ? SortChunkRows : Math.Max(1_000, 250_000 / Math.Max(1, entity.Items.Count));
 
     /// <summary>Folder for sort spill files (default: the system temp folder). They hold personal data and are deleted after use.</summary>
     public string? TempDirectory { get; init; }
@@ -51,6 +52,34 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         SourceCounts? counts = null, CancellationToken cancellationToken = default) =>
         ReconcileEntityAsync(entity, RowStreams.FromRecords(mapped, cancellationToken), sourceSorted: false,
             target.ReadBackAsync(entity, cancellationToken), targetSorted: true, counts, cancellationToken);
+
+    /// <summary>A source side to fill while the mapping streams by, for <see cref="ReconcileTargetAsync(IStandardTarget, SourceSide, SourceCounts?, CancellationToken)"/>.</summary>
+    public SourceSide CreateSourceSide(SpecEntity entity) =>
+        new(entity, new ExternalRowSorter(entity, Options.ChunkRowsFor(entity), Options.TempDirectory), new ControlTotalAccumulator(entity, Options.ControlTotals(entity)));
+
+    /// <summary>Reconciles one entity of a target database against a source side collected during the mapping.</summary>
+    public async Task<EntityReconciliation> ReconcileTargetAsync(IStandardTarget target, SourceSide source, SourceCounts? counts = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var entity = source.Entity;
+        var targetTotals = new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
+        var merge = new Merge(this, entity);
+        try
+        {
+            await merge.RunAsync(source.Sorter.SortedAsync(cancellationToken), target.ReadBackAsync(entity, cancellationToken), null, targetTotals, cancellationToken)
+                .ConfigureAwait(false);
+            return merge.Result(counts, ControlTotalAccumulator.Compare(source.Totals, targetTotals, Options.ControlTotalTolerances), null);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return merge.Result(counts, [], ex.GetType().Name + ": " + PersonalDataScanner.RedactMyNumbers(ex.Message));
+        }
+    }
 
     /// <summary>
     /// Reconciles two row streams of one entity (values in spec item order with the generated CLR types).
@@ -353,6 +382,45 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
     }
 
     internal static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
+
+/// <summary>
+/// The source side of one entity, collected while the mapping streams by: its rows are sorted by key with bounded
+/// memory (spilled in sorted runs) and its control totals taken, so the mapped records need not be kept for the
+/// reconciliation. Spill files hold personal data and are deleted on dispose.
+/// </summary>
+public sealed class SourceSide : IAsyncDisposable
+{
+    internal SourceSide(SpecEntity entity, ExternalRowSorter sorter, ControlTotalAccumulator totals)
+    {
+        Entity = entity;
+        Sorter = sorter;
+        Totals = totals;
+    }
+
+    public SpecEntity Entity { get; }
+
+    internal ExternalRowSorter Sorter { get; }
+
+    internal ControlTotalAccumulator Totals { get; }
+
+    /// <summary>Rows added.</summary>
+    public long Count => Sorter.Count;
+
+    public void Add(IStandardRecord record) => Add(StandardRecordValidator.Row(record));
+
+    public void Add(object?[] row)
+    {
+        if (row.Length != Entity.Items.Count)
+            throw new ArgumentException($"a row of {Entity.Name} has {Entity.Items.Count} values, not {row.Length}", nameof(row));
+        Totals.Add(row);
+        Sorter.Add(row);
+    }
+
+    /// <summary>Writes what is buffered to disk (when it is more than a few rows), freeing its memory until the reconciliation reads it.</summary>
+    public Task SpillAsync() => Sorter.SpillAsync();
+
+    public ValueTask DisposeAsync() => Sorter.DisposeAsync();
 }
 
 /// <summary>Adapters from records to rows.</summary>
