@@ -82,6 +82,52 @@ public class CrossRecordTests
     }
 
     [Fact]
+    public void References_to_records_rejected_in_mapping_are_warnings_of_their_own_rule()
+    {
+        // A1 heads S1 but was rejected in mapping; S2 (household) was rejected; R1 (recipient) was rejected.
+        var rejectedHead = A1;
+        var recipient = Samples.Atena("1000007");
+        var child = Samples.Atena("1000006");
+        var unknown = Samples.Atena("9000002");
+        var records = new IStandardRecord[]
+        {
+            Samples.Household(S1, rejectedHead), Samples.Resident(A2, S1),
+            Samples.Resident(A3, S2, head: true),
+            Samples.Tax(rejectedHead, 2025, 1000m), Samples.Tax(unknown, 2025, 1000m),
+            Samples.Recipient(A2),
+            Samples.Child(recipient, child, new DateOnly(2015, 5, 1), "1", new YearMonth(2024, 11)),
+            Samples.Child(A2, rejectedHead, new DateOnly(2015, 5, 1), "1", new YearMonth(2024, 11)),
+        };
+        var outside = new OutsideRecords(new HashSet<string>(StringComparer.Ordinal), new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+        {
+            [ResidentSpec.Entity.Name] = new HashSet<string>(StringComparer.Ordinal) { rejectedHead, child },
+            [HouseholdSpec.Entity.Name] = new HashSet<string>(StringComparer.Ordinal) { S2 },
+            [AllowanceRecipientSpec.Entity.Name] = new HashSet<string>(StringComparer.Ordinal) { recipient },
+        });
+        var run = new ValidationRun(new ValidationOptions { ReferenceDate = new DateOnly(2025, 4, 1) }, Samples.Renderer());
+        foreach (var r in records) run.Add(r);
+        var s = run.Complete(outside);
+        var cross = s.Findings.Where(f => !f.RuleId.StartsWith("spec-", StringComparison.Ordinal))
+            .Select(f => (f.RuleId, f.Key, f.Severity)).OrderBy(x => x.RuleId, StringComparer.Ordinal).ThenBy(x => x.Key, StringComparer.Ordinal).ToArray();
+        Assert.Equal(
+            new[]
+            {
+                (Rules.ChildRecipientRejected, P(recipient) + "/" + P(child) + "/2024-11", Severity.Warning),
+                (Rules.ChildResidentRejected, P(A2) + "/" + P(rejectedHead) + "/2024-11", Severity.Warning),
+                (Rules.ChildResidentRejected, P(recipient) + "/" + P(child) + "/2024-11", Severity.Warning),
+                (Rules.HouseholdHeadRejected, P(S1), Severity.Warning),
+                (Rules.MemberHouseholdRejected, P(A3), Severity.Warning),
+                (Rules.TaxpayerResidentRejected, P(rejectedHead) + "/2025", Severity.Warning),
+                (Rules.TaxpayerUnresolved, P(unknown) + "/2025", Severity.Error), // never in the legacy data at all: still an error
+            }.OrderBy(x => x.Item1, StringComparer.Ordinal).ThenBy(x => x.Item2, StringComparer.Ordinal).ToArray(),
+            cross);
+        // Without knowing the rejects, every one of them is an error.
+        var blind = new ValidationRun(new ValidationOptions { ReferenceDate = new DateOnly(2025, 4, 1) }, Samples.Renderer());
+        foreach (var r in records) blind.Add(r);
+        Assert.All(blind.Complete().Findings.Where(f => !f.RuleId.StartsWith("spec-", StringComparison.Ordinal)), f => Assert.Equal(Severity.Error, f.Severity));
+    }
+
+    [Fact]
     public void Child_needs_its_recipient_and_a_resident_record()
     {
         var child = Samples.Atena("1000006");

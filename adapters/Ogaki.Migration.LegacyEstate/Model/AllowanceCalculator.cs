@@ -31,12 +31,16 @@ internal static class AllowanceCalculator
         (new(2025, 12), new(2025, 10), new(2025, 11)),
     ];
 
-    /// <summary>Last month of the fiscal year in which the child reaches <paramref name="age"/> (the first 31 March after that birthday).</summary>
+    /// <summary>
+    /// Last month of the fiscal year in which the child reaches <paramref name="age"/>: the first 31 March on or
+    /// after the day of reaching it. An age is reached the day before the birthday (年齢計算ニ関スル法律), so a
+    /// child born on 1 April reaches it on 31 March and leaves a year earlier than one born on 2 April.
+    /// </summary>
     static YearMonthValue FiscalYearEnd(DateOnly birth, int age)
     {
-        var birthday = birth.AddYears(age);
-        var march = new DateOnly(birthday.Year, 3, 31);
-        return new YearMonthValue(birthday <= march ? birthday.Year : birthday.Year + 1, 3);
+        var reached = birth.AddDays(-1).AddYears(age);
+        var march = new DateOnly(reached.Year, 3, 31);
+        return new YearMonthValue(reached <= march ? reached.Year : reached.Year + 1, 3);
     }
 
     static int AgeAtMonthEnd(DateOnly birth, YearMonthValue m)

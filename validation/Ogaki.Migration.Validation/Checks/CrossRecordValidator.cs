@@ -10,7 +10,8 @@ namespace Ogaki.Migration.Validation;
 /// Rules across records, independent of the order records arrive in: exactly one 世帯主 per household, every
 /// live resident's household exists, taxpayers, allowance recipients and children resolve to residents (or
 /// 住登外), each child's recipient exists, and children's ages fit their 児童区分 (DOMAIN §4.3). It keeps only
-/// keys, never whole records.
+/// keys, never whole records. A reference to a record the mapping rejected is a warning of its own rule (the
+/// reject is the error), so one defect is not counted again in every record that depends on it.
 /// </summary>
 public sealed class CrossRecordValidator(ValidationOptions options, ValueRenderer renderer)
 {
@@ -56,14 +57,22 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
     }
 
     /// <summary>Adds the findings that need every record; call once after the last <see cref="Observe"/>.</summary>
-    public void Complete(ICollection<Finding> findings)
+    public void Complete(ICollection<Finding> findings, OutsideRecords? outside = null)
     {
+        _outside = outside ?? new OutsideRecords(options.JutogaiAtenaNumbers ?? new HashSet<string>(), OutsideRecords.None.RejectedKeys);
         var household = HouseholdSpec.Entity;
+        var resident = ResidentSpec.Entity;
         foreach (var setaiNo in _households.Keys.Order(StringComparer.Ordinal))
         {
             var key = Pseudo(setaiNo);
             var heads = _heads.TryGetValue(setaiNo, out var l) ? l : [];
-            if (heads.Count != 1)
+            if (heads.Count == 0 && _households[setaiNo] is { Length: > 0 } head && _outside.IsRejected(resident.Name, head))
+            {
+                var item = household.Find("SetainushiAtenaNo")!;
+                findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Warning, Rules.HouseholdHeadRejected,
+                    "the household's 世帯主 was rejected in mapping (see rejects), so no live resident heads it until that record is fixed"));
+            }
+            else if (heads.Count != 1)
             {
                 findings.Add(new Finding(household.Name, key, null, null, Severity.Error, Rules.HouseholdHeadCount,
                     $"household has {heads.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} 世帯主 among its live residents; exactly one is required"));
@@ -76,12 +85,14 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
             }
         }
 
-        var resident = ResidentSpec.Entity;
         var setaiItem = resident.Find("SetaiNo")!;
         foreach (var (atenaNo, setaiNo) in _liveResidentHousehold.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (_households.ContainsKey(setaiNo)) continue;
-            findings.Add(new Finding(resident.Name, Pseudo(atenaNo), setaiItem.ItemId, setaiItem.NameJa, Severity.Error, Rules.MemberHouseholdMissing,
+            if (_outside.IsRejected(household.Name, setaiNo))
+                findings.Add(new Finding(resident.Name, Pseudo(atenaNo), setaiItem.ItemId, setaiItem.NameJa, Severity.Warning, Rules.MemberHouseholdRejected,
+                    "the live resident's household was rejected in mapping (see rejects)"));
+            else findings.Add(new Finding(resident.Name, Pseudo(atenaNo), setaiItem.ItemId, setaiItem.NameJa, Severity.Error, Rules.MemberHouseholdMissing,
                 "the live resident's 世帯番号 has no Household record"));
         }
 
@@ -91,7 +102,10 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
         {
             if (Resolves(atenaNo)) continue;
             var key = Pseudo(atenaNo) + "/" + (nendo?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(null)");
-            findings.Add(new Finding(tax.Name, key, taxItem.ItemId, taxItem.NameJa, Severity.Error, Rules.TaxpayerUnresolved,
+            if (ResidentRejected(atenaNo))
+                findings.Add(new Finding(tax.Name, key, taxItem.ItemId, taxItem.NameJa, Severity.Warning, Rules.TaxpayerResidentRejected,
+                    "the taxpayer's resident record was rejected in mapping (see rejects)"));
+            else findings.Add(new Finding(tax.Name, key, taxItem.ItemId, taxItem.NameJa, Severity.Error, Rules.TaxpayerUnresolved,
                 "the taxpayer's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
         }
 
@@ -100,7 +114,10 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
         foreach (var atenaNo in _recipients.Order(StringComparer.Ordinal))
         {
             if (Resolves(atenaNo)) continue;
-            findings.Add(new Finding(recipient.Name, Pseudo(atenaNo), recipientItem.ItemId, recipientItem.NameJa, Severity.Error, Rules.RecipientUnresolved,
+            if (ResidentRejected(atenaNo))
+                findings.Add(new Finding(recipient.Name, Pseudo(atenaNo), recipientItem.ItemId, recipientItem.NameJa, Severity.Warning, Rules.RecipientResidentRejected,
+                    "the recipient's resident record was rejected in mapping (see rejects)"));
+            else findings.Add(new Finding(recipient.Name, Pseudo(atenaNo), recipientItem.ItemId, recipientItem.NameJa, Severity.Error, Rules.RecipientUnresolved,
                 "the recipient's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
         }
 
@@ -109,10 +126,16 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
         var childRecipientItem = child.Find("JukyushaAtenaNo")!;
         foreach (var c in _children)
         {
-            if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo))
+            if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo) && ResidentRejected(c.JidoAtenaNo))
+                findings.Add(new Finding(child.Name, ChildKey(c), childItem.ItemId, childItem.NameJa, Severity.Warning, Rules.ChildResidentRejected,
+                    "the child's resident record was rejected in mapping (see rejects)"));
+            else if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo))
                 findings.Add(new Finding(child.Name, ChildKey(c), childItem.ItemId, childItem.NameJa, Severity.Error, Rules.ChildUnresolved,
                     "the child's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
-            if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo))
+            if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo) && _outside.IsRejected(recipient.Name, c.JukyushaAtenaNo))
+                findings.Add(new Finding(child.Name, ChildKey(c), childRecipientItem.ItemId, childRecipientItem.NameJa, Severity.Warning, Rules.ChildRecipientRejected,
+                    "the child's recipient record was rejected in mapping (see rejects)"));
+            else if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo))
                 findings.Add(new Finding(child.Name, ChildKey(c), childRecipientItem.ItemId, childRecipientItem.NameJa, Severity.Error, Rules.ChildRecipientMissing,
                     "the child's 受給者宛名番号 has no AllowanceRecipient record"));
         }
@@ -163,7 +186,11 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
         return at;
     }
 
-    bool Resolves(string atenaNo) => _residents.Contains(atenaNo) || (options.JutogaiAtenaNumbers?.Contains(atenaNo) ?? false);
+    OutsideRecords _outside = OutsideRecords.None;
+
+    bool Resolves(string atenaNo) => _residents.Contains(atenaNo) || _outside.JutogaiAtenaNumbers.Contains(atenaNo);
+
+    bool ResidentRejected(string atenaNo) => _outside.IsRejected(ResidentSpec.Entity.Name, atenaNo);
 
     string Pseudo(string value) => renderer.Pseudonymizer.Pseudonymize(value);
 

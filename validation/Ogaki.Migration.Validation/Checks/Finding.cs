@@ -44,4 +44,13 @@ public static class Rules
     public const string ChildAgeOutOfRange = "child-age-out-of-range";
     public const string ChildNotYetBorn = "child-not-yet-born";
     public const string ChildShouldBePaid = "child-should-be-paid";
+
+    // Consequences of a record rejected in mapping: the reference exists in the legacy data but its record was not
+    // migrated. Warnings, so a rehearsal is judged by its root causes (the rejects), each counted once.
+    public const string HouseholdHeadRejected = "household-head-rejected";
+    public const string MemberHouseholdRejected = "member-household-rejected";
+    public const string TaxpayerResidentRejected = "taxpayer-resident-rejected";
+    public const string RecipientResidentRejected = "recipient-resident-rejected";
+    public const string ChildResidentRejected = "child-resident-rejected";
+    public const string ChildRecipientRejected = "child-recipient-rejected";
 }

@@ -86,3 +86,17 @@ public sealed record ValidationOptions
     /// <summary>At most this many findings are kept in detail (all are counted).</summary>
     public int MaxFindingDetails { get; init; } = 100_000;
 }
+
+/// <summary>
+/// What the cross-record rules need to know about records outside the validated stream: 住登外者 (kept in the
+/// 宛名 register, not as residents) and records the mapping rejected, by entity name, with their clear keys. Held
+/// in memory only; findings show pseudonyms.
+/// </summary>
+/// <param name="JutogaiAtenaNumbers">宛名番号 of 住登外者: a taxpayer or recipient found here resolves.</param>
+/// <param name="RejectedKeys">Entity name → keys of its records rejected in mapping (e.g. Resident → 宛名番号).</param>
+public sealed record OutsideRecords(IReadOnlySet<string> JutogaiAtenaNumbers, IReadOnlyDictionary<string, IReadOnlySet<string>> RejectedKeys)
+{
+    public static OutsideRecords None { get; } = new(new HashSet<string>(), new Dictionary<string, IReadOnlySet<string>>());
+
+    public bool IsRejected(string entity, string key) => RejectedKeys.TryGetValue(entity, out var keys) && keys.Contains(key);
+}

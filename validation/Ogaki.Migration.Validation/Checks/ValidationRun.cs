@@ -61,10 +61,11 @@ public sealed class ValidationRun
         await foreach (var r in records.WithCancellation(cancellationToken)) Add(r);
     }
 
-    public ValidationSummary Complete()
+    /// <summary>Runs the cross-record rules and summarises; <paramref name="outside"/> tells them about 住登外者 and rejected records.</summary>
+    public ValidationSummary Complete(OutsideRecords? outside = null)
     {
         _scratch.Clear();
-        _cross.Complete(_scratch);
+        _cross.Complete(_scratch, outside);
         Keep(_scratch);
         return new ValidationSummary
         {
