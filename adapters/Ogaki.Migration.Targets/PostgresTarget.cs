@@ -131,13 +131,25 @@ public sealed class PostgresTarget : IStandardTarget
         ArgumentNullException.ThrowIfNull(entity);
         var plan = _plans.GetOrAdd(entity, e => new EntityPlan(e));
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // Fresh statistics let the planner see a table loaded in key order and stream it from the primary key
+        // instead of sorting it; only when rows changed since the last ANALYZE (autovacuum may lag a bulk load).
+        await using (var stale = new NpgsqlCommand("SELECT coalesce(n_mod_since_analyze, 1) > 0 FROM pg_stat_user_tables WHERE relid = to_regclass($1)", conn))
+        {
+            stale.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"" });
+            if (await stale.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                await using var analyze = new NpgsqlCommand($"ANALYZE \"{entity.Table}\"", conn);
+                await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
         await using var cmd = new NpgsqlCommand(plan.SelectSql, conn);
-        await using var r = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        // Rows are small: each is buffered whole, so its columns are read synchronously (no await per column).
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = new object?[plan.Items.Length];
             for (var i = 0; i < row.Length; i++)
-                row[i] = await r.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : ReadValue(r, i, plan.Items[i]);
+                row[i] = r.IsDBNull(i) ? null : ReadValue(r, i, plan.Items[i]);
             yield return row;
         }
     }

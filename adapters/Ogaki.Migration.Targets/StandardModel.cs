@@ -95,9 +95,11 @@ public sealed class SchemaUpgradeException(string message) : Exception(message);
 internal sealed class StandardDbContext : DbContext
 {
     readonly IReadOnlyList<SpecEntity> _entities;
+    readonly TargetProvider _provider;
 
-    StandardDbContext(DbContextOptions options, IReadOnlyList<SpecEntity> entities, string signature) : base(options)
+    StandardDbContext(DbContextOptions options, TargetProvider provider, IReadOnlyList<SpecEntity> entities, string signature) : base(options)
     {
+        _provider = provider;
         _entities = entities;
         Signature = signature;
     }
@@ -111,13 +113,13 @@ internal sealed class StandardDbContext : DbContext
         if (provider == TargetProvider.PostgreSql) ob.UseNpgsql(connectionString ?? "Host=localhost");
         else ob.UseSqlite(connectionString ?? "Data Source=:memory:");
         ob.ReplaceService<IModelCacheKeyFactory, SignatureCacheKeyFactory>();
-        var signature = string.Join("\n", entities.Select(e => SpecDefinition.From(e).ToJson()));
-        return new StandardDbContext(ob.Options, entities, signature);
+        var signature = provider + "\n" + string.Join("\n", entities.Select(e => SpecDefinition.From(e).ToJson()));
+        return new StandardDbContext(ob.Options, provider, entities, signature);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
-        foreach (var entity in _entities) AddEntity(modelBuilder, entity);
+        foreach (var entity in _entities) AddEntity(modelBuilder, entity, _provider);
 
         modelBuilder.SharedTypeEntity<Dictionary<string, object>>("OgakiRunLedger", b =>
         {
@@ -144,9 +146,10 @@ internal sealed class StandardDbContext : DbContext
         });
     }
 
-    static void AddEntity(ModelBuilder modelBuilder, SpecEntity entity)
+    static void AddEntity(ModelBuilder modelBuilder, SpecEntity entity, TargetProvider provider)
     {
         var columns = new HashSet<string>(StringComparer.Ordinal);
+        var keys = TargetNames.KeyItems(entity).ToHashSet();
         modelBuilder.SharedTypeEntity<Dictionary<string, object>>(entity.Name, b =>
         {
             b.ToTable(entity.Table, t => t.HasComment($"{entity.NameJa} ({entity.Name})"));
@@ -161,6 +164,9 @@ internal sealed class StandardDbContext : DbContext
                     .HasColumnOrder(item.Ordinal); // spec order, not EF's key-first alphabetical order
                 if (TargetNames.MaxLength(item) is { } max) p.HasMaxLength(max);
                 if (item.Type == ItemType.Amount) p.HasPrecision(item.Length, 0);
+                // Key text in byte order (C), the order the reconciliation reads back in: the primary key index then
+                // serves ORDER BY … COLLATE "C" and a table loaded in key order streams out without a sort.
+                if (provider == TargetProvider.PostgreSql && keys.Contains(item) && StandardModel.ColumnClrType(item) == typeof(string)) p.UseCollation("C");
             }
             b.HasKey([.. TargetNames.KeyItems(entity).Select(i => i.Identifier)]);
         });

@@ -126,7 +126,7 @@ public static class DryRunCommand
         var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(unmask));
         // Sort spill files hold personal data: they go to the run's work folder, next to the source and target.db.
         var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = work }, renderer);
-        var validation = new ValidationRun(new ValidationOptions(), renderer);
+        var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);
         ReconciliationResult result;
         MappingResult mapping;
         await using (var target = CreateTarget(targetConnection))

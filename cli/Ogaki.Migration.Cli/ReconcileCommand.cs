@@ -31,7 +31,7 @@ static class ReconcileCommand
             var pseudonymizer = DryRunCommand.CreatePseudonymizer();
             var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(parse.GetValue(common.Unmask)));
             var reconciler = new Reconciler(new ReconcileOptions(), renderer);
-            var validation = new ValidationRun(new ValidationOptions(), renderer);
+            var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);
             ReconciliationResult result;
             MappingResult mapping;
             await using (var target = DryRunCommand.CreateTarget(config.Target))

@@ -70,7 +70,7 @@ public class SampleSnapshotTests
         var job = new MigrationJob(new StageProgress(TextWriter.Null, live: false));
         var renderer = new ValueRenderer(Key, ReportPrivacy.Default);
         var reconciler = new Reconciler(new ReconcileOptions(), renderer);
-        var validation = new ValidationRun(new ValidationOptions(), renderer);
+        var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);
         ReconciliationResult result;
         await using (var target = TargetFactory.Create("sqlite:" + Path.Combine(tmp.Path, "target.db")))
         {

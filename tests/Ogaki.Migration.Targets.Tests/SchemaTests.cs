@@ -21,10 +21,11 @@ public sealed class SchemaTests
         var script = StandardModel.GenerateCreateScript(TargetProvider.PostgreSql, [AllowancePaymentSpec.Entity, TaxAssessmentSpec.Entity, ResidentSpec.Entity]);
         Snapshot.Match(script);
         // Spot checks that say why the snapshot looks as it does.
-        Assert.Contains("atena_no character varying(15) NOT NULL", script, StringComparison.Ordinal);              // digits → varchar(length)
+        Assert.Contains("atena_no character varying(15) COLLATE \"C\" NOT NULL", script, StringComparison.Ordinal); // digits → varchar(length); key text in byte order
+        Assert.Contains("setai_no character varying(15) NOT NULL", script, StringComparison.Ordinal);              // not a key: database collation
         Assert.Contains("nen_zeigaku numeric(11,0) NOT NULL", script, StringComparison.Ordinal);                   // amount → numeric(p,0)
         Assert.Contains("kazei_nendo integer NOT NULL", script, StringComparison.Ordinal);                         // int
-        Assert.Contains("shiharai_ym character varying(7) NOT NULL", script, StringComparison.Ordinal);            // yearmonth → yyyy-MM
+        Assert.Contains("shiharai_ym character varying(7) COLLATE \"C\" NOT NULL", script, StringComparison.Ordinal); // yearmonth → yyyy-MM (a key)
         Assert.Contains("seinengappi_ymd text NOT NULL", script, StringComparison.Ordinal);                        // wareki → canonical text
         Assert.Contains("shimei_kana_kakunin_flag boolean", script, StringComparison.Ordinal);                     // flag
         Assert.Contains("ido_todokede_ymd date", script, StringComparison.Ordinal);                                // date

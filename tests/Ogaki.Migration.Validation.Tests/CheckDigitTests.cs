@@ -57,6 +57,22 @@ public class CheckDigitTests
     }
 
     [Fact]
+    public void Item_rules_checked_upstream_are_not_checked_again_but_check_digits_are()
+    {
+        // Over-long 氏名 breaks a generated item rule; the 個人番号 has a wrong check digit.
+        var resident = Samples.Resident(Samples.Atena("1000001"), Samples.Atena("2000001"), head: true) with
+        {
+            KojinBango = "123456789017", Shimei = new string('山', 200),
+        };
+        var all = new List<Finding>();
+        new StandardRecordValidator(new ValidationOptions(), Samples.Renderer()).Validate(resident, all);
+        Assert.Equal([Rules.MyNumberCheckDigit, Rules.SpecLength], all.Select(f => f.RuleId).Order(StringComparer.Ordinal));
+        var upstream = new List<Finding>();
+        new StandardRecordValidator(new ValidationOptions { ItemRulesCheckedUpstream = true }, Samples.Renderer()).Validate(resident, upstream);
+        Assert.Equal([Rules.MyNumberCheckDigit], upstream.Select(f => f.RuleId));
+    }
+
+    [Fact]
     public void Valid_record_has_no_findings()
     {
         var resident = Samples.Resident(Samples.Atena("1000001"), Samples.Atena("2000001"), head: true) with { KojinBango = "123456789018", TennyuMaeLgCode = "011011" };

@@ -8,33 +8,37 @@ namespace Ogaki.Migration.Validation;
 /// </summary>
 public sealed class StandardRecordValidator(ValidationOptions options, ValueRenderer renderer)
 {
-    readonly Dictionary<SpecEntity, int[]> _keyOrdinals = [];
+    // Per entity, resolved once: the key ordinals and the few items the checks below look at, so a record with
+    // 120 items is not boxed item by item to find its three identifiers and its 和暦 dates.
+    sealed record EntityPlan(int[] KeyOrdinals, (SpecItem Item, IdentifierScheme Scheme)[] Identifiers, SpecItem[] Wareki);
+
+    readonly Dictionary<SpecEntity, EntityPlan> _plans = [];
+    readonly List<SpecViolation> _violations = [];
 
     public ValidationOptions Options { get; } = options;
 
     public void Validate(IStandardRecord record, ICollection<Finding> findings)
     {
         var entity = record.Entity;
-        object?[]? row = null;
-        string Key() => renderer.RenderKey(entity, KeyOrdinals(entity), row ??= Row(record));
-
-        var violations = new List<SpecViolation>();
-        record.Validate(violations);
-        foreach (var v in violations)
-            findings.Add(new Finding(entity.Name, Key(), v.Item.ItemId, v.Item.NameJa, Severity.Error, RuleOf(v.Kind), v.Message));
-
-        foreach (var item in entity.Items)
+        var plan = PlanOf(entity);
+        if (!Options.ItemRulesCheckedUpstream)
         {
-            var value = record.GetValue(item.Ordinal);
-            if (value is null) continue;
-            if (value is string s && s.Length > 0 && Options.IdentifierItems.TryGetValue(item.Identifier, out var scheme))
-                CheckIdentifier(entity, item, scheme, s, findings, Key);
-            else if (value is WarekiDate w)
-                CheckWareki(record, item, w, findings, Key);
+            _violations.Clear();
+            record.Validate(_violations);
+            foreach (var v in _violations)
+                findings.Add(new Finding(entity.Name, Key(record, plan), v.Item.ItemId, v.Item.NameJa, Severity.Error, RuleOf(v.Kind), v.Message));
         }
+        foreach (var (item, scheme) in plan.Identifiers)
+            if (record.GetValue(item.Ordinal) is string { Length: > 0 } s)
+                CheckIdentifier(record, plan, item, scheme, s, findings);
+        foreach (var item in plan.Wareki)
+            if (record.GetValue(item.Ordinal) is WarekiDate w)
+                CheckWareki(record, plan, item, w, findings);
     }
 
-    void CheckIdentifier(SpecEntity entity, SpecItem item, IdentifierScheme scheme, string value, ICollection<Finding> findings, Func<string> key)
+    string Key(IStandardRecord record, EntityPlan plan) => renderer.RenderKey(record.Entity, plan.KeyOrdinals, Row(record));
+
+    void CheckIdentifier(IStandardRecord record, EntityPlan plan, SpecItem item, IdentifierScheme scheme, string value, ICollection<Finding> findings)
     {
         if (IdentifierChecks.IsValid(scheme, value, Options.AtenaRemainderOne)) return;
         var severity = scheme switch
@@ -43,16 +47,16 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
             IdentifierScheme.JuminhyoCode => Options.JuminhyoCodeCheckDigitSeverity,
             _ => Severity.Error,
         };
-        findings.Add(new Finding(entity.Name, key(), item.ItemId, item.NameJa, severity, IdentifierChecks.RuleOf(scheme),
+        findings.Add(new Finding(record.Entity.Name, Key(record, plan), item.ItemId, item.NameJa, severity, IdentifierChecks.RuleOf(scheme),
             "not a valid " + IdentifierChecks.Describe(scheme)));
     }
 
-    void CheckWareki(IStandardRecord record, SpecItem item, WarekiDate value, ICollection<Finding> findings, Func<string> key)
+    void CheckWareki(IStandardRecord record, EntityPlan plan, SpecItem item, WarekiDate value, ICollection<Finding> findings)
     {
         // A malformed value is already a spec-type violation of the generated rules.
         if (!value.IsWellFormed) return;
         if (value.Exists || UnknownAllowed(record, item)) return;
-        findings.Add(new Finding(record.Entity.Name, key(), item.ItemId, item.NameJa, Severity.Error, Rules.DateNotReal,
+        findings.Add(new Finding(record.Entity.Name, Key(record, plan), item.ItemId, item.NameJa, Severity.Error, Rules.DateNotReal,
             value.IsUnknown
                 ? "不詳 is allowed only for 生年月日, 住民となった/住所を定めた/外国人住民となった年月日 and the 異動日 of 出生/死亡/失踪"
                 : "the date does not exist in its era; only 生年月日-type items and the 異動日 of 出生/死亡/失踪 may hold such dates"));
@@ -71,10 +75,12 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
         return record.GetValue(reason.Ordinal) is string code && Options.UnknownDateIdoJiyu.Contains(code);
     }
 
-    int[] KeyOrdinals(SpecEntity entity)
+    EntityPlan PlanOf(SpecEntity entity)
     {
-        if (!_keyOrdinals.TryGetValue(entity, out var o)) _keyOrdinals[entity] = o = RowKeyComparer.KeyOrdinals(entity);
-        return o;
+        if (_plans.TryGetValue(entity, out var plan)) return plan;
+        var identifiers = entity.Items.Where(i => Options.IdentifierItems.ContainsKey(i.Identifier)).Select(i => (i, Options.IdentifierItems[i.Identifier])).ToArray();
+        var wareki = entity.Items.Where(i => i.Type == ItemType.WarekiDate).ToArray();
+        return _plans[entity] = new EntityPlan(RowKeyComparer.KeyOrdinals(entity), identifiers, wareki);
     }
 
     internal static object?[] Row(IStandardRecord record)

@@ -83,6 +83,13 @@ public sealed record ValidationOptions
     /// <summary>宛名番号 of 住登外者 (共通機能の宛名管理): a taxpayer or recipient found here resolves.</summary>
     public IReadOnlySet<string>? JutogaiAtenaNumbers { get; init; }
 
+    /// <summary>
+    /// True when the records come from the mapping engine, which rejects every record that breaks a generated item
+    /// rule (required, length, type, code domain): those rules are then not checked a second time. Check digits,
+    /// date rules and the cross-record rules still run.
+    /// </summary>
+    public bool ItemRulesCheckedUpstream { get; init; }
+
     /// <summary>At most this many findings are kept in detail (all are counted).</summary>
     public int MaxFindingDetails { get; init; } = 100_000;
 }
