@@ -75,7 +75,7 @@ public sealed class PostgresTarget : IStandardTarget
                     for (var i = 0; i < plan.Items.Length; i++)
                     {
                         var value = record.GetValue(i);
-                        hasher.Value(i, value);
+                        hasher.Value(value);
                         plan.Write(importer, i, value, batch);
                     }
                     hasher.EndRow();
@@ -221,7 +221,7 @@ public sealed class PostgresTarget : IStandardTarget
                 case ItemType.Amount:
                     var amount = (decimal)value;
                     if (decimal.Truncate(amount) != amount)
-                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalRow.Amount(amount)} is not whole yen (numeric({item.Length},0) would round it)");
+                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen (numeric({item.Length},0) would round it)");
                     importer.Write(amount, NpgsqlDbType.Numeric);
                     break;
                 case ItemType.Date: importer.Write((DateOnly)value, NpgsqlDbType.Date); break;
@@ -252,7 +252,7 @@ internal static class LoadSupport
         {
             CheckEntity(batch, record);
             hasher.StartRow();
-            for (var i = 0; i < batch.Entity.Items.Count; i++) hasher.Value(i, record.GetValue(i));
+            for (var i = 0; i < batch.Entity.Items.Count; i++) hasher.Value(record.GetValue(i));
             hasher.EndRow();
         }
         var checksum = hasher.Finish();

@@ -81,7 +81,7 @@ public sealed class SqliteTarget : IStandardTarget
                 for (var i = 0; i < parameters.Length; i++)
                 {
                     var value = record.GetValue(i);
-                    hasher.Value(i, value);
+                    hasher.Value(value);
                     parameters[i].Value = plan.ToDb(i, value, batch);
                 }
                 hasher.EndRow();
@@ -216,8 +216,8 @@ public sealed class SqliteTarget : IStandardTarget
                 case ItemType.Amount:
                     var amount = (decimal)value;
                     if (decimal.Truncate(amount) != amount)
-                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalRow.Amount(amount)} is not whole yen");
-                    return CanonicalRow.Amount(amount);
+                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen");
+                    return CanonicalValue.Decimal(amount);
                 case ItemType.Date: return ((DateOnly)value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                 case ItemType.WarekiDate: return ((WarekiDate)value).ToString();
                 case ItemType.YearMonth: return ((YearMonth)value).ToString();

@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Ogaki.Migration.Spec;
-
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Spec;
 
 /// <summary>
 /// The canonical text of a standard value, identical on every machine: strings as they are (ordinal, never
 /// normalised), whole numbers invariant, decimals exact without trailing zeros (10.50 → 10.5, so a NUMERIC
 /// scale does not count as a difference), dates <c>yyyy-MM-dd</c>, 年月 <c>yyyy-MM</c>, 和暦 in its canonical
-/// text (<c>S64.01.07</c>, 不詳 text kept), flags <c>true</c>/<c>false</c>.
+/// text (<c>S64.01.07</c>, 不詳 text kept), flags <c>true</c>/<c>false</c>. The one canonical form of the project:
+/// record hashes in reconciliation, ledger batch checksums and table checksums all encode values this way.
 /// </summary>
 public static class CanonicalValue
 {
@@ -129,25 +128,68 @@ public static class CanonicalValue
     }
 }
 
-/// <summary>Hashes rows (see <see cref="CanonicalValue.HashRow"/>) reusing one buffer and one SHA-256 context; one instance per thread.</summary>
+/// <summary>
+/// SHA-256 over canonical rows, reusing one buffer: per row (<see cref="Hash"/>, for record comparison) or as one
+/// running digest over many rows (<see cref="StartRow"/>/<see cref="Value"/>/<see cref="EndRow"/>, for batch and
+/// table checksums: the SHA-256 of the rows' encodings one after the other). One instance per thread.
+/// </summary>
 public sealed class RowHasher : IDisposable
 {
-    readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    IncrementalHash? _row;
+    IncrementalHash? _digest;
     byte[] _buffer = new byte[1024];
+    int _pos;
 
-    public void Dispose() => _sha.Dispose();
+    /// <summary>Rows added to the running digest.</summary>
+    public long Rows { get; private set; }
 
+    public void Dispose()
+    {
+        _row?.Dispose();
+        _digest?.Dispose();
+    }
+
+    /// <summary>The SHA-256 of one row's canonical form (see <see cref="CanonicalValue.HashRow"/>).</summary>
     public void Hash(object?[] row, Span<byte> hash32)
     {
-        var pos = 0;
-        foreach (var value in row)
-        {
-            // Worst case per value: 6 header bytes + 3 UTF-8 bytes per UTF-16 unit, or 64 for formatted values.
-            var need = 6 + (value is string s ? s.Length * 3 : value is WarekiDate w ? 32 + (w.UnknownText?.Length ?? 0) * 3 : 64);
-            if (pos + need > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, pos + need));
-            pos += CanonicalValue.WriteValue(value, _buffer.AsSpan(pos));
-        }
-        _sha.AppendData(_buffer.AsSpan(0, pos));
-        _sha.GetHashAndReset(hash32);
+        _pos = 0;
+        foreach (var value in row) Append(value);
+        _row ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        _row.AppendData(_buffer.AsSpan(0, _pos));
+        _row.GetHashAndReset(hash32);
+    }
+
+    /// <summary>Starts a row of the running digest; add its values in item order, then <see cref="EndRow"/>.</summary>
+    public void StartRow() => _pos = 0;
+
+    public void Value(object? value) => Append(value);
+
+    public void EndRow()
+    {
+        _digest ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        _digest.AppendData(_buffer.AsSpan(0, _pos));
+        Rows++;
+    }
+
+    public void AddRow(IReadOnlyList<object?> values)
+    {
+        StartRow();
+        for (var i = 0; i < values.Count; i++) Append(values[i]);
+        EndRow();
+    }
+
+    /// <summary>The hex SHA-256 of the rows added so far (the digest starts again).</summary>
+    public string Finish()
+    {
+        _digest ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        return Convert.ToHexStringLower(_digest.GetHashAndReset());
+    }
+
+    void Append(object? value)
+    {
+        // Worst case per value: 6 header bytes + 3 UTF-8 bytes per UTF-16 unit, or 64 for formatted values.
+        var need = 6 + (value is string s ? s.Length * 3 : value is WarekiDate w ? 32 + (w.UnknownText?.Length ?? 0) * 3 : 64);
+        if (_pos + need > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _pos + need));
+        _pos += CanonicalValue.WriteValue(value, _buffer.AsSpan(_pos));
     }
 }
