@@ -6,6 +6,7 @@ using Azure.Core.Pipeline;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Artifacts;
 
@@ -42,7 +43,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         try { _container = new BlobServiceClient(connectionString, options).GetBlobContainerClient(containerName); }
         catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
-            throw new ArgumentException("invalid Azure Storage connection string: " + StoreSecrets.Mask(connectionString), nameof(connectionString), ex);
+            throw new ArgumentException("invalid Azure Storage connection string: " + ConnectionStrings.Mask(connectionString), nameof(connectionString), ex);
         }
         _local = new LocalArtifactStore(localFolder);
         Description = $"azure-blob {_container.Uri} (local copy {_local.Root})";
@@ -256,7 +257,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
                 ? string.Create(CultureInfo.InvariantCulture, $"HTTP {rf.Status} {rf.ErrorCode}")
                 : "service unreachable: " + (ex.InnerException?.Message ?? ex.Message).Split('\n')[0];
             throw new ArtifactStoreException(
-                string.Create(CultureInfo.InvariantCulture, $"Azure Blob Storage {_container.Uri}: could not {what} after {attempts} attempt(s) ({StoreSecrets.Mask(reason)}); the artifacts are kept in the local copy {_local.RunFolder(runId)}"), ex)
+                string.Create(CultureInfo.InvariantCulture, $"Azure Blob Storage {_container.Uri}: could not {what} after {attempts} attempt(s) ({ConnectionStrings.Mask(reason)}); the artifacts are kept in the local copy {_local.RunFolder(runId)}"), ex)
             {
                 Attempts = attempts,
                 LocalCopy = _local.RunFolder(runId),
@@ -273,11 +274,4 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
 
         public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
     }
-}
-
-/// <summary>Secret masking for store messages.</summary>
-internal static class StoreSecrets
-{
-    public static string Mask(string text) =>
-        System.Text.RegularExpressions.Regex.Replace(text, @"(?i)\b(accountkey|sharedaccesssignature|password|sig)\s*=[^;&\s]*", "$1=***");
 }

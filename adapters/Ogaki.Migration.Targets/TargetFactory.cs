@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Targets;
 

@@ -98,9 +98,9 @@ public sealed class RunConfiguration
         if (string.IsNullOrWhiteSpace(connection)) return fallback;
         if (connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return connection;
         if (connection.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
-            return "postgresql (" + Ogaki.Migration.Targets.ConnectionStrings.Mask(connection) + ")";
+            return "postgresql (" + Ogaki.Migration.Spec.ConnectionStrings.Mask(connection) + ")";
         if (connection.Contains("AccountName=", StringComparison.OrdinalIgnoreCase) || connection.Contains("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase))
-            return "azure blob (" + Ogaki.Migration.Targets.ConnectionStrings.Mask(connection) + ")";
+            return "azure blob (" + Ogaki.Migration.Spec.ConnectionStrings.Mask(connection) + ")";
         return "folder " + connection;
     }
 }

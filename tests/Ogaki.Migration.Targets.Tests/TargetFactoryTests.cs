@@ -60,5 +60,5 @@ public sealed class TargetFactoryTests
     [InlineData("AccountName=a;AccountKey=abc==;BlobEndpoint=x", "AccountName=a;AccountKey=***;BlobEndpoint=x")]
     [InlineData("https://a.blob.core.windows.net/c?sv=1&sig=abc%3D", "https://a.blob.core.windows.net/c?sv=1&sig=***")]
     [InlineData("no secrets here", "no secrets here")]
-    public void Mask_hides_every_kind_of_secret(string input, string expected) => Assert.Equal(expected, ConnectionStrings.Mask(input));
+    public void Mask_hides_every_kind_of_secret(string input, string expected) => Assert.Equal(expected, Ogaki.Migration.Spec.ConnectionStrings.Mask(input));
 }

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace Ogaki.Migration.Targets;
+namespace Ogaki.Migration.Spec;
 
-/// <summary>Masks secrets in connection strings and messages, so they can be logged.</summary>
+/// <summary>Masks secrets in connection strings and messages (targets, artifact stores, run configuration), so they can be logged.</summary>
 public static partial class ConnectionStrings
 {
     /// <summary>Replaces passwords, account keys, SAS signatures and URI passwords by <c>***</c>.</summary>
