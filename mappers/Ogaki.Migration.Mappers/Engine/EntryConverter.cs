@@ -25,6 +25,10 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly HashSet<string>? _trueValues;
     readonly EraScheme _scheme;
+    // Municipality settings read once (not a settings lookup per record).
+    readonly string _lgCode;
+    readonly string _prefecture;
+    readonly string _city;
 
     EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config)
     {
@@ -32,6 +36,9 @@ internal sealed class EntryConverter
         _item = item;
         _config = config;
         _args = entry.ConversionArgs;
+        _lgCode = config.LgCode;
+        _prefecture = config.Prefecture;
+        _city = config.City;
         if (entry.LegacyField.Length > 0) _field = new FieldAccessor(entry.LegacyField);
         var name = entry.ConversionName;
         switch (name)
@@ -180,6 +187,15 @@ internal sealed class EntryConverter
         return true;
     }
 
+    // A date field of only padding, zeros and separators (0000/00/00) holds no date.
+    static bool IsBlankOrZeroDate(string? s)
+    {
+        if (s is null) return true;
+        foreach (var c in s)
+            if (c is not (' ' or '\u3000' or '0' or '/' or '-')) return false;
+        return true;
+    }
+
     string? TrimmedDigits(MapContext ctx)
     {
         var raw = Raw(ctx);
@@ -219,11 +235,11 @@ internal sealed class EntryConverter
         return KanaWidth.ToFullWidthKana(t);
     }
 
-    string? LgPref(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.Prefecture : null;
+    string? LgPref(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _lgCode, StringComparison.Ordinal) ? _prefecture : null;
 
-    string? LgCity(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.City : null;
+    string? LgCity(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _lgCode, StringComparison.Ordinal) ? _city : null;
 
-    string? LgCode(MapContext ctx) => _config.LgCode;
+    string? LgCode(MapContext ctx) => _lgCode;
 
     // ---- digits ----
 
@@ -277,10 +293,22 @@ internal sealed class EntryConverter
 
     CodeTarget? MapCode(MapContext ctx, bool report)
     {
-        var legacy = LegacyText.Trim(RawText(Raw(ctx)));
+        var raw = Raw(ctx);
+        // 続柄 chain elements and 表記 items read the same field through the same table: the lookup is a pure
+        // function of (table, value), so the same value object gives the same target without a second lookup.
+        if (ctx.LastCodeMap == _codes && ctx.LastCodeRaw == raw && raw is not null)
+        {
+            var memo = ctx.LastCodeTarget!;
+            if (memo.Exclude) ctx.ExcludeReason ??= memo.Reason;
+            return memo;
+        }
+        var legacy = LegacyText.Trim(RawText(raw));
         if (_codes!.TryMap(legacy, out var target))
         {
             if (target.Exclude) ctx.ExcludeReason ??= target.Reason;
+            ctx.LastCodeMap = _codes;
+            ctx.LastCodeRaw = raw;
+            ctx.LastCodeTarget = target;
             return target;
         }
         if (legacy is null) return null;
@@ -355,7 +383,7 @@ internal sealed class EntryConverter
     {
         var raw = Raw(ctx);
         var t = LegacyText.Trim(RawText(raw));
-        if (IsBlankOrZeros(t?.Replace("/", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal))) return null;
+        if (IsBlankOrZeroDate(t)) return null;
         DateOnly d;
         ConversionFailure f;
         if (_args.Length > 0 && _args[0] == "eyymmdd")
