@@ -76,7 +76,26 @@ public sealed class FieldAccessor
         // One pass checks the cached steps against this record's names and reads the value; a record of
         // another shape is resolved again (names are shared strings, so the check is a reference compare).
         var steps = _steps;
-        if (steps is not null)
+        if (steps is { Length: 1 })
+        {
+            // Most paths name a top-level field: one name check (layout names are shared strings, so a reference
+            // compare decides it) and one read, without the general walk.
+            var s = steps[0];
+            if (s.FieldIndex < root.Count && SameName(root.NameAt(s.FieldIndex), s.Name))
+            {
+                value = root.ValueAt(s.FieldIndex);
+                var li = s.ListIndex == -1 ? occurrence : s.ListIndex;
+                if (li <= 0) return true;
+                if (value is IReadOnlyList<object?> list && li <= list.Count)
+                {
+                    value = list[li - 1];
+                    return true;
+                }
+                value = null;
+                return false;
+            }
+        }
+        else if (steps is not null)
         {
             var found = Read(root, steps, occurrence, out value);
             if (found != Shape.Mismatch) return found == Shape.Found;
@@ -93,13 +112,15 @@ public sealed class FieldAccessor
 
     enum Shape { Found, Absent, Mismatch }
 
+    static bool SameName(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
     static Shape Read(LegacyGroup root, Step[] steps, int occurrence, out object? value)
     {
         value = null;
         object? cur = root;
         foreach (var s in steps)
         {
-            if (cur is not LegacyGroup g || s.FieldIndex >= g.Count || !string.Equals(g.NameAt(s.FieldIndex), s.Name, StringComparison.Ordinal)) return Shape.Mismatch;
+            if (cur is not LegacyGroup g || s.FieldIndex >= g.Count || !SameName(g.NameAt(s.FieldIndex), s.Name)) return Shape.Mismatch;
             cur = g.ValueAt(s.FieldIndex);
             var li = s.ListIndex == -1 ? occurrence : s.ListIndex;
             if (li > 0)
