@@ -73,6 +73,8 @@ internal sealed class EntryConverter
                 break;
             case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
                 throw new MappingConfigException($"{entry.Where}: date needs yyyymmdd or eyymmdd");
+            case "address" when _args.Length != 1 || !AddressParts.Contains(_args[0]):
+                throw new MappingConfigException($"{entry.Where}: address needs one of {string.Join(", ", AddressParts)}");
             case "lookup" when _args.Length == 0 || !LinkIndex.LookupNames.Contains(_args[0]):
                 throw new MappingConfigException($"{entry.Where}: lookup needs one of {string.Join(", ", LinkIndex.LookupNames)}");
         }
@@ -95,6 +97,7 @@ internal sealed class EntryConverter
             "machiaza" => (Func<MapContext, string?>)c.Machiaza,
             "lgcode" => (Func<MapContext, string?>)c.LgCode,
             "lookup" => (Func<MapContext, string?>)c.Lookup,
+            "address" => (Func<MapContext, string?>)c.Address,
             "code" => (Func<MapContext, string?>)c.Code,
             "chain" => (Func<MapContext, string?>)c.Chain,
             "each" => (Func<MapContext, string?>)c.Each,
@@ -207,12 +210,15 @@ internal sealed class EntryConverter
 
     // ---- text ----
 
-    string? Text(MapContext ctx)
+    string? Text(MapContext ctx) => ResolveGaiji(ctx, LegacyText.Trim(RawText(Raw(ctx))), report: true);
+
+    // 外字 (PUA) → standard characters; an unmapped one fails the item (reported once per field when several items read it).
+    string? ResolveGaiji(MapContext ctx, string? t, bool report)
     {
-        var t = LegacyText.Trim(RawText(Raw(ctx)));
         if (t is null) return null;
         if (!_config.Gaiji.TryResolve(t, out var resolved, out var pua))
         {
+            if (!report) return null;
             var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
             ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
             ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
@@ -276,6 +282,35 @@ internal sealed class EntryConverter
         if (code is not null || text is not null)
             ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text ?? "(町字コードのみ)", _entry.LegacyField);
         return null;
+    }
+
+    /// <summary>The items a whole-text address is split into (<c>address:&lt;part&gt;</c>).</summary>
+    internal static readonly string[] AddressParts = ["lgcode", "machiaza-id", "pref", "city", "machiaza", "banchi"];
+
+    // A whole-text address (転入前住所, 転出先住所) is split into the standard items only when it is in this municipality
+    // and its 町字 is in the ABR master; any other address (another city, abroad, an unknown 町字) stays whole in the
+    // 町字 item, as the legacy system wrote it.
+    string? Address(MapContext ctx)
+    {
+        var part = _args[0];
+        var text = ResolveGaiji(ctx, LegacyText.Trim(RawText(Raw(ctx))), report: part == "machiaza");
+        if (text is null) return null;
+        var m = _config.Abr.MatchInCity(text, out var inCity);
+        if (!m.IsMatch)
+        {
+            if (part != "machiaza") return null;
+            if (inCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
+            return text;
+        }
+        return part switch
+        {
+            "lgcode" => _lgCode,
+            "machiaza-id" => m.Town!.MachiazaId,
+            "pref" => _prefecture,
+            "city" => _city,
+            "machiaza" => m.Town!.Name,
+            _ => LegacyText.Trim(m.Remainder), // banchi: what follows the 町字
+        };
     }
 
     string? Lookup(MapContext ctx)
