@@ -104,8 +104,8 @@ internal static class SpecEmitter
             case "digits":
             case "code":
                 w.Append("        if (!string.IsNullOrEmpty(").Append(v).Append("))\n        {\n");
-                w.Append("            var length = ").Append(Rt).Append(".SpecText.Length(").Append(v).Append(");\n");
-                w.Append("            if (length > ").Append(len).Append(") violations.Add(new(").Append(item).Append(", ").Append(Rt)
+                // Text elements never outnumber UTF-16 units, so they are counted only when the units exceed the limit.
+                w.Append("            if (").Append(v).Append(".Length > ").Append(len).Append(" && ").Append(Rt).Append(".SpecText.Length(").Append(v).Append(") is var length && length > ").Append(len).Append(") violations.Add(new(").Append(item).Append(", ").Append(Rt)
                  .Append(".ViolationKind.Length, \"length \" + length.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" exceeds ").Append(len).Append("\"));\n");
                 if (i.Type == "digits")
                     w.Append("            if (!").Append(Rt).Append(".SpecText.IsDigits(").Append(v).Append(")) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Type, \"not half-width digits\"));\n");

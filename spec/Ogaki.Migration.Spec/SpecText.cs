@@ -11,6 +11,9 @@ public static class SpecText
     /// </summary>
     public static int Length(string value)
     {
+        // Fastest path (codes, digits, ASCII): nothing in U+0300…U+FE0F, which holds every combining mark,
+        // joiner, variation selector and surrogate tested below; a vectorised scan.
+        if (value.AsSpan().IndexOfAnyInRange('\u0300', '\uFE0F') < 0) return value.Length;
         // Fast path: BMP text without combining marks, variation selectors or joiners is one element per char.
         foreach (var c in value)
             if (char.IsSurrogate(c) || IsCombining(c))

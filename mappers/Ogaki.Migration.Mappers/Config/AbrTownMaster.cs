@@ -96,6 +96,20 @@ public sealed class AbrTownMaster
         return new(AddressMatchKind.None, null, t);
     }
 
+    /// <summary>
+    /// Matches an address only when it names this municipality (「岐阜県大垣市…」 or 「大垣市…」): an address elsewhere
+    /// (another city, abroad) never matches, even when a town of the same name exists here (本町).
+    /// </summary>
+    /// <param name="text">The whole address text.</param>
+    /// <param name="inCity">True when the text starts with this municipality, matched or not.</param>
+    public AddressMatch MatchInCity(string? text, out bool inCity)
+    {
+        var t = LegacyText.Trim(text);
+        inCity = t is not null && (t.StartsWith(City, StringComparison.Ordinal)
+            || (t.StartsWith(Prefecture, StringComparison.Ordinal) && t.AsSpan(Prefecture.Length).StartsWith(City, StringComparison.Ordinal)));
+        return inCity ? Match(t) : new(AddressMatchKind.None, null, t ?? "");
+    }
+
     string StripPrefix(string t)
     {
         if (t.StartsWith(Prefecture, StringComparison.Ordinal)) t = t[Prefecture.Length..];

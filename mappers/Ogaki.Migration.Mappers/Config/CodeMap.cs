@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Mappers.Config;
@@ -23,14 +24,15 @@ public sealed class CodeMap
 {
     public const string BlankKey = "(blank)";
 
-    readonly Dictionary<string, CodeTarget> _map;
+    // Frozen: read by every worker for every coded field; built once per run.
+    readonly FrozenDictionary<string, CodeTarget> _map;
 
     public CodeMap(string tableId, string system, string file, Dictionary<string, CodeTarget> map)
     {
         TableId = tableId;
         System = system;
         File = file;
-        _map = map;
+        _map = map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public string TableId { get; }

@@ -72,6 +72,7 @@ public sealed record FieldMapEntry(
         ["machiaza"] = [ItemType.Digits],
         ["lgcode"] = [ItemType.Digits],
         ["lookup"] = [ItemType.Digits, ItemType.Text],
+        ["address"] = [ItemType.Digits, ItemType.Text],
         ["code"] = [ItemType.Code],
         ["chain"] = [ItemType.Code],
         ["each"] = [ItemType.Code],

@@ -42,8 +42,13 @@ public sealed class GaijiTable
     /// <summary>True when the text holds any PUA scalar.</summary>
     public static bool ContainsPua(string text)
     {
-        foreach (var c in text)
-            if (c is >= '\uE000' and <= '\uF8FF' || char.IsHighSurrogate(c) && c >= '\uDB80') return true;
+        // One vectorised scan for U+DB80…U+F8FF (high surrogates of planes 15/16, low surrogates, BMP PUA); only
+        // text with a hit there (外字, or a low surrogate of another plane) is looked at character by character.
+        var span = text.AsSpan();
+        var first = span.IndexOfAnyInRange('\uDB80', '\uF8FF');
+        if (first < 0) return false;
+        foreach (var c in span[first..])
+            if (c is >= '\uE000' and <= '\uF8FF' or >= '\uDB80' and <= '\uDBFF') return true;
         return false;
     }
 

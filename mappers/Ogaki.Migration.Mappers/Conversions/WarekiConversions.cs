@@ -131,13 +131,29 @@ public static class WarekiConversions
     {
         year = month = day = 0;
         if (s.Length == 10 && s[4] == '-' && s[7] == '-')
-            return int.TryParse(s[..4], NumberStyles.None, CultureInfo.InvariantCulture, out year)
-                && int.TryParse(s.Slice(5, 2), NumberStyles.None, CultureInfo.InvariantCulture, out month)
-                && int.TryParse(s.Slice(8, 2), NumberStyles.None, CultureInfo.InvariantCulture, out day);
-        return s.Length == 8
-            && int.TryParse(s[..4], NumberStyles.None, CultureInfo.InvariantCulture, out year)
-            && int.TryParse(s.Slice(4, 2), NumberStyles.None, CultureInfo.InvariantCulture, out month)
-            && int.TryParse(s.Slice(6, 2), NumberStyles.None, CultureInfo.InvariantCulture, out day);
+            return TryDigits(s[..4], out year) && TryDigits(s.Slice(5, 2), out month) && TryDigits(s.Slice(8, 2), out day);
+        return s.Length == 8 && TryDigits(s[..4], out year) && TryDigits(s.Slice(4, 2), out month) && TryDigits(s.Slice(6, 2), out day);
+    }
+
+    // As int.TryParse with NumberStyles.None, without its generality: ASCII digits (no sign, no spaces), then
+    // only NULs (which int.TryParse also accepts after the digits); at most 4 digits here, so no overflow.
+    static bool TryDigits(ReadOnlySpan<char> s, out int value)
+    {
+        value = 0;
+        var i = 0;
+        for (; i < s.Length && s[i] is >= '0' and <= '9'; i++) value = value * 10 + (s[i] - '0');
+        if (i == 0)
+        {
+            value = 0;
+            return false;
+        }
+        for (; i < s.Length; i++)
+            if (s[i] != '\0')
+            {
+                value = 0;
+                return false;
+            }
+        return true;
     }
 
     ref struct Cursor(string text)

@@ -25,6 +25,10 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly HashSet<string>? _trueValues;
     readonly EraScheme _scheme;
+    // Municipality settings read once (not a settings lookup per record).
+    readonly string _lgCode;
+    readonly string _prefecture;
+    readonly string _city;
 
     EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config)
     {
@@ -32,6 +36,9 @@ internal sealed class EntryConverter
         _item = item;
         _config = config;
         _args = entry.ConversionArgs;
+        _lgCode = config.LgCode;
+        _prefecture = config.Prefecture;
+        _city = config.City;
         if (entry.LegacyField.Length > 0) _field = new FieldAccessor(entry.LegacyField);
         var name = entry.ConversionName;
         switch (name)
@@ -66,6 +73,8 @@ internal sealed class EntryConverter
                 break;
             case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
                 throw new MappingConfigException($"{entry.Where}: date needs yyyymmdd or eyymmdd");
+            case "address" when _args.Length != 1 || !AddressParts.Contains(_args[0]):
+                throw new MappingConfigException($"{entry.Where}: address needs one of {string.Join(", ", AddressParts)}");
             case "lookup" when _args.Length == 0 || !LinkIndex.LookupNames.Contains(_args[0]):
                 throw new MappingConfigException($"{entry.Where}: lookup needs one of {string.Join(", ", LinkIndex.LookupNames)}");
         }
@@ -88,6 +97,7 @@ internal sealed class EntryConverter
             "machiaza" => (Func<MapContext, string?>)c.Machiaza,
             "lgcode" => (Func<MapContext, string?>)c.LgCode,
             "lookup" => (Func<MapContext, string?>)c.Lookup,
+            "address" => (Func<MapContext, string?>)c.Address,
             "code" => (Func<MapContext, string?>)c.Code,
             "chain" => (Func<MapContext, string?>)c.Chain,
             "each" => (Func<MapContext, string?>)c.Each,
@@ -180,6 +190,15 @@ internal sealed class EntryConverter
         return true;
     }
 
+    // A date field of only padding, zeros and separators (0000/00/00) holds no date.
+    static bool IsBlankOrZeroDate(string? s)
+    {
+        if (s is null) return true;
+        foreach (var c in s)
+            if (c is not (' ' or '\u3000' or '0' or '/' or '-')) return false;
+        return true;
+    }
+
     string? TrimmedDigits(MapContext ctx)
     {
         var raw = Raw(ctx);
@@ -191,12 +210,15 @@ internal sealed class EntryConverter
 
     // ---- text ----
 
-    string? Text(MapContext ctx)
+    string? Text(MapContext ctx) => ResolveGaiji(ctx, LegacyText.Trim(RawText(Raw(ctx))), report: true);
+
+    // 外字 (PUA) → standard characters; an unmapped one fails the item (reported once per field when several items read it).
+    string? ResolveGaiji(MapContext ctx, string? t, bool report)
     {
-        var t = LegacyText.Trim(RawText(Raw(ctx)));
         if (t is null) return null;
         if (!_config.Gaiji.TryResolve(t, out var resolved, out var pua))
         {
+            if (!report) return null;
             var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
             ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
             ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
@@ -219,11 +241,11 @@ internal sealed class EntryConverter
         return KanaWidth.ToFullWidthKana(t);
     }
 
-    string? LgPref(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.Prefecture : null;
+    string? LgPref(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _lgCode, StringComparison.Ordinal) ? _prefecture : null;
 
-    string? LgCity(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _config.LgCode, StringComparison.Ordinal) ? _config.City : null;
+    string? LgCity(MapContext ctx) => string.Equals(LegacyText.Trim(RawText(Raw(ctx))), _lgCode, StringComparison.Ordinal) ? _city : null;
 
-    string? LgCode(MapContext ctx) => _config.LgCode;
+    string? LgCode(MapContext ctx) => _lgCode;
 
     // ---- digits ----
 
@@ -262,6 +284,35 @@ internal sealed class EntryConverter
         return null;
     }
 
+    /// <summary>The items a whole-text address is split into (<c>address:&lt;part&gt;</c>).</summary>
+    internal static readonly string[] AddressParts = ["lgcode", "machiaza-id", "pref", "city", "machiaza", "banchi"];
+
+    // A whole-text address (転入前住所, 転出先住所) is split into the standard items only when it is in this municipality
+    // and its 町字 is in the ABR master; any other address (another city, abroad, an unknown 町字) stays whole in the
+    // 町字 item, as the legacy system wrote it.
+    string? Address(MapContext ctx)
+    {
+        var part = _args[0];
+        var text = ResolveGaiji(ctx, LegacyText.Trim(RawText(Raw(ctx))), report: part == "machiaza");
+        if (text is null) return null;
+        var m = _config.Abr.MatchInCity(text, out var inCity);
+        if (!m.IsMatch)
+        {
+            if (part != "machiaza") return null;
+            if (inCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
+            return text;
+        }
+        return part switch
+        {
+            "lgcode" => _lgCode,
+            "machiaza-id" => m.Town!.MachiazaId,
+            "pref" => _prefecture,
+            "city" => _city,
+            "machiaza" => m.Town!.Name,
+            _ => LegacyText.Trim(m.Remainder), // banchi: what follows the 町字
+        };
+    }
+
     string? Lookup(MapContext ctx)
     {
         var key = TrimmedDigits(ctx);
@@ -277,10 +328,22 @@ internal sealed class EntryConverter
 
     CodeTarget? MapCode(MapContext ctx, bool report)
     {
-        var legacy = LegacyText.Trim(RawText(Raw(ctx)));
+        var raw = Raw(ctx);
+        // 続柄 chain elements and 表記 items read the same field through the same table: the lookup is a pure
+        // function of (table, value), so the same value object gives the same target without a second lookup.
+        if (ctx.LastCodeMap == _codes && ctx.LastCodeRaw == raw && raw is not null)
+        {
+            var memo = ctx.LastCodeTarget!;
+            if (memo.Exclude) ctx.ExcludeReason ??= memo.Reason;
+            return memo;
+        }
+        var legacy = LegacyText.Trim(RawText(raw));
         if (_codes!.TryMap(legacy, out var target))
         {
             if (target.Exclude) ctx.ExcludeReason ??= target.Reason;
+            ctx.LastCodeMap = _codes;
+            ctx.LastCodeRaw = raw;
+            ctx.LastCodeTarget = target;
             return target;
         }
         if (legacy is null) return null;
@@ -355,7 +418,7 @@ internal sealed class EntryConverter
     {
         var raw = Raw(ctx);
         var t = LegacyText.Trim(RawText(raw));
-        if (IsBlankOrZeros(t?.Replace("/", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal))) return null;
+        if (IsBlankOrZeroDate(t)) return null;
         DateOnly d;
         ConversionFailure f;
         if (_args.Length > 0 && _args[0] == "eyymmdd")

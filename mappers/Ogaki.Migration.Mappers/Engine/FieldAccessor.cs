@@ -53,8 +53,13 @@ public sealed class FieldAccessor
     /// <summary>Number of occurrences of the <c>(*)</c> segment in this record (0 when absent).</summary>
     public int CountOccurrences(LegacyRecord record)
     {
-        var steps = Resolve(record.Fields);
-        if (steps is null) return 0;
+        var steps = _steps;
+        if (steps is null || Read(record.Fields, steps, 1, out _) == Shape.Mismatch)
+        {
+            steps = Resolve(record.Fields);
+            if (steps is null) return 0;
+            _steps = steps;
+        }
         object? cur = record.Fields;
         foreach (var s in steps)
         {
@@ -68,40 +73,64 @@ public sealed class FieldAccessor
 
     bool TryGet(LegacyGroup root, int occurrence, out object? value)
     {
-        value = null;
+        // One pass checks the cached steps against this record's names and reads the value; a record of
+        // another shape is resolved again (names are shared strings, so the check is a reference compare).
         var steps = _steps;
-        if (steps is null || !Matches(root, steps))
+        if (steps is { Length: 1 })
         {
-            steps = Resolve(root);
-            if (steps is null) return false;
-            _steps = steps; // benign race: every thread computes the same steps for the same shape
+            // Most paths name a top-level field: one name check (layout names are shared strings, so a reference
+            // compare decides it) and one read, without the general walk.
+            var s = steps[0];
+            if (s.FieldIndex < root.Count && SameName(root.NameAt(s.FieldIndex), s.Name))
+            {
+                value = root.ValueAt(s.FieldIndex);
+                var li = s.ListIndex == -1 ? occurrence : s.ListIndex;
+                if (li <= 0) return true;
+                if (value is IReadOnlyList<object?> list && li <= list.Count)
+                {
+                    value = list[li - 1];
+                    return true;
+                }
+                value = null;
+                return false;
+            }
         }
+        else if (steps is not null)
+        {
+            var found = Read(root, steps, occurrence, out value);
+            if (found != Shape.Mismatch) return found == Shape.Found;
+        }
+        steps = Resolve(root);
+        if (steps is null)
+        {
+            value = null;
+            return false;
+        }
+        _steps = steps; // benign race: every thread computes the same steps for the same shape
+        return Read(root, steps, occurrence, out value) == Shape.Found;
+    }
+
+    enum Shape { Found, Absent, Mismatch }
+
+    static bool SameName(string a, string b) => ReferenceEquals(a, b) || string.Equals(a, b, StringComparison.Ordinal);
+
+    static Shape Read(LegacyGroup root, Step[] steps, int occurrence, out object? value)
+    {
+        value = null;
         object? cur = root;
         foreach (var s in steps)
         {
-            if (cur is not LegacyGroup g) return false;
+            if (cur is not LegacyGroup g || s.FieldIndex >= g.Count || !SameName(g.NameAt(s.FieldIndex), s.Name)) return Shape.Mismatch;
             cur = g.ValueAt(s.FieldIndex);
             var li = s.ListIndex == -1 ? occurrence : s.ListIndex;
             if (li > 0)
             {
-                if (cur is not IReadOnlyList<object?> list || li > list.Count) return false;
+                if (cur is not IReadOnlyList<object?> list || li > list.Count) return Shape.Absent;
                 cur = list[li - 1];
             }
         }
         value = cur;
-        return true;
-    }
-
-    static bool Matches(LegacyGroup root, Step[] steps)
-    {
-        object? cur = root;
-        foreach (var s in steps)
-        {
-            if (cur is not LegacyGroup g || s.FieldIndex >= g.Count || !string.Equals(g.NameAt(s.FieldIndex), s.Name, StringComparison.Ordinal)) return false;
-            cur = g.ValueAt(s.FieldIndex);
-            if (s.ListIndex != 0) cur = cur is IReadOnlyList<object?> l && l.Count > 0 ? l[0] : null;
-        }
-        return true;
+        return Shape.Found;
     }
 
     Step[]? Resolve(LegacyGroup root)

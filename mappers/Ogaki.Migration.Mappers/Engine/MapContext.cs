@@ -53,6 +53,11 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
     /// <summary>Set when a code maps to <c>exclude</c> (住登外): the record goes to the excluded register.</summary>
     public string? ExcludeReason { get; internal set; }
 
+    // One-entry memo of the last successful code lookup (see EntryConverter.MapCode).
+    internal CodeMap? LastCodeMap;
+    internal object? LastCodeRaw;
+    internal CodeTarget? LastCodeTarget;
+
     /// <summary>Ordinal set of items that already have a conversion problem (their spec violations are not repeated).</summary>
     internal HashSet<string> FailedItems { get; } = new(StringComparer.Ordinal);
 

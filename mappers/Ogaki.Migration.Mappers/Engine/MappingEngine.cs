@@ -100,14 +100,21 @@ public sealed class MappingEngine
         return run.ToResult();
     }
 
-    /// <summary>The outcome of one source item, made by a worker.</summary>
-    internal sealed class Outcome
+    /// <summary>
+    /// The outcome of one source item, made by a worker (a struct in the batch's array: no allocation per
+    /// record). Everything that does not depend on earlier records — the key text and, for a record the worker
+    /// already rejects or excludes, its pseudonym — is computed here, in parallel, not in the ordered stage.
+    /// </summary>
+    internal struct Outcome
     {
-        public IStandardRecord[] Records = [];
-        public RejectIssue[] Issues = [];
-        public MappingNote[] Notes = [];
+        public IStandardRecord[] Records;
+        public RejectIssue[] Issues;
+        public MappingNote[] Notes;
         public string? ExcludeReason;
-        public string RecordType = "";
+        /// <summary>Key of the first record made, else <c>#&lt;record number&gt;</c>.</summary>
+        public string Key;
+        /// <summary>Pseudonym of <see cref="Key"/> when the worker rejects or excludes the record, else null.</summary>
+        public string? Pseudonym;
     }
 
     sealed class Worker(MappingConfig config, LinkIndex links)
@@ -115,6 +122,22 @@ public sealed class MappingEngine
         public MapContext Context { get; } = new(config, links);
         public List<IStandardRecord> Output { get; } = [];
         public List<SpecViolation> Violations { get; } = [];
+
+        // The last (source, record type) resolved: consecutive records nearly always share it.
+        public MappingSource? LastSource;
+        public string? LastType;
+        public RecordMapper? LastMapper;
+
+        readonly List<(SpecEntity Entity, EntityReaders Readers)> _readers = [];
+
+        public EntityReaders Readers(SpecEntity entity)
+        {
+            foreach (var (e, r) in _readers)
+                if (ReferenceEquals(e, entity)) return r;
+            var made = EntityReaders.For(entity);
+            _readers.Add((entity, made));
+            return made;
+        }
     }
 
     string ResolveRecordType(MappingSource source, LegacyRecord r)
@@ -131,25 +154,33 @@ public sealed class MappingEngine
         var batches = OrderedBatches.MapAsync<Worker, Outcome>(
             source.Adapter.ReadAsync(ct),
             () => new Worker(_config, run.Links),
-            (w, item, i, b) => b.Outcomes[i] = MapOne(source, w, item),
+            (w, item, i, b) => b.Outcomes[i] = MapOne(source, w, item, run.Pseudonymizer),
             degree, batchSize, ct);
         await foreach (var b in batches.ConfigureAwait(false))
         {
             for (var i = 0; i < b.Count; i++)
-                run.Accept(source, counts, b.Items[i], b.Outcomes[i]);
+                run.Accept(source, counts, b.Items[i], ref b.Outcomes[i]);
             await run.FlushAsync(ct).ConfigureAwait(false);
         }
     }
 
-    Outcome MapOne(MappingSource source, Worker w, LegacyReadResult item)
+    Outcome MapOne(MappingSource source, Worker w, LegacyReadResult item, Pseudonymizer pseudonymizer)
     {
-        var o = new Outcome();
-        if (item.Record is not { } record) return o;
+        if (item.Record is not { } record) return default;
         var type = ResolveRecordType(source, record);
-        o.RecordType = type;
-        if (!_mappers.TryGetValue((source.System, type), out var mapper))
+        RecordMapper? mapper;
+        if (ReferenceEquals(w.LastSource, source) && ReferenceEquals(w.LastType, type)) mapper = w.LastMapper;
+        else
+        {
+            _mappers.TryGetValue((source.System, type), out mapper);
+            (w.LastSource, w.LastType, w.LastMapper) = (source, type, mapper);
+        }
+        var o = new Outcome { Records = [], Issues = [], Notes = [] };
+        if (mapper is null)
         {
             o.ExcludeReason = $"control or unmapped record type '{type}' (no field map rows)";
+            o.Key = RecordNumberKey(record.Location);
+            o.Pseudonym = pseudonymizer.Pseudonymize(o.Key);
             return o;
         }
         var ctx = w.Context;
@@ -164,10 +195,12 @@ public sealed class MappingEngine
             // A conversion bug must not stop the run: the record becomes a reject naming the exception type.
             ctx.Issues.Add(new RejectIssue(MappingRejectReasons.InvalidValue, null, null, null, "mapping failed: " + ex.GetType().Name));
         }
+        o.Records = [.. w.Output];
+        o.Key = o.Records.Length > 0 ? w.Readers(o.Records[0].Entity).Key(o.Records[0]) : RecordNumberKey(record.Location);
         if (ctx.ExcludeReason is not null)
         {
             o.ExcludeReason = ctx.ExcludeReason;
-            o.Records = [.. w.Output];
+            o.Pseudonym = pseudonymizer.Pseudonymize(o.Key);
             return o;
         }
         foreach (var rec in w.Output)
@@ -179,20 +212,17 @@ public sealed class MappingEngine
                 if (ctx.FailedItems.Contains(v.Item.ItemId)) continue;
                 ctx.Issues.Add(new RejectIssue(ReasonOf(v.Kind), v.Item.ItemId, v.Item.NameJa, FieldOf(mapper, rec.Entity, v.Item), v.Message));
             }
-            foreach (var it in WarekiItems(rec.Entity))
-                if (rec.GetValue(it.Ordinal) is WarekiDate wd && (wd.IsUnknown || !wd.Exists))
+            foreach (var (it, get) in w.Readers(rec.Entity).WarekiItems)
+                if (get(rec) is { } wd && (wd.IsUnknown || !wd.Exists))
                     ctx.Note(NoteKind.KeptUnknownDate, it.ItemId, source.System, it.NameJa, FieldOf(mapper, rec.Entity, it) ?? "");
         }
-        o.Records = [.. w.Output];
         o.Issues = [.. ctx.Issues];
         o.Notes = [.. ctx.Notes];
+        if (o.Issues.Length > 0) o.Pseudonym = pseudonymizer.Pseudonymize(o.Key);
         return o;
     }
 
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SpecItem[]> WarekiItemsByEntity = new(StringComparer.Ordinal);
-
-    static SpecItem[] WarekiItems(SpecEntity entity) =>
-        WarekiItemsByEntity.GetOrAdd(entity.Name, _ => [.. entity.Items.Where(i => i.Type == ItemType.WarekiDate)]);
+    static string RecordNumberKey(SourceLocation loc) => "#" + loc.RecordNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     static string? FieldOf(RecordMapper mapper, SpecEntity entity, SpecItem item)
     {
@@ -214,23 +244,68 @@ public sealed class MappingEngine
     /// <summary>The ordered, single-threaded stage: keys, links, counts, reports.</summary>
     sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink)
     {
-        readonly Dictionary<string, (SpecEntity Entity, List<IStandardRecord> Records)> _toSink = new(StringComparer.Ordinal);
-        readonly List<string> _sinkOrder = [];
+        /// <summary>Per entity: the retained records and the records waiting for the sink.</summary>
+        sealed class EntityBucket(SpecEntity entity)
+        {
+            public readonly SpecEntity Entity = entity;
+            public readonly List<IStandardRecord> Retained = [];
+            public List<IStandardRecord> ToSink = [];
+        }
+
+        /// <summary>Records made per (source, entity) since the last flush, added to <see cref="SourceCounts.RecordsByEntity"/> there.</summary>
+        sealed class Tally(SourceCounts counts, string entity)
+        {
+            public readonly SourceCounts Counts = counts;
+            public readonly string Entity = entity;
+            public long Pending;
+        }
+
+        readonly List<EntityBucket> _buckets = [];
+        readonly List<EntityBucket> _sinkOrder = [];
+        readonly List<Tally> _tallies = [];
 
         public async ValueTask FlushAsync(CancellationToken ct)
         {
+            FlushTallies();
             if (sink is null || _sinkOrder.Count == 0) return;
-            foreach (var name in _sinkOrder)
+            foreach (var bucket in _sinkOrder)
             {
-                var (entity, list) = _toSink[name];
-                await sink(entity, list, ct).ConfigureAwait(false);
+                var list = bucket.ToSink;
+                bucket.ToSink = []; // the sink may keep the list
+                await sink(bucket.Entity, list, ct).ConfigureAwait(false);
             }
-            _toSink.Clear();
             _sinkOrder.Clear();
         }
 
+        void FlushTallies()
+        {
+            foreach (var t in _tallies)
+            {
+                if (t.Pending == 0) continue;
+                t.Counts.RecordsByEntity[t.Entity] = t.Counts.RecordsByEntity.GetValueOrDefault(t.Entity) + t.Pending;
+                t.Pending = 0;
+            }
+        }
+
+        EntityBucket BucketOf(SpecEntity entity)
+        {
+            foreach (var b in _buckets)
+                if (ReferenceEquals(b.Entity, entity) || string.Equals(b.Entity.Name, entity.Name, StringComparison.Ordinal)) return b;
+            var made = new EntityBucket(entity);
+            _buckets.Add(made);
+            return made;
+        }
+
+        Tally TallyOf(SourceCounts counts, string entity)
+        {
+            foreach (var t in _tallies)
+                if (ReferenceEquals(t.Counts, counts) && string.Equals(t.Entity, entity, StringComparison.Ordinal)) return t;
+            var made = new Tally(counts, entity);
+            _tallies.Add(made);
+            return made;
+        }
+
         public LinkIndex Links { get; } = new();
-        readonly Dictionary<string, List<IStandardRecord>> _records = new(StringComparer.Ordinal);
         readonly Dictionary<string, HashSet<string>> _keys = new(StringComparer.Ordinal);
         readonly List<MappingReject> _rejects = [];
         readonly List<ExcludedRecord> _excluded = [];
@@ -245,60 +320,58 @@ public sealed class MappingEngine
             return c;
         }
 
-        static string KeyOf(IStandardRecord r)
+        public Pseudonymizer Pseudonymizer => pseudonymizer;
+
+        // Key sets for duplicate detection, per entity; the last one used is kept at hand.
+        HashSet<string> KeySet(SpecEntity entity)
         {
-            var e = r.Entity;
-            var parts = new string[e.Key.Count];
-            for (var i = 0; i < parts.Length; i++)
-            {
-                var item = e.Find(e.Key[i])!;
-                parts[i] = r.GetValue(item.Ordinal) switch
-                {
-                    null => "",
-                    IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-                    var v => v.ToString() ?? "",
-                };
-            }
-            return string.Join('/', parts);
+            if (ReferenceEquals(entity, _lastKeyEntity)) return _lastKeySet!;
+            if (!_keys.TryGetValue(entity.Name, out var set)) _keys[entity.Name] = set = new HashSet<string>(StringComparer.Ordinal);
+            (_lastKeyEntity, _lastKeySet) = (entity, set);
+            return set;
         }
 
-        public void Accept(MappingSource source, SourceCounts counts, LegacyReadResult item, Outcome o)
+        SpecEntity? _lastKeyEntity;
+        HashSet<string>? _lastKeySet;
+
+        public void Accept(MappingSource source, SourceCounts counts, LegacyReadResult item, ref Outcome o)
         {
             counts.Read++;
             if (item.Reject is { } rj)
             {
-                Reject(source, counts, rj.Location, null, "#" + rj.Location.RecordNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                var rejectKey = RecordNumberKey(rj.Location);
+                Reject(source, counts, rj.Location, null, rejectKey, null,
                     [new RejectIssue(MappingRejectReasons.SourceReject + ":" + rj.Reason, null, null, rj.Location.Field, rj.Message)]);
                 return;
             }
             var loc = item.Record!.Location;
-            var key = o.Records.Length > 0 ? KeyOf(o.Records[0]) : "#" + loc.RecordNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var key = o.Key;
             if (o.ExcludeReason is not null)
             {
                 counts.Excluded++;
                 counts.ExcludedByReason[o.ExcludeReason] = counts.ExcludedByReason.GetValueOrDefault(o.ExcludeReason) + 1;
-                _excluded.Add(new ExcludedRecord(source.Adapter.Name, source.Area, loc, key, pseudonymizer.Pseudonymize(key), o.ExcludeReason));
+                _excluded.Add(new ExcludedRecord(source.Adapter.Name, source.Area, loc, key, o.Pseudonym ?? pseudonymizer.Pseudonymize(key), o.ExcludeReason));
                 if (source.Role == SourceRole.Residents && o.Records.Length > 0 && o.Records[0] is Resident ex && ex.AtenaNo is { } exAtena)
                     Links.Persons.TryAdd(exAtena, new PersonLink(null, null, false, true));
                 return;
             }
-            var issues = new List<RejectIssue>(o.Issues);
+            // Issues are copied only when there are any (most records have none).
+            List<RejectIssue>? issues = o.Issues.Length > 0 ? new(o.Issues) : null;
             var duplicate = false;
             if (o.Records.Length > 0)
             {
                 var first = o.Records[0];
-                var set = _keys.TryGetValue(first.Entity.Name, out var s) ? s : _keys[first.Entity.Name] = new HashSet<string>(StringComparer.Ordinal);
-                if (!set.Add(key))
+                if (!KeySet(first.Entity).Add(key))
                 {
                     duplicate = true;
-                    issues.Insert(0, new RejectIssue(MappingRejectReasons.DuplicateKey, null, null, null, $"{first.Entity.NameJa} key already seen in an earlier record"));
+                    (issues ??= []).Insert(0, new RejectIssue(MappingRejectReasons.DuplicateKey, null, null, null, $"{first.Entity.NameJa} key already seen in an earlier record"));
                 }
             }
-            if (!duplicate) Link(source, o, issues);
+            if (!duplicate) Link(source, o.Records, ref issues);
             foreach (var n in o.Notes) _reports.Add(n, key);
-            if (issues.Count > 0)
+            if (issues is not null)
             {
-                Reject(source, counts, loc, o.Records.Length > 0 ? o.Records[0].Entity.Name : null, key, issues);
+                Reject(source, counts, loc, o.Records.Length > 0 ? o.Records[0].Entity.Name : null, key, o.Pseudonym, issues);
                 return;
             }
             if (source.Role == SourceRole.Households && o.Records.Length == 1 && o.Records[0] is Household h)
@@ -314,59 +387,55 @@ public sealed class MappingEngine
             counts.Mapped++;
             foreach (var r in records)
             {
-                var name = r.Entity.Name;
-                if (retain) (_records.TryGetValue(name, out var l) ? l : _records[name] = []).Add(r);
+                var bucket = BucketOf(r.Entity);
+                if (retain) bucket.Retained.Add(r);
                 if (sink is not null)
                 {
-                    if (!_toSink.TryGetValue(name, out var pending))
-                    {
-                        pending = (r.Entity, []);
-                        _toSink[name] = pending;
-                        _sinkOrder.Add(name);
-                    }
-                    pending.Records.Add(r);
+                    if (bucket.ToSink.Count == 0) _sinkOrder.Add(bucket);
+                    bucket.ToSink.Add(r);
                 }
-                counts.RecordsByEntity[name] = counts.RecordsByEntity.GetValueOrDefault(name) + 1;
+                TallyOf(counts, bucket.Entity.Name).Pending++;
             }
         }
 
-        void Reject(MappingSource source, SourceCounts counts, SourceLocation loc, string? entity, string key, List<RejectIssue> issues)
+        void Reject(MappingSource source, SourceCounts counts, SourceLocation loc, string? entity, string key, string? pseudonym, List<RejectIssue> issues)
         {
             counts.Rejected++;
             foreach (var reason in issues.Select(i => i.Reason).Distinct(StringComparer.Ordinal))
                 counts.RejectedByReason[reason] = counts.RejectedByReason.GetValueOrDefault(reason) + 1;
-            _rejects.Add(new MappingReject(source.Adapter.Name, source.Area, loc, entity, key, pseudonymizer.Pseudonymize(key), issues));
+            _rejects.Add(new MappingReject(source.Adapter.Name, source.Area, loc, entity, key, pseudonym ?? pseudonymizer.Pseudonymize(key), issues));
         }
 
-        void Link(MappingSource source, Outcome o, List<RejectIssue> issues)
+        /// <summary>Cross-area keys and links, in source order; a broken link adds an issue (the list is made on the first).</summary>
+        void Link(MappingSource source, IStandardRecord[] records, ref List<RejectIssue>? issues)
         {
             switch (source.Role)
             {
                 case SourceRole.Households:
-                    foreach (var r in o.Records)
+                    foreach (var r in records)
                         if (r is Household h && h.SetaiNo is { } no) Links.Households.TryAdd(no, h.SetainushiShimei);
                     break;
                 case SourceRole.Residents:
-                    foreach (var r in o.Records)
+                    foreach (var r in records)
                         if (r is Resident p && p.AtenaNo is { } atena)
-                            Links.Persons.TryAdd(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues.Count > 0));
+                            Links.Persons.TryAdd(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues is { Count: > 0 }));
                     break;
                 case SourceRole.Tax:
-                    foreach (var r in o.Records)
+                    foreach (var r in records)
                         if (r is TaxAssessment t && t.AtenaNo is { } ta && !Links.Persons.ContainsKey(ta))
-                            issues.Add(new RejectIssue(MappingRejectReasons.UnresolvedPerson, "KZEI-0001", "宛名番号", null, "taxpayer is neither a resident nor a recorded 住登外 person"));
+                            (issues ??= []).Add(new RejectIssue(MappingRejectReasons.UnresolvedPerson, "KZEI-0001", "宛名番号", null, "taxpayer is neither a resident nor a recorded 住登外 person"));
                     break;
                 case SourceRole.AllowanceRecipients:
-                    foreach (var r in o.Records)
+                    foreach (var r in records)
                         if (r is AllowanceRecipient a)
                         {
                             if (a.AtenaNo is { } aa && !Links.Persons.ContainsKey(aa))
-                                issues.Add(new RejectIssue(MappingRejectReasons.UnresolvedPerson, "JTEA-0001", "宛名番号", null, "recipient is neither a resident nor a recorded 住登外 person"));
+                                (issues ??= []).Add(new RejectIssue(MappingRejectReasons.UnresolvedPerson, "JTEA-0001", "宛名番号", null, "recipient is neither a resident nor a recorded 住登外 person"));
                             if (a.JukyushaNo is { } jn && a.AtenaNo is { } an) Links.Recipients.TryAdd(jn, an);
                         }
                     break;
                 case SourceRole.AllowanceChildren:
-                    foreach (var r in o.Records)
+                    foreach (var r in records)
                         if (r is AllowanceChild c && c.DobekkyoKbn != DobekkyoKbn.Bekkyo && c.JukyushaAtenaNo is { } ra && c.JidoAtenaNo is { } ca)
                         {
                             var recipientKnown = Links.Persons.TryGetValue(ra, out var rp);
@@ -376,13 +445,13 @@ public sealed class MappingEngine
                             var recipientHousehold = recipientKnown ? rp.SetaiNo : null;
                             var childHousehold = childKnown ? cp.SetaiNo : null;
                             if (recipientHousehold is null || !string.Equals(recipientHousehold, childHousehold, StringComparison.Ordinal))
-                                issues.Add(new RejectIssue(MappingRejectReasons.ChildNotInHousehold, "JTEA-0022", "同別居区分", null, "child is recorded as 同居 but is not in the recipient's household"));
+                                (issues ??= []).Add(new RejectIssue(MappingRejectReasons.ChildNotInHousehold, "JTEA-0022", "同別居区分", null, "child is recorded as 同居 but is not in the recipient's household"));
                         }
                     break;
                 case SourceRole.AllowancePayments:
-                    foreach (var r in o.Records)
+                    foreach (var r in records)
                         if (r is AllowancePayment pay && pay.JukyushaNo is { } pj && !Links.Recipients.ContainsKey(pj))
-                            issues.Add(new RejectIssue(MappingRejectReasons.UnresolvedPerson, "JTEA-0029", "受給者番号", null, "payment belongs to no recipient of the recipient source"));
+                            (issues ??= []).Add(new RejectIssue(MappingRejectReasons.UnresolvedPerson, "JTEA-0029", "受給者番号", null, "payment belongs to no recipient of the recipient source"));
                     break;
             }
         }
@@ -399,16 +468,21 @@ public sealed class MappingEngine
             {
                 var n = heads.GetValueOrDefault(h.SetaiNo!);
                 if (n == 1) Emit(counts, [h]);
-                else Reject(source, counts, loc, Household.Spec.Name, key,
+                else Reject(source, counts, loc, Household.Spec.Name, key, null,
                     [new RejectIssue(MappingRejectReasons.HouseholdHeadCount, "JUKI-0123", "世帯主宛名番号", null, $"household has {n} current 世帯主 (exactly one required)")]);
             }
             _pendingHouseholds.Clear();
         }
 
-        public MappingResult ToResult() => new(config,
-            _records.OrderBy(kv => EntityOrder(kv.Key)).ToDictionary(kv => kv.Key, kv => (IReadOnlyList<IStandardRecord>)kv.Value, StringComparer.Ordinal),
+        public MappingResult ToResult()
+        {
+            FlushTallies();
+            return new(config,
+            _buckets.Where(b => retain && b.Retained.Count > 0).OrderBy(b => EntityOrder(b.Entity.Name))
+                .ToDictionary(b => b.Entity.Name, b => (IReadOnlyList<IStandardRecord>)b.Retained, StringComparer.Ordinal),
             _rejects, _excluded, _counts,
             _reports.Lines(NoteKind.UnmappedCode), _reports.Lines(NoteKind.UnmappedGaiji), _reports.Lines(NoteKind.UnmatchedAddress), _reports.Lines(NoteKind.KeptUnknownDate));
+        }
 
         static int EntityOrder(string name)
         {

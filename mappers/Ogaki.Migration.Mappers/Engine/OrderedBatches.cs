@@ -32,7 +32,9 @@ internal static class OrderedBatches
         int batchSize,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var window = Math.Max(2, degree * 4);
+        // One batch per worker plus one ready for the ordered stage. A deeper window only keeps more mapped records
+        // alive across each gen0 GC (measured: 4 per worker doubled the GC pause time at the same throughput).
+        var window = Math.Max(2, degree + 1);
         var ordered = Channel.CreateBounded<Batch<TOut>>(new BoundedChannelOptions(window) { SingleReader = true, SingleWriter = true });
         var work = Channel.CreateUnbounded<Batch<TOut>>(new UnboundedChannelOptions { SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

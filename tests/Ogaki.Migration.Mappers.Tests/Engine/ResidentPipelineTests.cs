@@ -20,6 +20,67 @@ public class ResidentPipelineTests
 
     static LegacyRecord S(long n, Dictionary<string, object?> v) => LegacyFixtures.Record("SETAI.dat", n, "", LegacyFixtures.SetaiFields, v);
 
+    static async Task<(Resident? Resident, MappingResult Result)> MapAddressesAsync(string? tennyuMae, string? tenshutsu)
+    {
+        var a = LegacyFixtures.Atena(100001);
+        var h = LegacyFixtures.Atena(500000001);
+        var v = LegacyFixtures.Jumin(a, h);
+        v["TENNYUMAE_JUSHO"] = tennyuMae;
+        v["TENSHUTSU_JUSHO"] = tenshutsu;
+        var result = await new MappingEngine(Config).RunAsync([Setai(S(1, LegacyFixtures.Setai(h, a))), Jumin(J(1, v))], new MappingOptions(Degree: 2), TestContext.Current.CancellationToken);
+        return (result.RecordsOf("Resident").Cast<Resident>().SingleOrDefault(), result);
+    }
+
+    [Fact]
+    public async Task An_address_in_the_city_is_split_into_the_standard_items_with_its_abr_town()
+    {
+        var (r, result) = await MapAddressesAsync("岐阜県大垣市青墓町一丁目１２番地３", "大垣市青墓町二丁目５番地");
+        Assert.Empty(result.Rejects);
+        Assert.NotNull(r);
+        Assert.Equal(("212024", "0004001", "岐阜県", "大垣市", "青墓町一丁目", "１２番地３"),
+            (r.TennyuMaeLgCode, r.TennyuMaeMachiazaId, r.TennyuMaePref, r.TennyuMaeCity, r.TennyuMaeMachiaza, r.TennyuMaeBanchi));
+        Assert.Equal(("212024", "0004002", "岐阜県", "大垣市", "青墓町二丁目", "５番地"),
+            (r.TenshutsuKakuteiLgCode, r.TenshutsuKakuteiMachiazaId, r.TenshutsuKakuteiPref, r.TenshutsuKakuteiCity, r.TenshutsuKakuteiMachiaza, r.TenshutsuKakuteiBanchi));
+        Assert.Empty(result.UnmatchedAddresses);
+    }
+
+    [Fact]
+    public async Task An_address_elsewhere_stays_whole_in_the_town_item_even_when_a_town_of_that_name_exists_here()
+    {
+        // 青墓町 exists in 大垣市; the same name under another city must not be taken for it.
+        var (r, result) = await MapAddressesAsync("岐阜県岐阜市青墓町一丁目１番地", "ブラジル");
+        Assert.Empty(result.Rejects);
+        Assert.NotNull(r);
+        Assert.Equal("岐阜県岐阜市青墓町一丁目１番地", r.TennyuMaeMachiaza);
+        Assert.Equal("ブラジル", r.TenshutsuKakuteiMachiaza);
+        Assert.All([r.TennyuMaeLgCode, r.TennyuMaeMachiazaId, r.TennyuMaePref, r.TennyuMaeCity, r.TennyuMaeBanchi,
+            r.TenshutsuKakuteiLgCode, r.TenshutsuKakuteiMachiazaId, r.TenshutsuKakuteiPref, r.TenshutsuKakuteiCity, r.TenshutsuKakuteiBanchi], Assert.Null);
+        Assert.Empty(result.UnmatchedAddresses);
+    }
+
+    [Fact]
+    public async Task An_address_in_the_city_with_an_unknown_town_stays_whole_and_is_reported()
+    {
+        var (r, result) = await MapAddressesAsync("大垣市存在しない町１番地", null);
+        Assert.Empty(result.Rejects);
+        Assert.NotNull(r);
+        Assert.Equal("大垣市存在しない町１番地", r.TennyuMaeMachiaza);
+        Assert.Null(r.TennyuMaeMachiazaId);
+        Assert.Null(r.TennyuMaeCity);
+        var line = Assert.Single(result.UnmatchedAddresses);
+        Assert.Equal(("TENNYUMAE_JUSHO", 1L), (line.Field, line.Count));
+    }
+
+    [Fact]
+    public async Task An_unmapped_gaiji_in_a_split_address_is_one_reject_issue()
+    {
+        var (r, result) = await MapAddressesAsync("大垣市青墓町一丁目\uF8F0番地", null);
+        Assert.Null(r);
+        var reject = Assert.Single(result.Rejects);
+        var issue = Assert.Single(reject.Issues);
+        Assert.Equal(("unmappable-gaiji", "JUKI-0048"), (issue.Reason, issue.ItemId));
+    }
+
     [Fact]
     public async Task A_resident_maps_every_converted_item()
     {
