@@ -17,10 +17,13 @@ public sealed class FixedLengthOptions
     /// <summary>Decoding threads per batch (records are still returned in file order). Default min(2, cores).</summary>
     public int MaxDegreeOfParallelism { get; init; } = Math.Min(2, Environment.ProcessorCount);
 
-    /// <summary>Records per batch.</summary>
-    public int BatchRecords { get; init; } = 4096;
+    /// <summary>
+    /// Records per batch; 0 = about 32 KiB of input per batch. Small batches keep the records in flight few, so they
+    /// die young: decoding allocates per field and the GC's cost grows with what survives, not with what is allocated.
+    /// </summary>
+    public int BatchRecords { get; init; }
 
-    /// <summary>Read buffer size in bytes (grows when a bad line is longer).</summary>
+    /// <summary>File read buffer size in bytes.</summary>
     public int BufferBytes { get; init; } = 1 << 20;
 }
 
@@ -39,7 +42,6 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
     readonly FileLayout _layout;
     readonly TextCodec _codec;
     readonly FixedLengthOptions _options;
-    readonly RecordDecoder.GroupPlan[] _plans;
     readonly byte[][][] _selectorValues;
     readonly string?[] _totalOfPaths;
     readonly string?[] _countPaths;
@@ -58,7 +60,6 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         _codec = codec;
         _options = options ?? new FixedLengthOptions();
         if (layout.Records.Count == 0) throw new ArgumentException("The layout has no record types.", nameof(layout));
-        _plans = layout.Records.Select(r => RecordDecoder.GroupPlan.Build(r.Fields)).ToArray();
         _selectorValues = layout.Records.Select(r => r.SelectorValues.Select(EncodeSelector).ToArray()).ToArray();
         _defaultLength = (layout.Records.FirstOrDefault(r => r.Role == RecordRole.Data) ?? layout.Records[0]).Length;
         _countPaths = layout.Records.Select(r => r.CountField is null ? null : PathOf(r.Fields, r.CountField)).ToArray();
@@ -135,20 +136,37 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         public int ProblemOffset;
     }
 
+    /// <summary>A batch of framed records in its own buffer: decoded off the reading thread, yielded in order.</summary>
+    sealed class Batch(int records, RecordDecoder decoder)
+    {
+        public readonly Frame[] Frames = new Frame[records];
+        public readonly LegacyReadResult[] Results = new LegacyReadResult[records];
+        public readonly RecordDecoder Decoder = decoder;
+        public byte[] Buffer = [];
+        public int Count;
+        public Task? Decoding;
+    }
+
     public async IAsyncEnumerable<LegacyReadResult> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var file = Path.GetFileName(_path);
-        await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // The stream buffers large reads; each batch then takes a small slice, so few system calls and small batches.
+        await using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, Math.Max(4096, _options.BufferBytes), FileOptions.Asynchronous | FileOptions.SequentialScan);
         if (stream.Length == 0)
         {
             yield return new LegacyReject(new SourceLocation(file, 0, 0), RejectReasons.EmptyFile, "The file is empty.");
             yield break;
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.BufferBytes, (_layout.MaxLength * 4) + 16));
+        var batchRecords = _options.BatchRecords > 0 ? _options.BatchRecords : Math.Clamp((32 << 10) / Math.Max(1, _layout.MaxLength), 16, 4096);
+        var bufferBytes = Math.Max(batchRecords * (_layout.MaxLength + 2), (_layout.MaxLength * 4) + 16);
         var workers = Math.Max(1, _options.MaxDegreeOfParallelism);
-        var decoders = Enumerable.Range(0, workers).Select(_ => new RecordDecoder(_layout, _codec, _options.TrimPadding)).ToArray();
-        var frames = new Frame[Math.Max(1, _options.BatchRecords)];
-        var results = new LegacyReadResult[frames.Length];
+        // Pipeline: while the caller consumes one batch, up to `workers` later batches decode on the thread pool.
+        // Each batch owns its buffer until it has been yielded, so memory is bounded by (workers + 1) batches.
+        var slots = workers == 1 ? 1 : workers + 1;
+        var idle = new Stack<Batch>();
+        for (var i = 0; i < slots; i++) idle.Push(new Batch(batchRecords, new RecordDecoder(_layout, _codec, _options.TrimPadding)));
+        var inFlight = new Queue<Batch>();
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferBytes);
         try
         {
             var filled = 0;
@@ -159,81 +177,113 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             var terminator = _options.Terminator != RecordTerminator.Auto ? _options.Terminator : _layout.Terminator;
             var bomPending = -1; // -1 = not checked yet
             var state = new ControlState();
+            var done = false;
 
-            while (true)
+            while (!done || inFlight.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                // Fill: keep unconsumed bytes, read more.
-                if (!eof)
+                if (!done && idle.Count > 0)
                 {
-                    if (pos > 0)
+                    // Fill: keep unconsumed bytes, read more.
+                    if (!eof)
                     {
-                        Buffer.BlockCopy(buffer, pos, buffer, 0, filled - pos);
+                        if (pos > 0)
+                        {
+                            System.Buffer.BlockCopy(buffer, pos, buffer, 0, filled - pos);
+                            bufferOffset += pos;
+                            filled -= pos;
+                            pos = 0;
+                        }
+                        if (filled == buffer.Length)
+                        {
+                            var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                            System.Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = bigger;
+                        }
+                        while (filled < buffer.Length)
+                        {
+                            var n = await stream.ReadAsync(buffer.AsMemory(filled, buffer.Length - filled), cancellationToken).ConfigureAwait(false);
+                            if (n == 0)
+                            {
+                                eof = true;
+                                break;
+                            }
+                            filled += n;
+                        }
+                    }
+                    if (bomPending < 0)
+                    {
+                        bomPending = BomLength(buffer.AsSpan(0, filled));
+                        if (terminator == RecordTerminator.Auto) terminator = DetectTerminator(buffer.AsSpan(bomPending, filled - bomPending));
+                    }
+
+                    // Frame as many records as the buffer holds.
+                    var batch = idle.Peek();
+                    var frames = batch.Frames;
+                    var count = 0;
+                    var needMore = false;
+                    while (count < frames.Length && pos < filled)
+                    {
+                        var status = FrameOne(buffer, pos, filled, eof, terminator, bomPending, ref frames[count]);
+                        if (status < 0)
+                        {
+                            needMore = true;
+                            break;
+                        }
+                        frames[count].RecordNumber = ++recordNumber;
+                        frames[count].FileOffset = bufferOffset + pos;
+                        frames[count].Start = pos;
+                        pos += status;
+                        bomPending = 0;
+                        count++;
+                    }
+                    if (needMore && eof)
+                    {
+                        // FrameOne only asks for more before EOF.
+                        throw new InvalidOperationException("Framing stalled at end of file.");
+                    }
+                    if (count > 0)
+                    {
+                        idle.Pop();
+                        batch.Count = count;
+                        // The batch keeps this buffer; the unframed tail moves to a fresh one.
+                        batch.Buffer = buffer;
+                        var next = ArrayPool<byte>.Shared.Rent(buffer.Length);
+                        System.Buffer.BlockCopy(buffer, pos, next, 0, filled - pos);
                         bufferOffset += pos;
                         filled -= pos;
                         pos = 0;
+                        buffer = next;
+                        if (workers == 1) DecodeBatch(batch, file);
+                        else batch.Decoding = Task.Run(() => DecodeBatch(batch, file), CancellationToken.None);
+                        inFlight.Enqueue(batch);
                     }
-                    if (filled == buffer.Length)
-                    {
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                    while (filled < buffer.Length)
-                    {
-                        var n = await stream.ReadAsync(buffer.AsMemory(filled, buffer.Length - filled), cancellationToken).ConfigureAwait(false);
-                        if (n == 0)
-                        {
-                            eof = true;
-                            break;
-                        }
-                        filled += n;
-                    }
+                    done = pos >= filled && eof;
+                    // Read ahead while a batch slot is free; then yield the oldest batch while the others decode.
+                    if (!done && idle.Count > 0) continue;
                 }
-                if (bomPending < 0)
-                {
-                    bomPending = BomLength(buffer.AsSpan(0, filled));
-                    if (terminator == RecordTerminator.Auto) terminator = DetectTerminator(buffer.AsSpan(bomPending, filled - bomPending));
-                }
+                if (inFlight.Count == 0) continue;
 
-                // Frame as many records as the buffer holds.
-                var count = 0;
-                var needMore = false;
-                while (count < frames.Length && pos < filled)
+                var oldest = inFlight.Dequeue();
+                if (oldest.Decoding is { } decoding) await decoding.ConfigureAwait(false);
+                try
                 {
-                    var status = FrameOne(buffer, pos, filled, eof, terminator, bomPending, ref frames[count]);
-                    if (status < 0)
-                    {
-                        needMore = true;
-                        break;
-                    }
-                    frames[count].RecordNumber = ++recordNumber;
-                    frames[count].FileOffset = bufferOffset + pos;
-                    frames[count].Start = pos;
-                    pos += status;
-                    bomPending = 0;
-                    count++;
-                }
-
-                if (count > 0)
-                {
-                    Decode(buffer, frames, results, count, decoders, file);
-                    for (var i = 0; i < count; i++)
+                    for (var i = 0; i < oldest.Count; i++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        var r = Control(file, state, frames[i], results[i], buffer);
-                        results[i] = default;
+                        var r = Control(file, state, oldest.Frames[i], oldest.Results[i], oldest.Buffer);
+                        oldest.Results[i] = default;
                         yield return r;
                     }
                 }
-                if (pos >= filled && eof) break;
-                if (needMore && eof)
+                finally
                 {
-                    // FrameOne only asks for more before EOF.
-                    throw new InvalidOperationException("Framing stalled at end of file.");
+                    ArrayPool<byte>.Shared.Return(oldest.Buffer);
+                    oldest.Buffer = [];
+                    oldest.Decoding = null;
+                    idle.Push(oldest);
                 }
-                if (count == 0 && !needMore && pos >= filled && !eof) continue;
             }
 
             foreach (var reject in Finish(state, file, bufferOffset + filled))
@@ -241,6 +291,22 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         }
         finally
         {
+            // Decoders may still read their buffers (the caller stopped early): let them finish before the buffers go back.
+            foreach (var b in inFlight)
+            {
+                if (b.Decoding is { } t)
+                {
+                    try
+                    {
+                        await t.ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        // The caller has left; a decoding error in a batch nobody will read has nowhere to go.
+                    }
+                }
+                ArrayPool<byte>.Shared.Return(b.Buffer);
+            }
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -347,31 +413,22 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         return consumed;
     }
 
-    void Decode(byte[] buffer, Frame[] frames, LegacyReadResult[] results, int count, RecordDecoder[] decoders, string file)
+    void DecodeBatch(Batch batch, string file)
     {
-        void Range(RecordDecoder d, int from, int to)
+        var buffer = batch.Buffer;
+        var d = batch.Decoder;
+        for (var i = 0; i < batch.Count; i++)
         {
-            for (var i = from; i < to; i++)
+            ref var f = ref batch.Frames[i];
+            var loc = new SourceLocation(file, f.RecordNumber, f.FileOffset);
+            if (f.Reason is not null)
             {
-                ref var f = ref frames[i];
-                var loc = new SourceLocation(file, f.RecordNumber, f.FileOffset);
-                if (f.Reason is not null)
-                {
-                    results[i] = new LegacyReject(loc with { ByteOffset = f.FileOffset + f.ProblemOffset, Field = f.Reason == RejectReasons.UnknownRecordType ? _layout.SelectorField : null },
-                        f.Reason, f.Message!, buffer.AsSpan(f.Start, f.Length).ToArray());
-                    continue;
-                }
-                results[i] = d.Decode(_layout.Records[f.Type], _plans[f.Type], buffer.AsSpan(f.Start, f.Length), loc);
+                batch.Results[i] = new LegacyReject(loc with { ByteOffset = f.FileOffset + f.ProblemOffset, Field = f.Reason == RejectReasons.UnknownRecordType ? _layout.SelectorField : null },
+                    f.Reason, f.Message!, buffer.AsSpan(f.Start, f.Length).ToArray());
+                continue;
             }
+            batch.Results[i] = d.Decode(f.Type, buffer.AsSpan(f.Start, f.Length), loc);
         }
-        if (decoders.Length == 1 || count < 256)
-        {
-            Range(decoders[0], 0, count);
-            return;
-        }
-        var chunk = (count + decoders.Length - 1) / decoders.Length;
-        Parallel.For(0, decoders.Length, new ParallelOptions { MaxDegreeOfParallelism = decoders.Length }, w =>
-            Range(decoders[w], w * chunk, Math.Min(count, (w + 1) * chunk)));
     }
 
     sealed class ControlState

@@ -17,6 +17,7 @@ public sealed class RecordDecoder
     readonly ZonedSign _zonedSign;
     readonly byte _plus;
     readonly byte _minus;
+    readonly GroupPlan[] _plans;
     char[] _chars = new char[256];
 
     public RecordDecoder(FileLayout layout, TextCodec codec, bool trimPadding = true)
@@ -27,6 +28,7 @@ public sealed class RecordDecoder
         _zonedSign = codec.IsEbcdic ? ZonedSign.Ebcdic : layout.AsciiZonedSign;
         _plus = codec.IsEbcdic ? (byte)0x4E : (byte)'+';
         _minus = codec.IsEbcdic ? (byte)0x60 : (byte)'-';
+        _plans = layout.Records.Select(r => GroupPlan.Build(r.Fields)).ToArray();
     }
 
     internal sealed class GroupPlan
@@ -46,10 +48,18 @@ public sealed class RecordDecoder
     internal readonly record struct Failure(string Reason, string Message, int Offset);
 
     /// <summary>Decodes; <paramref name="record"/> must be exactly the record's bytes (no terminator).</summary>
-    public LegacyReadResult Decode(RecordLayout type, ReadOnlySpan<byte> record, SourceLocation location) =>
-        Decode(type, GroupPlan.Build(type.Fields), record, location);
+    public LegacyReadResult Decode(RecordLayout type, ReadOnlySpan<byte> record, SourceLocation location)
+    {
+        for (var t = 0; t < _plans.Length; t++)
+            if (ReferenceEquals(_layout.Records[t], type)) return Decode(t, record, location);
+        return Decode(type, GroupPlan.Build(type.Fields), record, location);
+    }
 
-    internal LegacyReadResult Decode(RecordLayout type, GroupPlan plan, ReadOnlySpan<byte> record, SourceLocation location)
+    /// <summary>Decodes as record type number <paramref name="typeIndex"/> of the layout.</summary>
+    internal LegacyReadResult Decode(int typeIndex, ReadOnlySpan<byte> record, SourceLocation location) =>
+        Decode(_layout.Records[typeIndex], _plans[typeIndex], record, location);
+
+    LegacyReadResult Decode(RecordLayout type, GroupPlan plan, ReadOnlySpan<byte> record, SourceLocation location)
     {
         string? path = null;
         var values = DecodeGroup(plan, record, 0, ref path, out var failure);
