@@ -189,12 +189,6 @@ public sealed class RecordDecoder
     object? DecodeZoned(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
     {
         failure = null;
-        var nul = bytes.IndexOf((byte)0);
-        if (nul >= 0)
-        {
-            failure = new Failure(RejectReasons.NulBytes, $"NUL byte in a numeric field at field byte {nul}", at + nul);
-            return null;
-        }
         scoped ReadOnlySpan<byte> digits = bytes;
         var separateNegative = false;
         // Only SIGN LEADING (embedded) needs a scratch copy; keep the common path free of it.
@@ -205,6 +199,11 @@ public sealed class RecordDecoder
             var s = bytes[signAt];
             if (s != _plus && s != _minus)
             {
+                if (NulFailure(bytes, at) is { } nulSign)
+                {
+                    failure = nulSign;
+                    return null;
+                }
                 failure = new Failure(RejectReasons.InvalidZoned, "Separate sign byte is neither + nor -", at + signAt);
                 return null;
             }
@@ -223,6 +222,9 @@ public sealed class RecordDecoder
         var sign = def.SignSeparate ? (_zonedSign == ZonedSign.Ebcdic ? ZonedSign.Ebcdic : ZonedSign.AsciiMicroFocus) : _zonedSign;
         if (!ZonedDecimal.TryDecode(digits, def.Scale, sign, out var v, out var off))
         {
+            // A NUL byte is never a zoned digit or sign, so it is looked for only once decoding failed.
+            failure = NulFailure(bytes, at);
+            if (failure is not null) return null;
             var real = def.SignSeparate && def.SignLeading ? off + 1 : off;
             if (def.SignLeading && !def.SignSeparate && off == digits.Length - 1) real = 0;
             failure = new Failure(RejectReasons.InvalidZoned, $"Non-numeric zoned decimal {Convert.ToHexString(bytes)} (field byte {real})", at + real);
@@ -243,6 +245,12 @@ public sealed class RecordDecoder
             return null;
         }
         return v;
+    }
+
+    static Failure? NulFailure(ReadOnlySpan<byte> bytes, int at)
+    {
+        var nul = bytes.IndexOf((byte)0);
+        return nul < 0 ? null : new Failure(RejectReasons.NulBytes, $"NUL byte in a numeric field at field byte {nul}", at + nul);
     }
 
     object DecodeBinary(FieldDef def, ReadOnlySpan<byte> bytes)
