@@ -47,6 +47,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
     readonly string?[] _countPaths;
     readonly string?[] _totalPaths;
     readonly int _defaultLength;
+    readonly (int End, string Path)[][] _leaves;
 
     public FixedLengthAdapter(string path, FileLayout layout, string encoding, FixedLengthOptions? options = null)
         : this(path, layout, LegacyEncodings.GetCodec(encoding), options)
@@ -65,6 +66,10 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         _countPaths = layout.Records.Select(r => r.CountField is null ? null : PathOf(r.Fields, r.CountField)).ToArray();
         _totalPaths = layout.Records.Select(r => r.TotalField is null ? null : PathOf(r.Fields, r.TotalField)).ToArray();
         _totalOfPaths = layout.Records.Select(r => r.Role == RecordRole.Data ? TotalOfPath(r) : null).ToArray();
+        _leaves = layout.Records.Select(r => Leaves(r.Fields)).ToArray();
+        var terminator = _options.Terminator != RecordTerminator.Auto ? _options.Terminator : layout.Terminator;
+        if (RecordTerminators.IsEbcdic(terminator) && !codec.IsEbcdic)
+            throw new ArgumentException($"Record terminator {RecordTerminators.Name(terminator)} is EBCDIC; the file's encoding {codec.Name} is not.", nameof(codec));
     }
 
     string? TotalOfPath(RecordLayout data)
@@ -133,6 +138,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         public int Type;
         public string? Reason;
         public string? Message;
+        public string? Field;
         public int ProblemOffset;
     }
 
@@ -328,6 +334,30 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         }
         if (s.Length >= len + 2 && s[len] == 0x0D && s[len + 1] == 0x0A) return RecordTerminator.CrLf;
         if (s.Length >= len + 1 && s[len] == 0x0A) return RecordTerminator.Lf;
+        if (_codec.IsEbcdic)
+        {
+            // The byte after a record without terminator may be anything (a packed digit pair 0x15, say), so an
+            // EBCDIC terminator counts only when the second record, where the buffer holds it, ends with it too.
+            foreach (var t in RecordTerminators.Family(RecordTerminator.EbcdicNl))
+            {
+                var tb = RecordTerminators.Bytes(t);
+                if (s.Length < len + tb.Length || !s.Slice(len, tb.Length).SequenceEqual(tb)) continue;
+                var next = s[(len + tb.Length)..];
+                var len2 = next.Length >= _layout.SelectorOffset + _layout.SelectorLength && TypeOf(next) is var t2 and >= 0 ? _layout.Records[t2].Length : _defaultLength;
+                if (next.Length < len2 + tb.Length || next.Slice(len2, tb.Length).SequenceEqual(tb)) return t;
+            }
+        }
+        return RecordTerminator.None;
+    }
+
+    /// <summary>The terminator of <paramref name="term"/>'s family found at <paramref name="at"/>, or None.</summary>
+    static RecordTerminator TerminatorAt(ReadOnlySpan<byte> buf, int at, RecordTerminator term)
+    {
+        foreach (var t in RecordTerminators.Family(term))
+        {
+            var tb = RecordTerminators.Bytes(t);
+            if (buf.Length - at >= tb.Length && buf.Slice(at, tb.Length).SequenceEqual(tb)) return t;
+        }
         return RecordTerminator.None;
     }
 
@@ -337,6 +367,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
     {
         f.Reason = null;
         f.Message = null;
+        f.Field = null;
         f.ProblemOffset = 0;
         f.Type = -1;
         var remaining = filled - pos;
@@ -353,7 +384,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             f.Type = TypeOf(buf.AsSpan(body, bodyRemaining));
         }
         var len = f.Type >= 0 ? _layout.Records[f.Type].Length : _defaultLength;
-        var termLen = term switch { RecordTerminator.CrLf => 2, RecordTerminator.Lf => 1, _ => 0 };
+        var termLen = RecordTerminators.Bytes(term).Length;
         if (!eof && bodyRemaining < len + 2) return -1;
 
         int consumed;
@@ -362,38 +393,40 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             if (bodyRemaining < len)
             {
                 f.Length = remaining;
-                return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {bodyRemaining} of {len} bytes", 0, remaining);
+                return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {bodyRemaining} of {len} bytes", 0, remaining, FieldAtLength(f.Type, bodyRemaining, len));
             }
             f.Length = bom + len;
             consumed = bom + len;
         }
         else
         {
-            var at = body + len;
-            var hasCr = bodyRemaining >= len + 1 && buf[at] == 0x0D;
-            var crlf = bodyRemaining >= len + 2 && hasCr && buf[at + 1] == 0x0A;
-            var lf = bodyRemaining >= len + 1 && buf[at] == 0x0A;
+            var found = TerminatorAt(buf.AsSpan(0, filled), body + len, term);
             f.Length = bom + len;
-            if (crlf && term == RecordTerminator.CrLf || lf && term == RecordTerminator.Lf) consumed = bom + len + termLen;
-            else if (crlf || lf)
+            if (found == term) consumed = bom + len + termLen;
+            else if (found != RecordTerminator.None)
             {
-                consumed = bom + len + (crlf ? 2 : 1);
-                Fail(ref f, RejectReasons.MixedLineEndings, $"Record ends with {(crlf ? "CRLF" : "LF")} in a file whose records end with {(term == RecordTerminator.CrLf ? "CRLF" : "LF")}", bom + len, f.Length);
+                consumed = bom + len + RecordTerminators.Bytes(found).Length;
+                Fail(ref f, RejectReasons.MixedLineEndings, $"Record ends with {RecordTerminators.Name(found)} in a file whose records end with {RecordTerminators.Name(term)}", bom + len, f.Length);
             }
             else if (eof && bodyRemaining == len) consumed = bom + len; // last record without a final newline
             else
             {
-                // Not the expected length: the record is the line up to the next LF.
-                var nl = buf.AsSpan(pos, remaining).IndexOf((byte)0x0A);
+                // Not the expected length: the record is the line up to the next line end (LF; for EBCDIC ones NL or LF 0x25).
+                var line = buf.AsSpan(pos, remaining);
+                var ebcdicTerm = RecordTerminators.IsEbcdic(term);
+                var nl = ebcdicTerm ? line.IndexOfAny((byte)0x15, (byte)0x25) : line.IndexOf((byte)0x0A);
                 if (nl < 0 && !eof) return -1;
                 var lineEnd = nl < 0 ? remaining : nl;
-                var content = lineEnd > 0 && buf[pos + lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd;
+                // CR belongs to a CR LF pair; before NL it is data.
+                var content = lineEnd > 0 && buf[pos + lineEnd - 1] == 0x0D && (nl < 0 || line[nl] != 0x15) ? lineEnd - 1 : lineEnd;
                 consumed = nl < 0 ? remaining : nl + 1;
                 f.Length = content;
                 var actual = content - bom;
                 if (nl < 0 && actual < len)
-                    return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {actual} of {len} bytes", 0, consumed);
-                return Fail(ref f, RejectReasons.WrongRecordLength, $"Record is {actual} bytes; record type {(f.Type >= 0 ? _layout.Records[f.Type].Name : "(unknown)")} is {len}", Math.Min(actual, len) + bom, consumed);
+                    return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {actual} of {len} bytes", 0, consumed, FieldAtLength(f.Type, actual, len));
+                return Fail(ref f, RejectReasons.WrongRecordLength,
+                    $"Record is {actual} bytes; record type {(f.Type >= 0 ? _layout.Records[f.Type].Name : "(unknown)")} is {len}{(actual < len ? "" : $": {actual - len} byte(s) after the last field")}",
+                    Math.Min(actual, len) + bom, consumed, FieldAtLength(f.Type, actual, len));
             }
         }
         if (bom > 0 && f.Reason is null)
@@ -405,12 +438,50 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         return consumed;
     }
 
-    static int Fail(ref Frame f, string reason, string message, int offset, int consumed)
+    static int Fail(ref Frame f, string reason, string message, int offset, int consumed, string? field = null)
     {
         f.Reason = reason;
         f.Message = message;
         f.ProblemOffset = offset;
+        f.Field = field;
         return consumed;
+    }
+
+    /// <summary>
+    /// The field where a record of <paramref name="actual"/> bytes parts from its layout of <paramref name="expected"/>:
+    /// the first field not wholly present when it is short, the last field when it is long; the selector field when
+    /// the record type is unknown.
+    /// </summary>
+    string? FieldAtLength(int type, int actual, int expected)
+    {
+        if (type < 0) return _layout.SelectorField;
+        var leaves = _leaves[type];
+        if (leaves.Length == 0) return null;
+        if (actual >= expected) return leaves[^1].Path;
+        foreach (var (end, path) in leaves)
+            if (end > actual) return path;
+        return leaves[^1].Path;
+    }
+
+    /// <summary>Elementary fields of a record type in byte order: end offset (max occurrences) and path.</summary>
+    static (int End, string Path)[] Leaves(IReadOnlyList<FieldDef> fields)
+    {
+        var list = new List<(int, string)>();
+        void Walk(IReadOnlyList<FieldDef> fs, int delta, string prefix)
+        {
+            foreach (var f in fs)
+            {
+                for (var k = 0; k < f.Occurs; k++)
+                {
+                    var at = delta + (k * f.Length);
+                    var path = f.Occurs == 1 ? prefix + f.Name : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}{f.Name}({k + 1})");
+                    if (f.Kind == FieldKind.Group) Walk(f.Children, at, path + ".");
+                    else list.Add((at + f.Offset + f.Length, path));
+                }
+            }
+        }
+        Walk(fields, 0, "");
+        return [.. list.OrderBy(x => x.Item1)];
     }
 
     void DecodeBatch(Batch batch, string file)
@@ -423,7 +494,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             var loc = new SourceLocation(file, f.RecordNumber, f.FileOffset);
             if (f.Reason is not null)
             {
-                batch.Results[i] = new LegacyReject(loc with { ByteOffset = f.FileOffset + f.ProblemOffset, Field = f.Reason == RejectReasons.UnknownRecordType ? _layout.SelectorField : null },
+                batch.Results[i] = new LegacyReject(loc with { ByteOffset = f.FileOffset + f.ProblemOffset, Field = f.Reason == RejectReasons.UnknownRecordType ? _layout.SelectorField : f.Field },
                     f.Reason, f.Message!, buffer.AsSpan(f.Start, f.Length).ToArray());
                 continue;
             }

@@ -43,6 +43,8 @@ internal static class LayoutFinisher
             if (r.TotalOfField is { } of && !records.Any(x => x.Role == RecordRole.Data && x.Find(of) is { IsNumeric: true }))
                 throw new LayoutException(source, 1, $"@RECORD {r.Name} TOTAL … OF {of}: no data record type has that numeric field.");
         }
+        if (RecordTerminators.IsEbcdic(d.Terminator) && d.Encoding is { } enc && Encodings.LegacyEncodings.TryGetCodec(enc) is { IsEbcdic: false })
+            throw new LayoutException(source, d.TerminatorLine, $"@TERMINATOR {RecordTerminators.Name(d.Terminator)} is an EBCDIC record terminator; @ENCODING {enc} is not EBCDIC.");
         return new FileLayout
         {
             Name = name,

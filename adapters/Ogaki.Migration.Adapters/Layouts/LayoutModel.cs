@@ -28,11 +28,54 @@ public enum RecordRole
 /// <summary>Record terminator of a fixed-length file.</summary>
 public enum RecordTerminator
 {
-    /// <summary>Decide from the file: CRLF or LF after the first record, otherwise none.</summary>
+    /// <summary>Decide from the file: a terminator after the first record (EBCDIC ones only for EBCDIC encodings), otherwise none.</summary>
     Auto,
     None,
+    /// <summary>0x0A (also in EBCDIC files transferred with ASCII line ends).</summary>
     Lf,
+    /// <summary>0x0D 0x0A.</summary>
     CrLf,
+    /// <summary>EBCDIC NL 0x15, as z/OS writes text records (<c>@TERMINATOR NL</c>); EBCDIC encodings only.</summary>
+    EbcdicNl,
+    /// <summary>EBCDIC LF 0x25 (<c>@TERMINATOR EBCDIC-LF</c>); EBCDIC encodings only.</summary>
+    EbcdicLf,
+    /// <summary>EBCDIC CR LF 0x0D 0x25 (<c>@TERMINATOR EBCDIC-CRLF</c>); EBCDIC encodings only.</summary>
+    EbcdicCrLf,
+}
+
+/// <summary>Bytes and families of <see cref="RecordTerminator"/>s.</summary>
+public static class RecordTerminators
+{
+    /// <summary>The bytes that end a record (empty for None/Auto).</summary>
+    public static ReadOnlySpan<byte> Bytes(RecordTerminator t) => t switch
+    {
+        RecordTerminator.Lf => [0x0A],
+        RecordTerminator.CrLf => [0x0D, 0x0A],
+        RecordTerminator.EbcdicNl => [0x15],
+        RecordTerminator.EbcdicLf => [0x25],
+        RecordTerminator.EbcdicCrLf => [0x0D, 0x25],
+        _ => [],
+    };
+
+    /// <summary>True for the terminators that exist only in EBCDIC (NL, LF 0x25, CR LF 0x0D 0x25).</summary>
+    public static bool IsEbcdic(RecordTerminator t) => t is RecordTerminator.EbcdicNl or RecordTerminator.EbcdicLf or RecordTerminator.EbcdicCrLf;
+
+    /// <summary>The terminators a file with <paramref name="t"/> might mix in by mistake, two-byte ones first.</summary>
+    internal static RecordTerminator[] Family(RecordTerminator t) => IsEbcdic(t)
+        ? [RecordTerminator.EbcdicCrLf, RecordTerminator.EbcdicNl, RecordTerminator.EbcdicLf]
+        : [RecordTerminator.CrLf, RecordTerminator.Lf];
+
+    /// <summary>Name as written in <c>@TERMINATOR</c>.</summary>
+    public static string Name(RecordTerminator t) => t switch
+    {
+        RecordTerminator.Lf => "LF",
+        RecordTerminator.CrLf => "CRLF",
+        RecordTerminator.EbcdicNl => "NL",
+        RecordTerminator.EbcdicLf => "EBCDIC-LF",
+        RecordTerminator.EbcdicCrLf => "EBCDIC-CRLF",
+        RecordTerminator.None => "NONE",
+        _ => "AUTO",
+    };
 }
 
 /// <summary>
