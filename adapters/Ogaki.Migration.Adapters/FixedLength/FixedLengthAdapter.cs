@@ -140,6 +140,8 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         public string? Message;
         public string? Field;
         public int ProblemOffset;
+        /// <summary>A variable-length last record shorter than its counts say: the decoder's reject becomes truncated-record.</summary>
+        public bool Truncated;
     }
 
     /// <summary>A batch of framed records in its own buffer: decoded off the reading thread, yielded in order.</summary>
@@ -172,6 +174,8 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         var idle = new Stack<Batch>();
         for (var i = 0; i < slots; i++) idle.Push(new Batch(batchRecords, new RecordDecoder(_layout, _codec, _options.TrimPadding)));
         var inFlight = new Queue<Batch>();
+        // Framing reads OCCURS DEPENDING ON counts on this thread; decoders own scratch state, so it has its own.
+        var framer = new RecordDecoder(_layout, _codec, _options.TrimPadding);
         var buffer = ArrayPool<byte>.Shared.Rent(bufferBytes);
         try
         {
@@ -221,7 +225,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                     if (bomPending < 0)
                     {
                         bomPending = BomLength(buffer.AsSpan(0, filled));
-                        if (terminator == RecordTerminator.Auto) terminator = DetectTerminator(buffer.AsSpan(bomPending, filled - bomPending));
+                        if (terminator == RecordTerminator.Auto) terminator = DetectTerminator(buffer.AsSpan(bomPending, filled - bomPending), framer);
                     }
 
                     // Frame as many records as the buffer holds.
@@ -231,7 +235,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                     var needMore = false;
                     while (count < frames.Length && pos < filled)
                     {
-                        var status = FrameOne(buffer, pos, filled, eof, terminator, bomPending, ref frames[count]);
+                        var status = FrameOne(buffer, pos, filled, eof, terminator, bomPending, framer, ref frames[count]);
                         if (status < 0)
                         {
                             needMore = true;
@@ -324,30 +328,48 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         return 0;
     }
 
-    RecordTerminator DetectTerminator(ReadOnlySpan<byte> s)
+    RecordTerminator DetectTerminator(ReadOnlySpan<byte> s, RecordDecoder framer)
     {
-        var len = _defaultLength;
-        if (s.Length >= _layout.SelectorOffset + _layout.SelectorLength)
-        {
-            var t = TypeOf(s);
-            if (t >= 0) len = _layout.Records[t].Length;
-        }
+        var len = LengthAt(s, framer);
+        if (len < 0) len = _defaultLength;
         if (s.Length >= len + 2 && s[len] == 0x0D && s[len + 1] == 0x0A) return RecordTerminator.CrLf;
         if (s.Length >= len + 1 && s[len] == 0x0A) return RecordTerminator.Lf;
         if (_codec.IsEbcdic)
         {
-            // The byte after a record without terminator may be anything (a packed digit pair 0x15, say), so an
-            // EBCDIC terminator counts only when the second record, where the buffer holds it, ends with it too.
+            // The byte after a record without terminator may be anything (a packed digit pair 0x15, say). With record
+            // types, the reading under which the next record has a known type wins; otherwise (one type, or both
+            // readings fit) the second record, where the buffer holds it, must end with the terminator too.
+            var multi = _layout.SelectorField is not null;
+            var selectorEnd = _layout.SelectorOffset + _layout.SelectorLength;
             foreach (var t in RecordTerminators.Family(RecordTerminator.EbcdicNl))
             {
                 var tb = RecordTerminators.Bytes(t);
                 if (s.Length < len + tb.Length || !s.Slice(len, tb.Length).SequenceEqual(tb)) continue;
                 var next = s[(len + tb.Length)..];
-                var len2 = next.Length >= _layout.SelectorOffset + _layout.SelectorLength && TypeOf(next) is var t2 and >= 0 ? _layout.Records[t2].Length : _defaultLength;
-                if (next.Length < len2 + tb.Length || next.Slice(len2, tb.Length).SequenceEqual(tb)) return t;
+                if (multi && next.Length >= selectorEnd)
+                {
+                    var terminated = TypeOf(next) >= 0;
+                    var unterminated = TypeOf(s[len..]) >= 0;
+                    if (terminated != unterminated)
+                    {
+                        if (terminated) return t;
+                        continue;
+                    }
+                }
+                // A second record of unknown length (bad type or count) can neither confirm nor refute.
+                var len2 = LengthAt(next, framer);
+                if (len2 < 0 || next.Length < len2 + tb.Length || next.Slice(len2, tb.Length).SequenceEqual(tb)) return t;
             }
         }
         return RecordTerminator.None;
+    }
+
+    /// <summary>Length of the record starting <paramref name="s"/> by its type (and counts); -1 when unknown.</summary>
+    int LengthAt(ReadOnlySpan<byte> s, RecordDecoder framer)
+    {
+        if (s.Length < _layout.SelectorOffset + _layout.SelectorLength || TypeOf(s) is not (var t and >= 0)) return -1;
+        var len = framer.RecordLength(t, s, out _);
+        return len > 0 ? len : -1;
     }
 
     /// <summary>The terminator of <paramref name="term"/>'s family found at <paramref name="at"/>, or None.</summary>
@@ -363,8 +385,9 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
 
     /// <summary>Frames one record at <paramref name="pos"/>: returns the bytes consumed, or -1 when more data is needed.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    int FrameOne(byte[] buf, int pos, int filled, bool eof, RecordTerminator term, int bom, ref Frame f)
+    int FrameOne(byte[] buf, int pos, int filled, bool eof, RecordTerminator term, int bom, RecordDecoder framer, ref Frame f)
     {
+        f.Truncated = false;
         f.Reason = null;
         f.Message = null;
         f.Field = null;
@@ -384,12 +407,34 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             f.Type = TypeOf(buf.AsSpan(body, bodyRemaining));
         }
         var len = f.Type >= 0 ? _layout.Records[f.Type].Length : _defaultLength;
+        var variable = f.Type >= 0 && _layout.Records[f.Type].IsVariable;
+        if (variable)
+        {
+            // OCCURS DEPENDING ON: the counts in the record give its length.
+            var actualLength = framer.RecordLength(f.Type, buf.AsSpan(body, bodyRemaining), out var bad);
+            if (actualLength == 0 && !eof) return -1;
+            if (actualLength > 0) len = actualLength;
+            if (actualLength < 0 && term == RecordTerminator.None)
+            {
+                // Without terminators nothing says where the next record starts: the rest of the file goes with this one.
+                var b = bad!.Value;
+                f.Length = remaining;
+                return Fail(ref f, b.Reason, $"{b.Message}; the record's length depends on it, so the remaining {remaining} bytes of the file cannot be framed and are rejected with it", bom + b.Offset, remaining, b.Field);
+            }
+        }
         var termLen = RecordTerminators.Bytes(term).Length;
         if (!eof && bodyRemaining < len + 2) return -1;
 
         int consumed;
         if (term == RecordTerminator.None)
         {
+            if (bodyRemaining < len && variable)
+            {
+                // The decoder names the field cut off at its moved position.
+                f.Length = remaining;
+                f.Truncated = true;
+                return remaining;
+            }
             if (bodyRemaining < len)
             {
                 f.Length = remaining;
@@ -413,8 +458,8 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             {
                 // Not the expected length: the record is the line up to the next line end (LF; for EBCDIC ones NL or LF 0x25).
                 var line = buf.AsSpan(pos, remaining);
-                var ebcdicTerm = RecordTerminators.IsEbcdic(term);
-                var nl = ebcdicTerm ? line.IndexOfAny((byte)0x15, (byte)0x25) : line.IndexOf((byte)0x0A);
+                var nl = NextLineEnd(line, RecordTerminators.IsEbcdic(term), multi, eof);
+                if (nl == -2) return -1;
                 if (nl < 0 && !eof) return -1;
                 var lineEnd = nl < 0 ? remaining : nl;
                 // CR belongs to a CR LF pair; before NL it is data.
@@ -422,6 +467,12 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                 consumed = nl < 0 ? remaining : nl + 1;
                 f.Length = content;
                 var actual = content - bom;
+                if (variable)
+                {
+                    // The decoder knows the moved positions: it names the field (or the bad count) exactly.
+                    f.Truncated = nl < 0 && actual < len;
+                    return consumed;
+                }
                 if (nl < 0 && actual < len)
                     return Fail(ref f, RejectReasons.TruncatedRecord, $"Last record has {actual} of {len} bytes", 0, consumed, FieldAtLength(f.Type, actual, len));
                 return Fail(ref f, RejectReasons.WrongRecordLength,
@@ -436,6 +487,30 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                 $"Record type {Convert.ToHexString(buf.AsSpan(body + _layout.SelectorOffset, Math.Min(_layout.SelectorLength, Math.Max(0, bodyRemaining - _layout.SelectorOffset))))} in {_layout.SelectorField} is not in the layout",
                 _layout.SelectorOffset, consumed);
         return consumed;
+    }
+
+    /// <summary>
+    /// Where a line of unexpected length ends: the first line-end byte (LF; for EBCDIC terminators NL or LF 0x25) that is
+    /// followed by a known record type or the end of the file. Binary fields may hold such bytes (packed 0x15 is the
+    /// digits 1 and 5), so a line end that does not start a record is taken for data. -1: none; -2: more bytes needed.
+    /// </summary>
+    int NextLineEnd(ReadOnlySpan<byte> line, bool ebcdic, bool multi, bool eof)
+    {
+        var selectorEnd = _layout.SelectorOffset + _layout.SelectorLength;
+        var from = 0;
+        while (true)
+        {
+            var rest = line[from..];
+            var i = ebcdic ? rest.IndexOfAny((byte)0x15, (byte)0x25) : rest.IndexOf((byte)0x0A);
+            if (i < 0) return -1;
+            var nl = from + i;
+            if (!multi) return nl;
+            var next = line[(nl + 1)..];
+            if (next.Length == 0) return eof ? nl : -2;
+            if (next.Length < selectorEnd) return eof ? nl : -2;
+            if (TypeOf(next) >= 0) return nl;
+            from = nl + 1;
+        }
     }
 
     static int Fail(ref Frame f, string reason, string message, int offset, int consumed, string? field = null)
@@ -498,7 +573,10 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                     f.Reason, f.Message!, buffer.AsSpan(f.Start, f.Length).ToArray());
                 continue;
             }
-            batch.Results[i] = d.Decode(f.Type, buffer.AsSpan(f.Start, f.Length), loc);
+            var result = d.Decode(f.Type, buffer.AsSpan(f.Start, f.Length), loc);
+            if (f.Truncated && result.Reject is { } cut && cut.Reason == RejectReasons.WrongRecordLength)
+                result = cut with { Reason = RejectReasons.TruncatedRecord, Message = "Last record is truncated: " + cut.Message };
+            batch.Results[i] = result;
         }
     }
 
