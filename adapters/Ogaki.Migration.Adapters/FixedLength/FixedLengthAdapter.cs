@@ -417,7 +417,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             if (actualLength < 0 && term == RecordTerminator.None)
             {
                 // Without terminators nothing says where the next record starts: the rest of the file goes with this one.
-                var b = bad!.Value;
+                var b = bad!;
                 f.Length = remaining;
                 return Fail(ref f, b.Reason, $"{b.Message}; the record's length depends on it, so the remaining {remaining} bytes of the file cannot be framed and are rejected with it", bom + b.Offset, remaining, b.Field);
             }

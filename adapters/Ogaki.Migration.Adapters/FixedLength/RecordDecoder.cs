@@ -51,7 +51,8 @@ public sealed class RecordDecoder
     }
 
     /// <summary>A decoding problem; <paramref name="Field"/> is set when it names a field other than the one being decoded.</summary>
-    internal readonly record struct Failure(string Reason, string Message, int Offset, string? Field = null);
+    /// <remarks>A class, so that the hot path passes a null reference rather than copying an empty struct per field.</remarks>
+    internal sealed record Failure(string Reason, string Message, int Offset, string? Field = null);
 
     /// <summary>Decodes; <paramref name="record"/> must be exactly the record's bytes (no terminator).</summary>
     public LegacyReadResult Decode(RecordLayout type, ReadOnlySpan<byte> record, SourceLocation location)
@@ -81,7 +82,7 @@ public sealed class RecordDecoder
         }
         if (values is null)
         {
-            var f = failure!.Value;
+            var f = failure!;
             return new LegacyReject(
                 location with { ByteOffset = location.ByteOffset + f.Offset, Field = f.Field ?? path },
                 f.Reason,
@@ -278,6 +279,29 @@ public sealed class RecordDecoder
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     object? DecodeZoned(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
+    {
+        if (!def.SignSeparate && !def.SignLeading)
+        {
+            // The common case: sign (if any) in the last byte's zone.
+            if (ZonedDecimal.TryDecode(bytes, def.Scale, _zonedSign, out var plain, out var bad))
+            {
+                if (def.Signed || plain >= 0m)
+                {
+                    failure = null;
+                    return plain;
+                }
+                failure = new Failure(RejectReasons.InvalidZoned, "Negative sign in an unsigned zoned field", at + bytes.Length - 1);
+                return null;
+            }
+            failure = NulFailure(bytes, at)
+                ?? new Failure(RejectReasons.InvalidZoned, $"Non-numeric zoned decimal {Convert.ToHexString(bytes)} (field byte {bad})", at + bad);
+            return null;
+        }
+        return DecodeZonedSignApart(def, bytes, at, out failure);
+    }
+
+    /// <summary>SIGN LEADING and/or SEPARATE zoned fields.</summary>
+    object? DecodeZonedSignApart(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
     {
         failure = null;
         scoped ReadOnlySpan<byte> digits = bytes;

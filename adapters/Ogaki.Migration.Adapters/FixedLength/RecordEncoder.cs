@@ -66,7 +66,7 @@ public sealed class RecordEncoder
         {
             var t = type.VariableTables[i];
             var count = counter.CountOf(t, record, out var failure);
-            if (count < 0) throw new ArgumentException($"Record type {type.Name}: {failure!.Value.Message}.", nameof(values));
+            if (count < 0) throw new ArgumentException($"Record type {type.Name}: {failure!.Message}.", nameof(values));
             var from = t.Table.Offset + (t.Table.Occurs * t.Table.Length);
             var to = t.Table.Offset + (count * t.Table.Length);
             record[from..end].CopyTo(record[to..]);
