@@ -278,9 +278,9 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                 if (inFlight.Count == 0) continue;
 
                 var oldest = inFlight.Dequeue();
-                if (oldest.Decoding is { } decoding) await decoding.ConfigureAwait(false);
                 try
                 {
+                    if (oldest.Decoding is { } decoding) await decoding.ConfigureAwait(false);
                     for (var i = 0; i < oldest.Count; i++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
