@@ -235,7 +235,7 @@ public sealed class RecordDecoder
                     return null;
                 }
                 var span = _chars.AsSpan(0, n);
-                if (span.Contains('\uFEFF'))
+                if (_codec.MayDecodeToBom && span.Contains('\uFEFF'))
                 {
                     failure = new Failure(RejectReasons.UnexpectedBom, "Byte order mark U+FEFF inside a field", at + Math.Max(0, bytes.IndexOf("\uFEFF"u8)));
                     return null;
