@@ -145,14 +145,37 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
     }
 
     /// <summary>A batch of framed records in its own buffer: decoded off the reading thread, yielded in order.</summary>
-    sealed class Batch(int records, RecordDecoder decoder)
+    sealed class Batch(FixedLengthAdapter owner, string file, int records, RecordDecoder decoder)
     {
+        public const int Queued = 0, Decoding = 1, Decoded = 2;
+        public readonly FixedLengthAdapter Owner = owner;
+        public readonly string File = file;
         public readonly Frame[] Frames = new Frame[records];
         public readonly LegacyReadResult[] Results = new LegacyReadResult[records];
         public readonly RecordDecoder Decoder = decoder;
         public byte[] Buffer = [];
         public int Count;
-        public Task? Decoding;
+        /// <summary>Whoever moves it from Queued to Decoding decodes the batch: a pool thread, or the reader itself.</summary>
+        public int State = Decoded;
+        public TaskCompletionSource Done = new();
+        public Exception? Error;
+
+        /// <summary>Decodes if nobody has started yet; false when another thread has (or the batch was dropped).</summary>
+        public bool TryDecode()
+        {
+            if (Interlocked.CompareExchange(ref State, Decoding, Queued) != Queued) return false;
+            try
+            {
+                Owner.DecodeBatch(this, File);
+            }
+            catch (Exception e)
+            {
+                Error = e; // rethrown to the reader, in file order
+            }
+            Volatile.Write(ref State, Decoded);
+            Done.TrySetResult();
+            return true;
+        }
     }
 
     public async IAsyncEnumerable<LegacyReadResult> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -174,7 +197,7 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
         // Each batch owns its buffer until it has been yielded, so memory is bounded by (workers + 1) batches.
         var slots = workers == 1 ? 1 : workers + 1;
         var idle = new Stack<Batch>();
-        for (var i = 0; i < slots; i++) idle.Push(new Batch(batchRecords, new RecordDecoder(_layout, _codec, _options.TrimPadding)));
+        for (var i = 0; i < slots; i++) idle.Push(new Batch(this, file, batchRecords, new RecordDecoder(_layout, _codec, _options.TrimPadding)));
         var inFlight = new Queue<Batch>();
         // Framing reads OCCURS DEPENDING ON counts on this thread; decoders own scratch state, so it has its own.
         var framer = new RecordDecoder(_layout, _codec, _options.TrimPadding);
@@ -267,8 +290,10 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                         filled -= pos;
                         pos = 0;
                         buffer = next;
-                        if (workers == 1) DecodeBatch(batch, file);
-                        else batch.Decoding = Task.Run(() => DecodeBatch(batch, file), CancellationToken.None);
+                        batch.Error = null;
+                        batch.Done = new TaskCompletionSource();
+                        Volatile.Write(ref batch.State, Batch.Queued);
+                        if (workers > 1) ThreadPool.UnsafeQueueUserWorkItem(static b => b.TryDecode(), batch, preferLocal: false);
                         inFlight.Enqueue(batch);
                     }
                     done = pos >= filled && eof;
@@ -280,7 +305,11 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                 var oldest = inFlight.Dequeue();
                 try
                 {
-                    if (oldest.Decoding is { } decoding) await decoding.ConfigureAwait(false);
+                    // A batch no pool thread has started yet is decoded here rather than waited for: under load a
+                    // wake-up can cost more than the batch, and the batches are small.
+                    if (!oldest.TryDecode() && Volatile.Read(ref oldest.State) != Batch.Decoded)
+                        await oldest.Done.Task.ConfigureAwait(false);
+                    if (oldest.Error is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
                     for (var i = 0; i < oldest.Count; i++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -293,7 +322,6 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
                 {
                     ArrayPool<byte>.Shared.Return(oldest.Buffer);
                     oldest.Buffer = [];
-                    oldest.Decoding = null;
                     idle.Push(oldest);
                 }
             }
@@ -306,17 +334,9 @@ public sealed class FixedLengthAdapter : ILegacyAdapter
             // Decoders may still read their buffers (the caller stopped early): let them finish before the buffers go back.
             foreach (var b in inFlight)
             {
-                if (b.Decoding is { } t)
-                {
-                    try
-                    {
-                        await t.ConfigureAwait(false);
-                    }
-                    catch (Exception)
-                    {
-                        // The caller has left; a decoding error in a batch nobody will read has nowhere to go.
-                    }
-                }
+                // Not started: drop it (a pool thread that comes later finds it taken). Started: let it finish.
+                if (Interlocked.CompareExchange(ref b.State, Batch.Decoded, Batch.Queued) != Batch.Queued)
+                    await b.Done.Task.ConfigureAwait(false); // never faults: errors are kept in b.Error
                 ArrayPool<byte>.Shared.Return(b.Buffer);
             }
             ArrayPool<byte>.Shared.Return(buffer);
