@@ -96,7 +96,7 @@ public class CopybookParserTests
     [InlineData("01  R.|    05  A.|    05  B PIC X.", 2, "A has neither a PICTURE nor subordinate items")]
     [InlineData("01  R.|    05  A  PIC X.|    05  B  REDEFINES Z PIC X.", 3, "REDEFINES Z")]
     [InlineData("01  R.|    05  A  PIC S9(5) COMP-1.", 2, "floating point")]
-    [InlineData("01  R.|    05  N  PIC 9(2).|    05  A  PIC X OCCURS 1 TO 5 DEPENDING ON N.", 3, "DEPENDING ON")]
+    [InlineData("01  R.|    05  N  PIC 9(2).|    05  A  PIC X OCCURS 1 TO 5 DEPENDING ON M.", 3, "DEPENDING ON M")]
     [InlineData("01  R.|    5O  A  PIC X.", 2, "Expected a level number")]
     [InlineData("01  R.|    55  A  PIC X.", 2, "Invalid level number")]
     [InlineData("01  R.|    05  A  PIC 9(3)P.", 2, "symbol P")]

@@ -155,4 +155,17 @@ public class EncodingCodecTests
         Assert.False(c.TryDecodeDbcs(Hex("4F58 48"), chars, out _, out var err, out _));
         Assert.Equal(TextDecodeError.OddDbcsLength, err);
     }
+
+    [Theory]
+    [InlineData("cp932", false)]
+    [InlineData("ibm930", false)]
+    [InlineData("ibm939", false)]
+    [InlineData("utf-8", true)]
+    public void Only_codecs_that_can_yield_U_FEFF_need_the_BOM_scan(string name, bool expected)
+    {
+        var codec = LegacyEncodings.GetCodec(name);
+        Assert.Equal(expected, codec.MayDecodeToBom);
+        // UTF-8 does yield it: EF BB BF inside a field.
+        if (expected) Assert.Equal("\uFEFF", codec.TryDecodeToString([0xEF, 0xBB, 0xBF], out _, out _));
+    }
 }

@@ -140,16 +140,16 @@ public class EncodingDecimalTests
             rng.NextBytes(bytes);
             var span = bytes.AsSpan(0, len);
             var ok = PackedDecimal.TryDecode(span, 0, out var v, out var at);
-            var expectOk = true;
-            for (var k = 0; k < len; k++)
+            // The sign is checked first, then the digits from the left: the offset is that of the first bad byte.
+            var expectAt = (span[len - 1] & 0xF) < 0xA ? len - 1 : -1;
+            for (var k = 0; k < len && expectAt < 0; k++)
             {
-                if ((span[k] >> 4) > 9 || (k < len - 1 && (span[k] & 0xF) > 9)) expectOk = false;
+                if ((span[k] >> 4) > 9 || (k < len - 1 && (span[k] & 0xF) > 9)) expectAt = k;
             }
-            if ((span[len - 1] & 0xF) < 0xA) expectOk = false;
-            Assert.Equal(expectOk, ok);
+            Assert.Equal(expectAt < 0, ok);
             if (!ok)
             {
-                Assert.InRange(at, 0, len - 1);
+                Assert.Equal(expectAt, at);
                 continue;
             }
             valid++;

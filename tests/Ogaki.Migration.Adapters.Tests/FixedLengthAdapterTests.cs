@@ -101,6 +101,48 @@ public class FixedLengthAdapterTests
     }
 
     [Fact]
+    public async Task Pipelined_decoding_gives_the_same_stream_as_one_thread_including_rejects()
+    {
+        using var files = new FixedLengthTestFiles();
+        var records = FixedLengthTestFiles.TaxRecords("cp932", 2000);
+        for (var i = 5; i < 2000; i += 97) records[i][39] = 0x12;                  // invalid packed sign
+        records[300] = [.. records[300], 0x20, 0x20];                              // wrong length in a CRLF file
+        var path = files.Write("ZEIMAST.dat", records, "\r\n");
+        static string Describe(LegacyReadResult r) => r.Record is { } rec
+            ? $"{rec.Location} {rec.RecordType} {rec.Get("ZM-DATA.ZM-D-ATENA-NO")} {rec.Get("ZM-DATA.ZM-D-SHIMEI")}"
+            : $"{r.Reject}";
+        var one = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "cp932",
+            new FixedLengthOptions { MaxDegreeOfParallelism = 1, BatchRecords = 4096 }));
+        var piped = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "cp932",
+            new FixedLengthOptions { MaxDegreeOfParallelism = 2, BatchRecords = 7, BufferBytes = 4096 }));
+        Assert.Equal(one.Select(Describe), piped.Select(Describe));
+        Assert.Equal(2002, piped.Count);
+        Assert.Equal(21 + 1, piped.Count(r => !r.IsRecord));
+    }
+
+    [Fact]
+    public async Task Leaving_the_stream_early_while_batches_decode_is_safe()
+    {
+        using var files = new FixedLengthTestFiles();
+        var path = files.Write("ZEIMAST.dat", FixedLengthTestFiles.TaxRecords("ibm930", 3000));
+        var options = new FixedLengthOptions { MaxDegreeOfParallelism = 2, BatchRecords = 16 };
+        for (var round = 0; round < 5; round++)
+        {
+            var seen = 0;
+            await foreach (var r in new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "ibm930", options).ReadAsync(TestContext.Current.CancellationToken))
+            {
+                Assert.True(r.IsRecord, r.Reject?.ToString());
+                if (++seen == 40 + round) break;
+            }
+            Assert.Equal(40 + round, seen);
+        }
+        // Buffers went back to the pool only after their decoders finished: a full read is still exact.
+        var all = await FixedLengthTestFiles.ReadAll(new FixedLengthAdapter(path, FixedLengthTestFiles.TaxLayout, "ibm930", options));
+        Assert.Equal(3002, all.Count(r => r.IsRecord));
+        Assert.Equal(1000000000m + 2999, all[^2].Record!.Get("ZM-DATA.ZM-D-ATENA-NO"));
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_stream()
     {
         using var files = new FixedLengthTestFiles();

@@ -51,7 +51,12 @@ internal sealed class Cp932TextCodec : TextCodec
                 if (ch is not null) _double[(c1 << 8) | c2] = ch.Value;
             }
         }
+        _mayDecodeToBom = _single.AsSpan().Contains('\uFEFF') || _double.AsSpan().Contains('\uFEFF');
     }
+
+    public override bool MayDecodeToBom => _mayDecodeToBom;
+
+    readonly bool _mayDecodeToBom;
 
     static char? Decode1(Encoding e, byte[] bytes, Span<char> buf) =>
         e.GetChars(bytes, buf) == 1 && buf[0] != '\uFFFD' ? buf[0] : null;

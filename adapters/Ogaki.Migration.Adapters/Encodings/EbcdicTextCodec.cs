@@ -12,6 +12,7 @@ internal sealed class EbcdicTextCodec(string name, EbcdicMixedEncoding encoding)
     public override bool IsEbcdic => true;
     public override Encoding Encoding => encoding;
     public override ReadOnlySpan<byte> DbcsSpace => Space;
+    public override bool MayDecodeToBom { get; } = encoding.Table.Sbcs.AsSpan().Contains('\uFEFF') || encoding.Table.Dbcs.AsSpan().Contains('\uFEFF');
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryDecode(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)

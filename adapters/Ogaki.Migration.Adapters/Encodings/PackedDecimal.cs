@@ -36,6 +36,30 @@ public static class PackedDecimal
                 errorOffset = n - 1;
                 return false;
         }
+        if (n <= 10)
+        {
+            // Fast path: up to 19 digits always fit a ulong; one table look-up checks and converts two digits.
+            ulong fast = 0;
+            for (var i = 0; i < n - 1; i++)
+            {
+                var pair = DigitPairs[source[i]];
+                if (pair > 99)
+                {
+                    errorOffset = i;
+                    return false;
+                }
+                fast = (fast * 100) + pair;
+            }
+            var lastDigit = source[n - 1] >> 4;
+            if (lastDigit > 9)
+            {
+                errorOffset = n - 1;
+                return false;
+            }
+            fast = (fast * 10) + (ulong)lastDigit;
+            value = new decimal((int)(uint)fast, (int)(uint)(fast >> 32), 0, negative && fast != 0, (byte)scale);
+            return true;
+        }
         // Up to 18 digits fit a ulong; beyond that accumulate into a decimal (at most 28 significant digits).
         ulong acc = 0;
         var digitsInAcc = 0;
@@ -56,6 +80,16 @@ public static class PackedDecimal
         }
         value = Compose(useBig, big, acc, negative, scale);
         return true;
+    }
+
+    /// <summary>Packed byte → its two digits as 0–99, or 0xFF when a nibble is above 9.</summary>
+    static readonly byte[] DigitPairs = BuildDigitPairs();
+
+    static byte[] BuildDigitPairs()
+    {
+        var t = new byte[256];
+        for (var b = 0; b < 256; b++) t[b] = (b >> 4) <= 9 && (b & 0x0F) <= 9 ? (byte)(((b >> 4) * 10) + (b & 0x0F)) : (byte)0xFF;
+        return t;
     }
 
     internal static bool Push(int digit, ref ulong acc, ref int digitsInAcc, ref decimal big, ref bool useBig)
@@ -166,15 +200,32 @@ public static class ZonedDecimal
         var digitsInAcc = 0;
         decimal big = 0m;
         var useBig = false;
-        for (var i = 0; i < n - 1; i++)
+        if (n <= 19)
         {
-            var b = source[i];
-            if ((b & 0xF0) != zone || (b & 0x0F) > 9)
+            // Fast path: 19 digits always fit a ulong. (uint)(b - zone) <= 9 checks zone and digit at once.
+            for (var i = 0; i < n - 1; i++)
             {
-                errorOffset = i;
-                return false;
+                var d = (uint)(source[i] - zone);
+                if (d > 9)
+                {
+                    errorOffset = i;
+                    return false;
+                }
+                acc = (acc * 10) + d;
             }
-            if (!PackedDecimal.Push(b & 0x0F, ref acc, ref digitsInAcc, ref big, ref useBig)) { errorOffset = i; return false; }
+        }
+        else
+        {
+            for (var i = 0; i < n - 1; i++)
+            {
+                var b = source[i];
+                if ((b & 0xF0) != zone || (b & 0x0F) > 9)
+                {
+                    errorOffset = i;
+                    return false;
+                }
+                if (!PackedDecimal.Push(b & 0x0F, ref acc, ref digitsInAcc, ref big, ref useBig)) { errorOffset = i; return false; }
+            }
         }
         var last = source[n - 1];
         int digit;
@@ -196,6 +247,12 @@ public static class ZonedDecimal
         else if (sign == ZonedSign.AsciiOverpunch && last == (byte)'}') { digit = 0; negative = true; }
         else if (sign == ZonedSign.AsciiOverpunch && last is >= (byte)'J' and <= (byte)'R') { digit = last - 'J' + 1; negative = true; }
         else { digit = 10; negative = false; }
+        if (digit <= 9 && n <= 19)
+        {
+            acc = (acc * 10) + (ulong)digit;
+            value = new decimal((int)(uint)acc, (int)(uint)(acc >> 32), 0, negative && acc != 0, (byte)scale);
+            return true;
+        }
         if (digit > 9 || !PackedDecimal.Push(digit, ref acc, ref digitsInAcc, ref big, ref useBig))
         {
             errorOffset = n - 1;

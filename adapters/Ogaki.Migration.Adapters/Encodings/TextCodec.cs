@@ -29,6 +29,9 @@ public abstract class TextCodec
     /// <summary>The .NET <see cref="System.Text.Encoding"/> (strict: exception fallbacks).</summary>
     public abstract System.Text.Encoding Encoding { get; }
 
+    /// <summary>False when no byte sequence of the code page decodes to U+FEFF, so a decoded field needs no BOM scan.</summary>
+    public virtual bool MayDecodeToBom => true;
+
     /// <summary>The single-byte space (0x40 in EBCDIC, 0x20 otherwise).</summary>
     public byte SpaceByte => IsEbcdic ? (byte)0x40 : (byte)0x20;
 

@@ -17,7 +17,10 @@ public sealed class RecordDecoder
     readonly ZonedSign _zonedSign;
     readonly byte _plus;
     readonly byte _minus;
+    readonly GroupPlan[] _plans;
     char[] _chars = new char[256];
+    /// <summary>Bytes the OCCURS DEPENDING ON tables decoded so far in this record are short of their maximum (≤ 0).</summary>
+    int _shift;
 
     public RecordDecoder(FileLayout layout, TextCodec codec, bool trimPadding = true)
     {
@@ -27,6 +30,7 @@ public sealed class RecordDecoder
         _zonedSign = codec.IsEbcdic ? ZonedSign.Ebcdic : layout.AsciiZonedSign;
         _plus = codec.IsEbcdic ? (byte)0x4E : (byte)'+';
         _minus = codec.IsEbcdic ? (byte)0x60 : (byte)'-';
+        _plans = layout.Records.Select(r => GroupPlan.Build(r.Fields, r)).ToArray();
     }
 
     internal sealed class GroupPlan
@@ -34,35 +38,111 @@ public sealed class RecordDecoder
         public required string[] Names;
         public required FieldDef[] Fields;
         public required GroupPlan?[] Children;
+        /// <summary>Per field: its OCCURS DEPENDING ON table entry, or null.</summary>
+        public required VariableTable?[] Tables;
 
-        public static GroupPlan Build(IReadOnlyList<FieldDef> fields) => new()
+        public static GroupPlan Build(IReadOnlyList<FieldDef> fields, RecordLayout? type = null) => new()
         {
             Names = fields.Select(f => f.Name).ToArray(),
             Fields = fields.ToArray(),
-            Children = fields.Select(f => f.Kind == FieldKind.Group ? Build(f.Children) : null).ToArray(),
+            Children = fields.Select(f => f.Kind == FieldKind.Group ? Build(f.Children, type) : null).ToArray(),
+            Tables = fields.Select(f => type?.VariableTables.FirstOrDefault(v => ReferenceEquals(v.Table, f))).ToArray(),
         };
     }
 
-    internal readonly record struct Failure(string Reason, string Message, int Offset);
+    /// <summary>A decoding problem; <paramref name="Field"/> is set when it names a field other than the one being decoded.</summary>
+    /// <remarks>A class, so that the hot path passes a null reference rather than copying an empty struct per field.</remarks>
+    internal sealed record Failure(string Reason, string Message, int Offset, string? Field = null);
 
     /// <summary>Decodes; <paramref name="record"/> must be exactly the record's bytes (no terminator).</summary>
-    public LegacyReadResult Decode(RecordLayout type, ReadOnlySpan<byte> record, SourceLocation location) =>
-        Decode(type, GroupPlan.Build(type.Fields), record, location);
+    public LegacyReadResult Decode(RecordLayout type, ReadOnlySpan<byte> record, SourceLocation location)
+    {
+        for (var t = 0; t < _plans.Length; t++)
+            if (ReferenceEquals(_layout.Records[t], type)) return Decode(t, record, location);
+        return Decode(type, GroupPlan.Build(type.Fields, type), record, location);
+    }
 
-    internal LegacyReadResult Decode(RecordLayout type, GroupPlan plan, ReadOnlySpan<byte> record, SourceLocation location)
+    /// <summary>Decodes as record type number <paramref name="typeIndex"/> of the layout.</summary>
+    internal LegacyReadResult Decode(int typeIndex, ReadOnlySpan<byte> record, SourceLocation location) =>
+        Decode(_layout.Records[typeIndex], _plans[typeIndex], record, location);
+
+    LegacyReadResult Decode(RecordLayout type, GroupPlan plan, ReadOnlySpan<byte> record, SourceLocation location)
     {
         string? path = null;
+        _shift = 0;
         var values = DecodeGroup(plan, record, 0, ref path, out var failure);
+        if (values is not null && type.IsVariable && record.Length > type.Length + _shift)
+        {
+            // The counts say where the record ends; bytes beyond it do not belong to any field.
+            var end = type.Length + _shift;
+            path = LastFieldPath(values);
+            failure = new Failure(RejectReasons.WrongRecordLength,
+                $"Record is {record.Length} bytes; with its OCCURS DEPENDING ON counts record type {type.Name} is {end}: {record.Length - end} byte(s) after the last field", end);
+            values = null;
+        }
         if (values is null)
         {
-            var f = failure!.Value;
+            var f = failure!;
             return new LegacyReject(
-                location with { ByteOffset = location.ByteOffset + f.Offset, Field = path },
+                location with { ByteOffset = location.ByteOffset + f.Offset, Field = f.Field ?? path },
                 f.Reason,
                 $"{f.Message} (record type {type.Name}, record starts at byte {location.ByteOffset})",
                 record.ToArray());
         }
         return new LegacyRecord(location, type.Name, values);
+    }
+
+    static string LastFieldPath(LegacyGroup g)
+    {
+        var name = g.NameAt(g.Count - 1);
+        return g.ValueAt(g.Count - 1) switch
+        {
+            LegacyGroup child => name + "." + LastFieldPath(child),
+            object?[] { Length: > 0 } list => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}({list.Length})") + (list[^1] is LegacyGroup last ? "." + LastFieldPath(last) : ""),
+            _ => name,
+        };
+    }
+
+    /// <summary>
+    /// The record length of type <paramref name="typeIndex"/> given its first bytes: the layout length, or for a variable
+    /// record the length its OCCURS DEPENDING ON counts give. 0 when the bytes do not reach the counts yet; -1 with
+    /// <paramref name="failure"/> when a count is not a number or out of range.
+    /// </summary>
+    internal int RecordLength(int typeIndex, ReadOnlySpan<byte> record, out Failure? failure)
+    {
+        failure = null;
+        var type = _layout.Records[typeIndex];
+        if (!type.IsVariable) return type.Length;
+        var tables = type.VariableTables;
+        if (record.Length < tables[0].Table.Offset) return 0;
+        var length = type.Length;
+        foreach (var t in tables)
+        {
+            var count = CountOf(t, record, out failure);
+            if (count < 0) return -1;
+            length += (count - t.Table.Occurs) * t.Table.Length;
+        }
+        return length;
+    }
+
+    /// <summary>The number of occurrences present, read from the count field; -1 with a failure naming the count field.</summary>
+    internal int CountOf(VariableTable t, ReadOnlySpan<byte> record, out Failure? failure)
+    {
+        string? ignored = null;
+        var value = DecodeField(t.Count, null, record, t.Count.Offset, ref ignored, out failure);
+        if (failure is { } f)
+        {
+            failure = f with { Field = t.CountPath };
+            return -1;
+        }
+        var table = t.Table;
+        if (value is not decimal count || count < table.LeastOccurs || count > table.Occurs)
+        {
+            failure = new Failure(RejectReasons.OccursOutOfRange,
+                $"{t.CountPath} is {value}; {t.TablePath} OCCURS {table.LeastOccurs} TO {table.Occurs} TIMES DEPENDING ON it", t.Count.Offset, t.CountPath);
+            return -1;
+        }
+        return (int)count;
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -72,9 +152,30 @@ public sealed class RecordDecoder
         for (var i = 0; i < plan.Fields.Length; i++)
         {
             var def = plan.Fields[i];
+            if (plan.Tables[i] is { } table)
+            {
+                // OCCURS DEPENDING ON: only the occurrences present; the items after the table move up.
+                var count = CountOf(table, record, out failure);
+                if (count < 0) return null;
+                var present = new object?[count];
+                for (var k = 0; k < count; k++)
+                {
+                    var v = DecodeField(def, plan.Children[i], record, delta + def.Offset + _shift + (k * def.Length), ref path, out failure);
+                    if (failure is not null)
+                    {
+                        var me = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{def.Name}({k + 1})");
+                        path = path is null ? me : me + "." + path;
+                        return null;
+                    }
+                    present[k] = v;
+                }
+                _shift += (count - def.Occurs) * def.Length;
+                values[i] = present;
+                continue;
+            }
             if (def.Occurs == 1)
             {
-                var v = DecodeField(def, plan.Children[i], record, delta + def.Offset, ref path, out failure);
+                var v = DecodeField(def, plan.Children[i], record, delta + def.Offset + _shift, ref path, out failure);
                 if (failure is not null)
                 {
                     path = path is null ? def.Name : def.Name + "." + path;
@@ -87,7 +188,7 @@ public sealed class RecordDecoder
                 var list = new object?[def.Occurs];
                 for (var k = 0; k < def.Occurs; k++)
                 {
-                    var v = DecodeField(def, plan.Children[i], record, delta + def.Offset + (k * def.Length), ref path, out failure);
+                    var v = DecodeField(def, plan.Children[i], record, delta + def.Offset + _shift + (k * def.Length), ref path, out failure);
                     if (failure is not null)
                     {
                         var me = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{def.Name}({k + 1})");
@@ -109,8 +210,9 @@ public sealed class RecordDecoder
         failure = null;
         if (def.Kind == FieldKind.Group)
         {
-            // Children offsets are absolute for the first occurrence: shift by the occurrence's distance.
-            return DecodeGroup(children!, record, at - def.Offset, ref path, out failure);
+            // Children offsets are absolute for the first occurrence: shift by the occurrence's distance
+            // (children add the OCCURS DEPENDING ON shift themselves, as it changes after each variable table).
+            return DecodeGroup(children!, record, at - def.Offset - _shift, ref path, out failure);
         }
         if (at + def.Length > record.Length)
         {
@@ -133,7 +235,7 @@ public sealed class RecordDecoder
                     return null;
                 }
                 var span = _chars.AsSpan(0, n);
-                if (span.Contains('\uFEFF'))
+                if (_codec.MayDecodeToBom && span.Contains('\uFEFF'))
                 {
                     failure = new Failure(RejectReasons.UnexpectedBom, "Byte order mark U+FEFF inside a field", at + Math.Max(0, bytes.IndexOf("\uFEFF"u8)));
                     return null;
@@ -178,13 +280,30 @@ public sealed class RecordDecoder
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     object? DecodeZoned(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
     {
-        failure = null;
-        var nul = bytes.IndexOf((byte)0);
-        if (nul >= 0)
+        if (!def.SignSeparate && !def.SignLeading)
         {
-            failure = new Failure(RejectReasons.NulBytes, $"NUL byte in a numeric field at field byte {nul}", at + nul);
+            // The common case: sign (if any) in the last byte's zone.
+            if (ZonedDecimal.TryDecode(bytes, def.Scale, _zonedSign, out var plain, out var bad))
+            {
+                if (def.Signed || plain >= 0m)
+                {
+                    failure = null;
+                    return plain;
+                }
+                failure = new Failure(RejectReasons.InvalidZoned, "Negative sign in an unsigned zoned field", at + bytes.Length - 1);
+                return null;
+            }
+            failure = NulFailure(bytes, at)
+                ?? new Failure(RejectReasons.InvalidZoned, $"Non-numeric zoned decimal {Convert.ToHexString(bytes)} (field byte {bad})", at + bad);
             return null;
         }
+        return DecodeZonedSignApart(def, bytes, at, out failure);
+    }
+
+    /// <summary>SIGN LEADING and/or SEPARATE zoned fields.</summary>
+    object? DecodeZonedSignApart(FieldDef def, ReadOnlySpan<byte> bytes, int at, out Failure? failure)
+    {
+        failure = null;
         scoped ReadOnlySpan<byte> digits = bytes;
         var separateNegative = false;
         // Only SIGN LEADING (embedded) needs a scratch copy; keep the common path free of it.
@@ -195,6 +314,11 @@ public sealed class RecordDecoder
             var s = bytes[signAt];
             if (s != _plus && s != _minus)
             {
+                if (NulFailure(bytes, at) is { } nulSign)
+                {
+                    failure = nulSign;
+                    return null;
+                }
                 failure = new Failure(RejectReasons.InvalidZoned, "Separate sign byte is neither + nor -", at + signAt);
                 return null;
             }
@@ -213,6 +337,9 @@ public sealed class RecordDecoder
         var sign = def.SignSeparate ? (_zonedSign == ZonedSign.Ebcdic ? ZonedSign.Ebcdic : ZonedSign.AsciiMicroFocus) : _zonedSign;
         if (!ZonedDecimal.TryDecode(digits, def.Scale, sign, out var v, out var off))
         {
+            // A NUL byte is never a zoned digit or sign, so it is looked for only once decoding failed.
+            failure = NulFailure(bytes, at);
+            if (failure is not null) return null;
             var real = def.SignSeparate && def.SignLeading ? off + 1 : off;
             if (def.SignLeading && !def.SignSeparate && off == digits.Length - 1) real = 0;
             failure = new Failure(RejectReasons.InvalidZoned, $"Non-numeric zoned decimal {Convert.ToHexString(bytes)} (field byte {real})", at + real);
@@ -233,6 +360,12 @@ public sealed class RecordDecoder
             return null;
         }
         return v;
+    }
+
+    static Failure? NulFailure(ReadOnlySpan<byte> bytes, int at)
+    {
+        var nul = bytes.IndexOf((byte)0);
+        return nul < 0 ? null : new Failure(RejectReasons.NulBytes, $"NUL byte in a numeric field at field byte {nul}", at + nul);
     }
 
     object DecodeBinary(FieldDef def, ReadOnlySpan<byte> bytes)

@@ -33,12 +33,16 @@ public sealed class RecordEncoder
     {
         var type = recordType is null ? _layout.Records[0] : _layout.FindRecord(recordType) ?? throw new ArgumentException($"No record type '{recordType}'.", nameof(recordType));
         var record = new byte[type.Length];
-        Encode(type, values, record);
-        return record;
+        var length = Encode(type, values, record);
+        return length == record.Length ? record : record[..length];
     }
 
-    /// <summary>Encodes into <paramref name="destination"/> (exactly the record length).</summary>
-    public void Encode(RecordLayout type, IReadOnlyDictionary<string, object?> values, Span<byte> destination)
+    /// <summary>
+    /// Encodes into <paramref name="destination"/> (at least the record length) and returns the bytes written: the record
+    /// length, or less for a record whose OCCURS DEPENDING ON counts (given as values of the count fields, the tables'
+    /// values as lists) leave occurrences out — IBM style, the items after a table move up.
+    /// </summary>
+    public int Encode(RecordLayout type, IReadOnlyDictionary<string, object?> values, Span<byte> destination)
     {
         var record = destination[..type.Length];
         record.Fill(_codec.SpaceByte);
@@ -54,6 +58,21 @@ public sealed class RecordEncoder
             if (_layout.SelectorKind == FieldKind.Zoned) WriteZonedText(type.SelectorValues[0], sel);
             else WriteText(type.SelectorValues[0], sel, national: false, _layout.SelectorField);
         }
+        if (!type.IsVariable) return type.Length;
+        // Written at the maximum; now drop the absent occurrences, last table first so earlier offsets stay valid.
+        var counter = new RecordDecoder(_layout, _codec);
+        var end = type.Length;
+        for (var i = type.VariableTables.Count - 1; i >= 0; i--)
+        {
+            var t = type.VariableTables[i];
+            var count = counter.CountOf(t, record, out var failure);
+            if (count < 0) throw new ArgumentException($"Record type {type.Name}: {failure!.Message}.", nameof(values));
+            var from = t.Table.Offset + (t.Table.Occurs * t.Table.Length);
+            var to = t.Table.Offset + (count * t.Table.Length);
+            record[from..end].CopyTo(record[to..]);
+            end -= from - to;
+        }
+        return end;
     }
 
     readonly Dictionary<RecordLayout, HashSet<string>> _known = [];

@@ -12,7 +12,8 @@ namespace Ogaki.Migration.Adapters.Layouts;
 /// <item>PIC X / A / 9 / S9 / V / N / G with repetition <c>X(10)</c>; numeric-edited pictures read as text;
 /// USAGE DISPLAY, COMP-3 / PACKED-DECIMAL, COMP / COMP-4 / COMP-5 / BINARY, NATIONAL, DISPLAY-1 (also on groups);
 /// SIGN LEADING/TRAILING [SEPARATE]; OCCURS n TIMES on elementary items and groups; REDEFINES; VALUE; FILLER
-/// (occupies its bytes, not part of the output). Not supported (clear error): PIC P, COMP-1/COMP-2, OCCURS DEPENDING ON.</item>
+/// (occupies its bytes, not part of the output); OCCURS [min TO] max DEPENDING ON with IBM semantics (see
+/// <see cref="VariableTable"/>). Not supported (clear error): PIC P, COMP-1/COMP-2, a DEPENDING ON table inside another table.</item>
 /// <item>Record types: several 01 records, or REDEFINES branches, selected by a record-type field — see
 /// <see cref="LayoutDirectives"/> (<c>*@SELECTOR</c>, <c>*@RECORD</c>) and Layouts/README.md.</item>
 /// </list>
@@ -138,6 +139,8 @@ public static class CopybookParser
         public string? Pic;
         public string? Usage;
         public int Occurs = 1;
+        public int MinOccurs = -1;
+        public string? DependingOn;
         public string? Redefines;
         public bool SignLeading;
         public bool SignSeparate;
@@ -269,11 +272,32 @@ public static class CopybookParser
                 case "OCCURS":
                     p++;
                     node.Occurs = LayoutDirectives.ParseInt(source, line, Word(p), "OCCURS count");
-                    if (node.Occurs < 1) throw new LayoutException(source, line, "OCCURS count must be at least 1.");
                     p++;
-                    if (Word(p) == "TO") throw new LayoutException(source, line, "OCCURS … TO … DEPENDING ON (variable occurrences) is not supported in fixed-length layouts.");
+                    var min = -1;
+                    if (Word(p) == "TO")
+                    {
+                        // OCCURS integer-1 TO integer-2: 0 ≤ integer-1 < integer-2, and only with DEPENDING ON.
+                        min = node.Occurs;
+                        p++;
+                        node.Occurs = LayoutDirectives.ParseInt(source, line, Word(p), "OCCURS maximum");
+                        p++;
+                        if (node.Occurs <= min) throw new LayoutException(source, line, $"OCCURS {min} TO {node.Occurs}: the maximum must be greater than the minimum.");
+                    }
+                    if (node.Occurs < 1) throw new LayoutException(source, line, "OCCURS count must be at least 1.");
                     if (Word(p) == "TIMES") p++;
-                    if (Word(p) == "DEPENDING") throw new LayoutException(source, line, "OCCURS DEPENDING ON is not supported in fixed-length layouts.");
+                    if (Word(p) == "DEPENDING")
+                    {
+                        p++;
+                        if (Word(p) == "ON") p++;
+                        if (p >= stmt.Count || Keywords.Contains(stmt[p].Text)) throw new LayoutException(source, line, "DEPENDING ON needs the name of the count field.");
+                        node.DependingOn = stmt[p++].Text.ToUpperInvariant();
+                        // IBM assumes a minimum of 1 when integer-1 is omitted.
+                        node.MinOccurs = min >= 0 ? min : 1;
+                    }
+                    else if (min >= 0)
+                    {
+                        throw new LayoutException(source, line, $"OCCURS {min} TO {node.Occurs} needs DEPENDING ON <count field>.");
+                    }
                     while (Word(p) is "ASCENDING" or "DESCENDING" or "INDEXED")
                     {
                         p++;
@@ -482,6 +506,8 @@ public static class CopybookParser
                 SignLeading = n.SignLeading,
                 SignSeparate = n.SignSeparate && kind == FieldKind.Zoned,
                 Occurs = n.Occurs,
+                MinOccurs = n.MinOccurs,
+                DependingOn = n.DependingOn,
                 Redefines = n.Redefines,
                 Picture = n.Pic,
                 Conditions = n.Conditions.ToList(),
@@ -521,6 +547,8 @@ public static class CopybookParser
             Length = n.Length,
             Kind = FieldKind.Group,
             Occurs = n.Occurs,
+            MinOccurs = n.MinOccurs,
+            DependingOn = n.DependingOn,
             Redefines = n.Redefines,
             Conditions = n.Conditions.ToList(),
             LineNumber = n.Line,
@@ -567,6 +595,16 @@ public static class CopybookParser
         if (variants.Count > 1 && d.Selector is null)
             throw new LayoutException(source, roots[1].Line, "Several record types: declare the record-type field with '*@SELECTOR <field>' (and '*@RECORD <name> VALUE <value>' per type).");
 
+        foreach (var n in all.Where(n => n.DependingOn is not null))
+        {
+            for (var a = n.Parent; a is not null; a = a.Parent)
+                if (a.Occurs > 1 || a.DependingOn is not null)
+                    throw new LayoutException(source, n.Line, $"{n.Name} OCCURS … DEPENDING ON inside the table {a.Name} (a table with variable-length elements) is not supported.");
+            for (var a = n; a is not null; a = a.Parent)
+                if (a.Redefines is not null || (a.Parent?.Children.Any(c => string.Equals(c.Redefines, a.Name, StringComparison.Ordinal)) ?? false))
+                    throw new LayoutException(source, n.Line, $"{n.Name} OCCURS … DEPENDING ON is inside {a.Name}, which takes part in a REDEFINES; IBM COBOL allows neither the redefined nor the redefining item to contain one (use separate 01 records).");
+        }
+
         var records = new List<RecordLayout>();
         foreach (var (vnode, dir) in variants)
         {
@@ -594,6 +632,7 @@ public static class CopybookParser
                 Name = vnode.Name,
                 Length = root.Length * root.Occurs,
                 Fields = fields,
+                VariableTables = VariableTables(fields, vnode.Name, source),
                 SelectorValues = values,
                 Role = dir?.Role ?? RecordRole.Data,
                 CountField = dir?.Count,
@@ -602,6 +641,47 @@ public static class CopybookParser
             });
         }
         return LayoutFinisher.Finish(name, source, records, d);
+    }
+
+    /// <summary>
+    /// Resolves the DEPENDING ON count fields of a record type, with IBM's rules: the count is an integer item, not in
+    /// a table, and at a fixed position — before the first variable table (it cannot follow one, nor lie inside one).
+    /// </summary>
+    static List<VariableTable> VariableTables(List<FieldDef> fields, string recordName, string source)
+    {
+        var tables = new List<(FieldDef Def, string Path)>();
+        var leaves = new List<(FieldDef Def, string Path, bool InTable)>();
+        void Walk(IReadOnlyList<FieldDef> fs, string prefix, bool inTable)
+        {
+            foreach (var f in fs)
+            {
+                var path = prefix + f.Name;
+                if (f.DependingOn is not null) tables.Add((f, path));
+                if (f.Kind == FieldKind.Group) Walk(f.Children, path + ".", inTable || f.Occurs > 1 || f.DependingOn is not null);
+                else leaves.Add((f, path, inTable || f.Occurs > 1 || f.DependingOn is not null));
+            }
+        }
+        Walk(fields, "", false);
+        var result = new List<VariableTable>();
+        if (tables.Count == 0) return result;
+        var firstTable = tables.Min(t => t.Def.Offset);
+        foreach (var (table, path) in tables.OrderBy(t => t.Def.Offset))
+        {
+            var name = table.DependingOn!;
+            var hits = leaves.Where(l => string.Equals(l.Def.Name, name, StringComparison.Ordinal) || l.Path.EndsWith("." + name, StringComparison.Ordinal) || string.Equals(l.Path, name, StringComparison.Ordinal)).ToList();
+            var where = $"{table.Name} OCCURS … DEPENDING ON {name} (record type {recordName})";
+            if (hits.Count == 0) throw new LayoutException(source, table.LineNumber, $"{where}: no such elementary item in the record.");
+            if (hits.Count > 1) throw new LayoutException(source, table.LineNumber, $"{where}: the name is ambiguous ({string.Join(", ", hits.Select(h => h.Path))}); qualify it.");
+            var (count, countPath, inTable) = hits[0];
+            if (!count.IsNumeric || count.Scale != 0)
+                throw new LayoutException(source, table.LineNumber, $"{where}: the count must be an integer item (PIC 9/S9 without V, DISPLAY, COMP or COMP-3).");
+            if (inTable)
+                throw new LayoutException(source, table.LineNumber, $"{where}: the count cannot be inside a table.");
+            if (count.Offset + count.Length > firstTable)
+                throw new LayoutException(source, table.LineNumber, $"{where}: the count must lie before the first OCCURS … DEPENDING ON table, at a fixed position (IBM: it cannot be variably located).");
+            result.Add(new VariableTable(table, path, count, countPath));
+        }
+        return result;
     }
 
     static Node? FindNode(Node root, string path)

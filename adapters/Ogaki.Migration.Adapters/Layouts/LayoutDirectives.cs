@@ -8,7 +8,7 @@ namespace Ogaki.Migration.Adapters.Layouts;
 /// @SELECTOR &lt;field&gt;                                   the record-type field
 /// @RECORD &lt;variant&gt; [VALUE &lt;lit&gt;[,&lt;lit&gt;…] | WHEN &lt;88-name&gt;] [DATA|HEADER|TRAILER]
 ///         [COUNT &lt;field&gt;] [TOTAL &lt;field&gt; OF &lt;data-field&gt;] [LENGTH &lt;bytes&gt;]
-/// @TERMINATOR NONE|LF|CRLF
+/// @TERMINATOR NONE|LF|CRLF|NL|EBCDIC-LF|EBCDIC-CRLF   NL = EBCDIC 0x15, EBCDIC-LF = 0x25, EBCDIC-CRLF = 0x0D 0x25
 /// @ENCODING ibm930|ibm939|cp932|utf-8
 /// @BINARY BIG|LITTLE
 /// @ZONED-SIGN MICROFOCUS|OVERPUNCH                       ASCII zoned sign convention
@@ -20,6 +20,7 @@ internal sealed class LayoutDirectives
     public int SelectorLine;
     public readonly List<RecordDirective> Records = [];
     public RecordTerminator Terminator = RecordTerminator.Auto;
+    public int TerminatorLine;
     public string? Encoding;
     public bool BinaryLittle;
     public Encodings.ZonedSign ZonedSign = Encodings.ZonedSign.AsciiMicroFocus;
@@ -54,15 +55,19 @@ internal sealed class LayoutDirectives
                 ParseRecord(source, line, tokens);
                 break;
             case "TERMINATOR":
-                if (tokens.Count != 2) throw new LayoutException(source, line, "@TERMINATOR takes NONE, LF or CRLF.");
+                if (tokens.Count != 2) throw new LayoutException(source, line, "@TERMINATOR takes NONE, LF, CRLF, NL, EBCDIC-LF or EBCDIC-CRLF.");
                 Terminator = tokens[1].ToUpperInvariant() switch
                 {
                     "NONE" => RecordTerminator.None,
                     "LF" => RecordTerminator.Lf,
                     "CRLF" => RecordTerminator.CrLf,
+                    "NL" or "EBCDIC-NL" => RecordTerminator.EbcdicNl,
+                    "EBCDIC-LF" => RecordTerminator.EbcdicLf,
+                    "EBCDIC-CRLF" => RecordTerminator.EbcdicCrLf,
                     "AUTO" => RecordTerminator.Auto,
-                    _ => throw new LayoutException(source, line, $"Unknown terminator '{tokens[1]}' (NONE, LF, CRLF)."),
+                    _ => throw new LayoutException(source, line, $"Unknown terminator '{tokens[1]}' (NONE, LF, CRLF, NL, EBCDIC-LF, EBCDIC-CRLF)."),
                 };
+                TerminatorLine = line;
                 break;
             case "ENCODING":
                 if (tokens.Count != 2 || Encodings.LegacyEncodings.Normalize(tokens[1]) is not { } enc)

@@ -18,6 +18,8 @@ internal static class LayoutFinisher
             selectorKind = def.Kind;
             foreach (var r in records)
             {
+                if (r.VariableTables.Count > 0 && selectorOffset + selectorLength > r.VariableTables[0].Table.Offset)
+                    throw new LayoutException(source, d.SelectorLine, $"@SELECTOR {d.Selector}: in record type {r.Name} it follows the OCCURS … DEPENDING ON table {r.VariableTables[0].TablePath}; the record-type field must be at a fixed position.");
                 if (r.Length < selectorOffset + selectorLength)
                     throw new LayoutException(source, d.SelectorLine, $"Record type {r.Name} is shorter than the selector field.");
                 foreach (var v in r.SelectorValues)
@@ -43,6 +45,8 @@ internal static class LayoutFinisher
             if (r.TotalOfField is { } of && !records.Any(x => x.Role == RecordRole.Data && x.Find(of) is { IsNumeric: true }))
                 throw new LayoutException(source, 1, $"@RECORD {r.Name} TOTAL … OF {of}: no data record type has that numeric field.");
         }
+        if (RecordTerminators.IsEbcdic(d.Terminator) && d.Encoding is { } enc && Encodings.LegacyEncodings.TryGetCodec(enc) is { IsEbcdic: false })
+            throw new LayoutException(source, d.TerminatorLine, $"@TERMINATOR {RecordTerminators.Name(d.Terminator)} is an EBCDIC record terminator; @ENCODING {enc} is not EBCDIC.");
         return new FileLayout
         {
             Name = name,

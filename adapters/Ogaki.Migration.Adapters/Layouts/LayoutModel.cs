@@ -28,11 +28,54 @@ public enum RecordRole
 /// <summary>Record terminator of a fixed-length file.</summary>
 public enum RecordTerminator
 {
-    /// <summary>Decide from the file: CRLF or LF after the first record, otherwise none.</summary>
+    /// <summary>Decide from the file: a terminator after the first record (EBCDIC ones only for EBCDIC encodings), otherwise none.</summary>
     Auto,
     None,
+    /// <summary>0x0A (also in EBCDIC files transferred with ASCII line ends).</summary>
     Lf,
+    /// <summary>0x0D 0x0A.</summary>
     CrLf,
+    /// <summary>EBCDIC NL 0x15, as z/OS writes text records (<c>@TERMINATOR NL</c>); EBCDIC encodings only.</summary>
+    EbcdicNl,
+    /// <summary>EBCDIC LF 0x25 (<c>@TERMINATOR EBCDIC-LF</c>); EBCDIC encodings only.</summary>
+    EbcdicLf,
+    /// <summary>EBCDIC CR LF 0x0D 0x25 (<c>@TERMINATOR EBCDIC-CRLF</c>); EBCDIC encodings only.</summary>
+    EbcdicCrLf,
+}
+
+/// <summary>Bytes and families of <see cref="RecordTerminator"/>s.</summary>
+public static class RecordTerminators
+{
+    /// <summary>The bytes that end a record (empty for None/Auto).</summary>
+    public static ReadOnlySpan<byte> Bytes(RecordTerminator t) => t switch
+    {
+        RecordTerminator.Lf => [0x0A],
+        RecordTerminator.CrLf => [0x0D, 0x0A],
+        RecordTerminator.EbcdicNl => [0x15],
+        RecordTerminator.EbcdicLf => [0x25],
+        RecordTerminator.EbcdicCrLf => [0x0D, 0x25],
+        _ => [],
+    };
+
+    /// <summary>True for the terminators that exist only in EBCDIC (NL, LF 0x25, CR LF 0x0D 0x25).</summary>
+    public static bool IsEbcdic(RecordTerminator t) => t is RecordTerminator.EbcdicNl or RecordTerminator.EbcdicLf or RecordTerminator.EbcdicCrLf;
+
+    /// <summary>The terminators a file with <paramref name="t"/> might mix in by mistake, two-byte ones first.</summary>
+    internal static RecordTerminator[] Family(RecordTerminator t) => IsEbcdic(t)
+        ? [RecordTerminator.EbcdicCrLf, RecordTerminator.EbcdicNl, RecordTerminator.EbcdicLf]
+        : [RecordTerminator.CrLf, RecordTerminator.Lf];
+
+    /// <summary>Name as written in <c>@TERMINATOR</c>.</summary>
+    public static string Name(RecordTerminator t) => t switch
+    {
+        RecordTerminator.Lf => "LF",
+        RecordTerminator.CrLf => "CRLF",
+        RecordTerminator.EbcdicNl => "NL",
+        RecordTerminator.EbcdicLf => "EBCDIC-LF",
+        RecordTerminator.EbcdicCrLf => "EBCDIC-CRLF",
+        RecordTerminator.None => "NONE",
+        _ => "AUTO",
+    };
 }
 
 /// <summary>
@@ -56,8 +99,16 @@ public sealed class FieldDef
     public bool SignSeparate { get; init; }
     /// <summary>SIGN LEADING (zoned): the sign sits on (or before) the first digit.</summary>
     public bool SignLeading { get; init; }
-    /// <summary>Number of occurrences (1 when there is no OCCURS).</summary>
+    /// <summary>Number of occurrences (1 when there is no OCCURS); the maximum for OCCURS … DEPENDING ON.</summary>
     public int Occurs { get; init; } = 1;
+    /// <summary>OCCURS min TO max DEPENDING ON: the minimum number of occurrences (= <see cref="Occurs"/> otherwise).</summary>
+    public int MinOccurs { get; init; } = -1;
+    /// <summary>
+    /// OCCURS … DEPENDING ON: the integer field (earlier in the record, at a fixed position) whose value is the number of
+    /// occurrences present. As on IBM hosts the record is then shorter and the items after the table move up;
+    /// <see cref="Offset"/>s are those of the maximum layout.
+    /// </summary>
+    public string? DependingOn { get; init; }
     /// <summary>Group children in layout order (REDEFINES resolved for the owning record type).</summary>
     public IReadOnlyList<FieldDef> Children { get; internal set; } = [];
     /// <summary>The name this field redefines, if any.</summary>
@@ -89,6 +140,8 @@ public sealed class FieldDef
         SignSeparate = SignSeparate,
         SignLeading = SignLeading,
         Occurs = Occurs,
+        MinOccurs = MinOccurs,
+        DependingOn = DependingOn,
         Children = children,
         Redefines = Redefines,
         Picture = Picture,
@@ -97,8 +150,11 @@ public sealed class FieldDef
         Notes = Notes,
     };
 
+    /// <summary>The least number of occurrences a record holds.</summary>
+    public int LeastOccurs => MinOccurs >= 0 ? MinOccurs : Occurs;
+
     public override string ToString() =>
-        $"{Name} @{Offset}+{Length}{(Occurs > 1 ? $"x{Occurs}" : "")} {Kind}{(IsNumeric ? $"({Digits},{Scale}{(Signed ? ",S" : "")})" : "")}";
+        $"{Name} @{Offset}+{Length}{(DependingOn is not null ? $"x{LeastOccurs}..{Occurs} DEPENDING ON {DependingOn}" : Occurs > 1 ? $"x{Occurs}" : "")} {Kind}{(IsNumeric ? $"({Digits},{Scale}{(Signed ? ",S" : "")})" : "")}";
 }
 
 /// <summary>One record type of a file: its fields (a record-type-specific view with REDEFINES resolved).</summary>
@@ -106,8 +162,12 @@ public sealed class RecordLayout
 {
     /// <summary>Record type name: the 01 record name, the REDEFINES branch name, or the layout file's record type.</summary>
     public required string Name { get; init; }
-    /// <summary>Record length in bytes (without terminator).</summary>
+    /// <summary>Record length in bytes (without terminator); with OCCURS DEPENDING ON, the length at the maximum occurrences.</summary>
     public required int Length { get; init; }
+    /// <summary>True when an OCCURS DEPENDING ON table makes the record's length vary.</summary>
+    public bool IsVariable => VariableTables.Count > 0;
+    /// <summary>The OCCURS DEPENDING ON tables of this record type in byte order, each with its count field.</summary>
+    public IReadOnlyList<VariableTable> VariableTables { get; init; } = [];
     /// <summary>Top-level fields (children of the 01 level).</summary>
     public required IReadOnlyList<FieldDef> Fields { get; init; }
     /// <summary>Selector values that identify this record type (text as written in the layout; empty when there is one type).</summary>
@@ -122,6 +182,13 @@ public sealed class RecordLayout
     /// <summary>Finds a field by dotted path (e.g. <c>R-JUSHO.R-BANCHI</c>) or by unique name anywhere in the record.</summary>
     public FieldDef? Find(string path) => FileLayout.FindIn(Fields, path);
 }
+
+/// <summary>An OCCURS … DEPENDING ON table of a record type and the field that holds its number of occurrences.</summary>
+/// <param name="Table">The table (ODO subject).</param>
+/// <param name="TablePath">Its dotted path.</param>
+/// <param name="Count">The count field (ODO object): an integer at a fixed position before the first variable table.</param>
+/// <param name="CountPath">Its dotted path.</param>
+public sealed record VariableTable(FieldDef Table, string TablePath, FieldDef Count, string CountPath);
 
 /// <summary>
 /// A file's layout: its record types and how a record's type is recognised. Built by

@@ -17,6 +17,7 @@ public static class RejectReasons
     public const string UnknownRecordType = "unknown-record-type";
     public const string ControlCountMismatch = "control-count-mismatch"; // header/trailer count ≠ records read
     public const string MalformedRow = "malformed-row";                // CSV/database row that cannot be typed
+    public const string OccursOutOfRange = "occurs-out-of-range";      // OCCURS … DEPENDING ON count outside min..max
 }
 
 /// <summary>
