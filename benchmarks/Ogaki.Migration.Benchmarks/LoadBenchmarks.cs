@@ -163,47 +163,10 @@ public class LoadBenchmarks
 
     sealed class LoadConfig : ManualConfig
     {
-        public LoadConfig()
-        {
-            AddColumn(new ThroughputColumn("rows/s", 1));
-            AddColumn(new ThroughputColumn("MB/s", 0));
-        }
-    }
-
-    /// <summary>rows/s = 1e9 / mean ns per row; MB/s = rows/s × canonical bytes per row / 1e6.</summary>
-    sealed class ThroughputColumn(string name, int rows) : IColumn
-    {
-        public string Id => "Throughput." + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => rows;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => rows == 1 ? "Rows loaded per second" : "Megabytes of canonical UTF-8 row text loaded per second";
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            if (mean is not > 0) return "-";
-            var perSecond = 1e9 / mean.Value;
-            return rows == 1
-                ? perSecond.ToString("N0", CultureInfo.InvariantCulture)
-                : (perSecond * BytesPerRow / 1e6).ToString("N2", CultureInfo.InvariantCulture);
-        }
+        // OperationsPerInvoke = rows, so one operation is one row.
+        public LoadConfig() => AddColumn(StatisticColumn.Median,
+            ThroughputColumn.Rows("Rows loaded", _ => 1),
+            ThroughputColumn.Megabytes("Canonical UTF-8 row text loaded", _ => BytesPerRow));
     }
 }
 

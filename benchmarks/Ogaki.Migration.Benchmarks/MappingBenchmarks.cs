@@ -119,29 +119,7 @@ public class MappingBenchmarks
 
     sealed class RowsConfig : ManualConfig
     {
-        // Medians: the machine is shared and noisy, the mean follows the worst interruptions.
-        public RowsConfig() => AddColumn(StatisticColumn.Median, new RowsPerSecondColumn(median: false), new RowsPerSecondColumn(median: true));
-    }
-
-    /// <summary>Rows per second = 1 / mean (or median) time per operation (one operation = one record).</summary>
-    sealed class RowsPerSecondColumn(bool median) : IColumn
-    {
-        public string Id => median ? "RowsPerSecondMedian" : "RowsPerSecond";
-        public string ColumnName => median ? "Rows/s (median)" : "Rows/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "Records mapped and validated per second";
-        public bool IsDefault(Summary summary, BenchmarkDotNet.Running.BenchmarkCase benchmarkCase) => false;
-        public bool IsAvailable(Summary summary) => true;
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var stats = summary[benchmarkCase]?.ResultStatistics;
-            var ns = stats is null ? 0 : median ? stats.Median : stats.Mean;
-            return ns <= 0 ? "NA" : (1e9 / ns).ToString("N0", CultureInfo.InvariantCulture);
-        }
+        // OperationsPerInvoke = records, so one operation is one record.
+        public RowsConfig() => AddColumn(StatisticColumn.Median, ThroughputColumn.Rows("Records mapped and validated", _ => 1));
     }
 }

@@ -75,41 +75,9 @@ public class ReconcileBenchmarks
     }
 }
 
-/// <summary>Adds a records/s column: source records reconciled per second (N / mean time).</summary>
+/// <summary>Adds rows/s: source records reconciled per second (N per operation).</summary>
 public sealed class RecordsPerSecondConfig : ManualConfig
 {
-    public RecordsPerSecondConfig() => AddColumn(new RecordsPerSecondColumn());
-}
-
-public sealed class RecordsPerSecondColumn : IColumn
-{
-    public string Id => nameof(RecordsPerSecondColumn);
-
-    public string ColumnName => "records/s";
-
-    public bool AlwaysShow => true;
-
-    public ColumnCategory Category => ColumnCategory.Custom;
-
-    public int PriorityInCategory => 0;
-
-    public bool IsNumeric => true;
-
-    public UnitType UnitType => UnitType.Dimensionless;
-
-    public string Legend => "Source records reconciled per second (N / mean)";
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-    {
-        var report = summary[benchmarkCase];
-        var n = benchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "N")?.Value as int?;
-        if (report?.ResultStatistics is not { } stats || n is null || stats.Mean <= 0) return "-";
-        return (n.Value / (stats.Mean / 1e9)).ToString("N0", CultureInfo.InvariantCulture);
-    }
-
-    public bool IsAvailable(Summary summary) => true;
-
-    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public RecordsPerSecondConfig() => AddColumn(StatisticColumn.Median,
+        ThroughputColumn.Rows("Source records reconciled", c => c.Parameters.Items.FirstOrDefault(p => p.Name == "N")?.Value is int n ? n : null));
 }
