@@ -59,6 +59,8 @@ public static class E2eHarness
         GC.Collect();
         var outcome = await DryRunCommand.RunAsync(config, null, unmask: false, log, CancellationToken.None);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"dry run: {outcome.Reconciliation.Outcome}, wall {outcome.Wall.TotalSeconds:F1} s, peak working set {peak / 1048576.0:F0} MiB; baselines next"));
 
         // Baselines on the same files and rows, in the same run.
         var jumin = Path.Combine(estate, "opensys", "JUMIN.dat");
@@ -113,17 +115,31 @@ public static class E2eHarness
         await conn.OpenAsync();
         await using (var c = new NpgsqlCommand($"DROP TABLE IF EXISTS {table}_rawcopy; CREATE TABLE {table}_rawcopy (LIKE {table} INCLUDING ALL)", conn))
             await c.ExecuteNonQueryAsync();
-        using var buffer = new MemoryStream();
-        await using (var export = await conn.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)"))
-            await export.CopyToAsync(buffer);
-        long rows;
-        await using (var c = new NpgsqlCommand($"SELECT count(*) FROM {table}", conn))
-            rows = (long)(await c.ExecuteScalarAsync())!;
-        var sw = Stopwatch.StartNew();
-        buffer.Position = 0;
-        await using (var import = await conn.BeginRawBinaryCopyAsync($"COPY {table}_rawcopy FROM STDIN (FORMAT BINARY)"))
-            await buffer.CopyToAsync(import);
-        return (rows, sw.Elapsed);
+        // The rows go through a temporary file (memory stays flat at any scale) and back in 1 MiB writes: one write of
+        // the whole export would be one CopyData message, and PostgreSQL refuses messages over 1 GB.
+        var file = Path.Combine(Path.GetTempPath(), $"ogaki-e2e-{table}-{Guid.NewGuid():N}.copy");
+        try
+        {
+            await using (var export = await conn.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)"))
+            await using (var f = File.Create(file))
+                await export.CopyToAsync(f, 1 << 20);
+            long rows;
+            await using (var c = new NpgsqlCommand($"SELECT count(*) FROM {table}", conn))
+                rows = (long)(await c.ExecuteScalarAsync())!;
+            var sw = Stopwatch.StartNew();
+            await using (var import = await conn.BeginRawBinaryCopyAsync($"COPY {table}_rawcopy FROM STDIN (FORMAT BINARY)"))
+            await using (var f = File.OpenRead(file))
+            {
+                var chunk = new byte[1 << 20];
+                int n;
+                while ((n = await f.ReadAsync(chunk)) > 0) await import.WriteAsync(chunk.AsMemory(0, n));
+            }
+            return (rows, sw.Elapsed);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     static (long Rows, TimeSpan Elapsed) TimeSep(string path)
