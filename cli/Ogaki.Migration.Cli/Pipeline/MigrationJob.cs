@@ -121,9 +121,11 @@ public sealed class MigrationJob(StageProgress progress)
             {
                 await batches.Writer.WriteAsync(new LoadBatch(runId, StandardSpec.Version, entity, batch, first, first + records.Count - 1, records), token);
             }
-            catch (ChannelClosedException) when (loader.IsFaulted)
+            catch (ChannelClosedException)
             {
-                await loader; // rethrows the loader's own error
+                // Only a failing loader closes the channel while mapping goes on: report its own error.
+                await loader;
+                throw;
             }
         }
 
