@@ -74,25 +74,37 @@ public static class CanonicalValue
             return 1;
         }
         dest[0] = 1;
+        // Fast path for the common values: a UTF-8 length under 128 is a one-byte varint, so the text is written in
+        // place (a string of at most 42 UTF-16 units has at most 126 UTF-8 bytes; formatted numbers and dates are short).
+        int n;
+        switch (value)
+        {
+            case string { Length: <= 42 } s:
+                n = Encoding.UTF8.GetBytes(s, dest[2..]);
+                dest[1] = (byte)n;
+                return 2 + n;
+            case int i:
+                i.TryFormat(dest[2..], out n, default, CultureInfo.InvariantCulture);
+                dest[1] = (byte)n;
+                return 2 + n;
+            case decimal d:
+                n = FormatDecimal(d, dest[2..]);
+                dest[1] = (byte)n;
+                return 2 + n;
+            case DateOnly d:
+                n = FormatDate(d, dest[2..]);
+                dest[1] = (byte)n;
+                return 2 + n;
+        }
         // The body goes after room for the longest varint (5 bytes) and is moved left once its length is known.
         var body = dest[6..];
-        int n;
         switch (value)
         {
             case string s:
                 n = Encoding.UTF8.GetBytes(s, body);
                 break;
-            case int i:
-                i.TryFormat(body, out n, default, CultureInfo.InvariantCulture);
-                break;
             case long l:
                 l.TryFormat(body, out n, default, CultureInfo.InvariantCulture);
-                break;
-            case decimal d:
-                n = FormatDecimal(d, body);
-                break;
-            case DateOnly d:
-                d.TryFormat(body, out n, "yyyy-MM-dd", CultureInfo.InvariantCulture);
                 break;
             case bool b:
                 n = Encoding.UTF8.GetBytes(b ? "true" : "false", body);
@@ -112,6 +124,23 @@ public static class CanonicalValue
         while (len != 0);
         body[..n].CopyTo(dest[(1 + k)..]);
         return 1 + k + n;
+    }
+
+    // yyyy-MM-dd without the custom-format parser (DateOnly's year is 1–9999, always four digits here).
+    static int FormatDate(DateOnly d, Span<byte> dest)
+    {
+        var (y, m, day) = (d.Year, d.Month, d.Day);
+        dest[0] = (byte)('0' + y / 1000);
+        dest[1] = (byte)('0' + y / 100 % 10);
+        dest[2] = (byte)('0' + y / 10 % 10);
+        dest[3] = (byte)('0' + y % 10);
+        dest[4] = (byte)'-';
+        dest[5] = (byte)('0' + m / 10);
+        dest[6] = (byte)('0' + m % 10);
+        dest[7] = (byte)'-';
+        dest[8] = (byte)('0' + day / 10);
+        dest[9] = (byte)('0' + day % 10);
+        return 10;
     }
 
     // Whole amounts (the common case) format as long, about fifty times faster than decimal formatting.
@@ -187,8 +216,21 @@ public sealed class RowHasher : IDisposable
 
     void Append(object? value)
     {
+        if (value is null)
+        {
+            // Most items of a wide record are empty: one byte, no call.
+            if (_pos == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+            _buffer[_pos++] = 0;
+            return;
+        }
         // Worst case per value: 6 header bytes + 3 UTF-8 bytes per UTF-16 unit, or 64 for formatted values.
-        var need = 6 + (value is string s ? s.Length * 3 : value is WarekiDate w ? 32 + (w.UnknownText?.Length ?? 0) * 3 : 64);
+        var need = value switch
+        {
+            null => 1,
+            string s => 6 + s.Length * 3,
+            WarekiDate { UnknownText: { } t } => 38 + t.Length * 3,
+            _ => 70,
+        };
         if (_pos + need > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _pos + need));
         _pos += CanonicalValue.WriteValue(value, _buffer.AsSpan(_pos));
     }

@@ -228,6 +228,29 @@ public class CanonicalTests
         return Convert.ToHexString(h);
     }
 
+    [Theory]
+    [InlineData(42)]  // the last length written in place (≤ 126 UTF-8 bytes, a one-byte varint)
+    [InlineData(43)]  // the first through the general path
+    [InlineData(200)] // a two-byte varint
+    public void Row_hash_is_sha256_of_the_documented_encoding_at_every_length(int length)
+    {
+        // Independent of the encoder: 0x01, the UTF-8 length as LEB128, the UTF-8 text; 0x00 for null; a date as yyyy-MM-dd.
+        var text = string.Concat(Enumerable.Repeat("大", length));
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        var expected = new List<byte> { 1 };
+        for (var n = (uint)utf8.Length; ; n >>= 7)
+        {
+            if (n < 0x80) { expected.Add((byte)n); break; }
+            expected.Add((byte)(n & 0x7F | 0x80));
+        }
+        expected.AddRange(utf8);
+        expected.Add(0);
+        expected.AddRange([1, 10, .. "0987-06-05"u8.ToArray()]);
+        expected.AddRange([1, 4, .. "1200"u8.ToArray()]);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(expected.ToArray())),
+            Hash(text, null, new DateOnly(987, 6, 5), 1200.00m));
+    }
+
     [Fact]
     public void Row_hash_follows_the_canonical_form()
     {
