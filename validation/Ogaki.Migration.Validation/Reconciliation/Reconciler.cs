@@ -58,27 +58,11 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         new(entity, new ExternalRowSorter(entity, Options.ChunkRowsFor(entity), Options.TempDirectory), new ControlTotalAccumulator(entity, Options.ControlTotals(entity)));
 
     /// <summary>Reconciles one entity of a target database against a source side collected during the mapping.</summary>
-    public async Task<EntityReconciliation> ReconcileTargetAsync(IStandardTarget target, SourceSide source, SourceCounts? counts = null,
+    public Task<EntityReconciliation> ReconcileTargetAsync(IStandardTarget target, SourceSide source, SourceCounts? counts = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var entity = source.Entity;
-        var targetTotals = new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
-        var merge = new Merge(this, entity);
-        try
-        {
-            await merge.RunAsync(source.Sorter.SortedAsync(cancellationToken), target.ReadBackAsync(entity, cancellationToken), null, targetTotals, cancellationToken)
-                .ConfigureAwait(false);
-            return merge.Result(counts, ControlTotalAccumulator.Compare(source.Totals, targetTotals, Options.ControlTotalTolerances), null);
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            return merge.Result(counts, [], ex.GetType().Name + ": " + PersonalDataScanner.RedactMyNumbers(ex.Message));
-        }
+        return MergeAsync(source.Entity, source, null, null, target.ReadBackAsync(source.Entity, cancellationToken), counts, cancellationToken);
     }
 
     /// <summary>
@@ -89,18 +73,28 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
     public async Task<EntityReconciliation> ReconcileEntityAsync(SpecEntity entity, IAsyncEnumerable<object?[]> source, bool sourceSorted,
         IAsyncEnumerable<object?[]> target, bool targetSorted = true, SourceCounts? counts = null, CancellationToken cancellationToken = default)
     {
-        var defs = Options.ControlTotals(entity);
-        var sourceTotals = new ControlTotalAccumulator(entity, defs);
-        var targetTotals = new ControlTotalAccumulator(entity, defs);
+        // An unsorted side is drained into a side of its own first: sorted with bounded memory, its totals taken then.
+        await using var sourceSide = sourceSorted ? null : CreateSourceSide(entity);
+        await using var targetSide = targetSorted ? null : CreateSourceSide(entity);
+        return await MergeAsync(entity, sourceSide, source, targetSide, target, counts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The merge behind both entry points. Each side is a sorted stream (checked for order and totalled as it is read),
+    /// or a <see cref="SourceSide"/> (sorted and totalled as it was filled), with <paramref name="sourceRows"/> /
+    /// <paramref name="targetRows"/> drained into it first when given.
+    /// </summary>
+    async Task<EntityReconciliation> MergeAsync(SpecEntity entity, SourceSide? sourceSide, IAsyncEnumerable<object?[]>? sourceRows,
+        SourceSide? targetSide, IAsyncEnumerable<object?[]>? targetRows, SourceCounts? counts, CancellationToken cancellationToken)
+    {
+        var sourceTotals = sourceSide?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
+        var targetTotals = targetSide?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
         var merge = new Merge(this, entity);
-        await using var sourceSorter = sourceSorted ? null : new ExternalRowSorter(entity, Options.ChunkRowsFor(entity), Options.TempDirectory);
-        await using var targetSorter = targetSorted ? null : new ExternalRowSorter(entity, Options.ChunkRowsFor(entity), Options.TempDirectory);
         try
         {
-            var s = await Prepare(source, sourceSorter, sourceTotals, cancellationToken).ConfigureAwait(false);
-            var t = await Prepare(target, targetSorter, targetTotals, cancellationToken).ConfigureAwait(false);
-            // A sorted side's totals are taken as it streams; an unsorted side's were taken while sorting.
-            await merge.RunAsync(s, t, sourceSorted ? sourceTotals : null, targetSorted ? targetTotals : null, cancellationToken).ConfigureAwait(false);
+            var s = await SortedAsync(sourceSide, sourceRows, cancellationToken).ConfigureAwait(false);
+            var t = await SortedAsync(targetSide, targetRows, cancellationToken).ConfigureAwait(false);
+            await merge.RunAsync(s, t, sourceSide is null ? sourceTotals : null, targetSide is null ? targetTotals : null, cancellationToken).ConfigureAwait(false);
             return merge.Result(counts, ControlTotalAccumulator.Compare(sourceTotals, targetTotals, Options.ControlTotalTolerances), null);
         }
         catch (OperationCanceledException)
@@ -113,17 +107,18 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         }
     }
 
-    // An unsorted side is drained into the sorter first (its totals are taken then); a sorted side streams.
-    static async Task<IAsyncEnumerable<object?[]>> Prepare(IAsyncEnumerable<object?[]> rows, ExternalRowSorter? sorter, ControlTotalAccumulator totals,
-        CancellationToken cancellationToken)
+    static async Task<IAsyncEnumerable<object?[]>> SortedAsync(SourceSide? side, IAsyncEnumerable<object?[]>? rows, CancellationToken cancellationToken)
     {
-        if (sorter is null) return rows;
-        await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+        if (side is null) return rows!;
+        if (rows is not null)
         {
-            totals.Add(row);
-            sorter.Add(row);
+            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                side.Totals.Add(row);
+                side.Sorter.Add(row);
+            }
         }
-        return sorter.SortedAsync(cancellationToken);
+        return side.Sorter.SortedAsync(cancellationToken);
     }
 
     sealed class Merge(Reconciler owner, SpecEntity entity)
