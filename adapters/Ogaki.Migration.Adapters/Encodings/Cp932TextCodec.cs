@@ -84,16 +84,16 @@ internal sealed class Cp932TextCodec : TextCodec
             }
             if (_lead[b])
             {
-                if (i + 1 >= n) return EbcdicTextCodec.Fail(out charsWritten, w, out error, TextDecodeError.UndefinedBytes, out errorOffset, i);
+                if (i + 1 >= n) return Fail(out charsWritten, w, out error, TextDecodeError.UndefinedBytes, out errorOffset, i);
                 var ch = _double[(b << 8) | source[i + 1]];
-                if (ch == Undefined) return EbcdicTextCodec.Fail(out charsWritten, w, out error, TextDecodeError.UndefinedBytes, out errorOffset, i);
+                if (ch == Undefined) return Fail(out charsWritten, w, out error, TextDecodeError.UndefinedBytes, out errorOffset, i);
                 destination[w++] = ch;
                 i += 2;
                 continue;
             }
-            if (b == 0) return EbcdicTextCodec.Fail(out charsWritten, w, out error, TextDecodeError.NulBytes, out errorOffset, i);
+            if (b == 0) return Fail(out charsWritten, w, out error, TextDecodeError.NulBytes, out errorOffset, i);
             var c = single[b];
-            if (c == Undefined) return EbcdicTextCodec.Fail(out charsWritten, w, out error, TextDecodeError.UndefinedBytes, out errorOffset, i);
+            if (c == Undefined) return Fail(out charsWritten, w, out error, TextDecodeError.UndefinedBytes, out errorOffset, i);
             destination[w++] = c;
             i++;
         }
@@ -107,13 +107,13 @@ internal sealed class Cp932TextCodec : TextCodec
     public override bool TryDecodeDbcs(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)
     {
         var w = 0;
-        if ((source.Length & 1) != 0) return EbcdicTextCodec.Fail(out charsWritten, 0, out error, TextDecodeError.OddDbcsLength, out errorOffset, source.Length - 1);
+        if ((source.Length & 1) != 0) return Fail(out charsWritten, 0, out error, TextDecodeError.OddDbcsLength, out errorOffset, source.Length - 1);
         for (var i = 0; i < source.Length; i += 2)
         {
             var b = source[i];
             var ch = _lead[b] ? _double[(b << 8) | source[i + 1]] : Undefined;
             if (ch == Undefined)
-                return EbcdicTextCodec.Fail(out charsWritten, w, out error, b == 0 ? TextDecodeError.NulBytes : TextDecodeError.UndefinedBytes, out errorOffset, i);
+                return Fail(out charsWritten, w, out error, b == 0 ? TextDecodeError.NulBytes : TextDecodeError.UndefinedBytes, out errorOffset, i);
             destination[w++] = ch;
         }
         charsWritten = w;

@@ -105,12 +105,4 @@ internal sealed class EbcdicTextCodec(string name, EbcdicMixedEncoding encoding)
         }
         return result;
     }
-
-    internal static bool Fail(out int charsWritten, int w, out TextDecodeError error, TextDecodeError kind, out int errorOffset, int offset)
-    {
-        charsWritten = w;
-        error = kind;
-        errorOffset = offset;
-        return false;
-    }
 }

@@ -38,6 +38,15 @@ public abstract class TextCodec
     /// <summary>The zone nibble of display digits (0xF0 in EBCDIC, 0x30 in ASCII).</summary>
     public byte DigitZone => IsEbcdic ? (byte)0xF0 : (byte)0x30;
 
+    /// <summary>Ends a failed decode: the characters written so far, the kind of problem and the offset of the bad byte.</summary>
+    protected static bool Fail(out int charsWritten, int w, out TextDecodeError error, TextDecodeError kind, out int errorOffset, int offset)
+    {
+        charsWritten = w;
+        error = kind;
+        errorOffset = offset;
+        return false;
+    }
+
     /// <summary>
     /// Decodes a mixed (PIC X) field. Starts in single-byte mode; shift bytes must balance within the field.
     /// Returns false with the error kind and the field-relative offset of the first bad byte.
