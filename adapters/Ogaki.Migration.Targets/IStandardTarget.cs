@@ -41,6 +41,14 @@ public interface IStandardTarget : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads an entity back in canonical form (<see cref="CanonicalRow"/>, with each row's <see cref="CanonicalKey"/>),
+    /// ordered by the key bytes, in batches that are valid until the next is requested. The reconciliation reads the
+    /// target this way; by default the rows of <see cref="ReadBackAsync"/> are encoded.
+    /// </summary>
+    IAsyncEnumerable<CanonicalRowBatch> ReadBackCanonicalAsync(SpecEntity entity, CancellationToken cancellationToken = default) =>
+        CanonicalRowBatch.FromValuesAsync(entity, ReadBackAsync(entity, cancellationToken), "target", cancellationToken);
+
     /// <summary>Number of rows in the entity's table.</summary>
     Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default);
 

@@ -23,6 +23,10 @@ public sealed class PostgresTarget : IStandardTarget
         try { builder = new NpgsqlConnectionStringBuilder(connectionString); }
         catch (ArgumentException ex) { throw new ArgumentException("invalid PostgreSQL connection string: " + ConnectionStrings.Mask(ex.Message), nameof(connectionString)); }
         Description = "postgresql " + ConnectionStrings.Mask(new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = null }.ConnectionString);
+        // Read-back streams whole tables: a larger socket buffer than the 8 KiB default means far fewer reads, each
+        // with its own timeout bookkeeping in Npgsql (unless the connection string sets its own size).
+        if (!connectionString.Contains("Read Buffer Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("ReadBufferSize", StringComparison.OrdinalIgnoreCase))
+            builder.ReadBufferSize = 1 << 18;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
@@ -131,17 +135,7 @@ public sealed class PostgresTarget : IStandardTarget
         ArgumentNullException.ThrowIfNull(entity);
         var plan = _plans.GetOrAdd(entity, e => new EntityPlan(e));
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // Fresh statistics let the planner see a table loaded in key order and stream it from the primary key
-        // instead of sorting it; only when rows changed since the last ANALYZE (autovacuum may lag a bulk load).
-        await using (var stale = new NpgsqlCommand("SELECT coalesce(n_mod_since_analyze, 1) > 0 FROM pg_stat_user_tables WHERE relid = to_regclass($1)", conn))
-        {
-            stale.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"" });
-            if (await stale.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
-            {
-                await using var analyze = new NpgsqlCommand($"ANALYZE \"{entity.Table}\"", conn);
-                await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await AnalyzeIfStaleAsync(conn, entity, cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(plan.SelectSql, conn);
         // Rows are small: each is buffered whole, so its columns are read synchronously (no await per column).
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -151,6 +145,48 @@ public sealed class PostgresTarget : IStandardTarget
             for (var i = 0; i < row.Length; i++)
                 row[i] = r.IsDBNull(i) ? null : ReadValue(r, i, plan.Items[i]);
             yield return row;
+        }
+    }
+
+    /// <summary>
+    /// Reads the table back with <c>COPY (SELECT … ORDER BY key) TO STDOUT (FORMAT BINARY)</c> and turns each field's
+    /// wire bytes straight into its canonical form: text as sent (UTF-8), int4, numeric, date and bool formatted
+    /// without building CLR values. Every column is cast to the type the schema gave it, so a column altered behind
+    /// the pipeline's back still arrives in the format read here.
+    /// </summary>
+    public async IAsyncEnumerable<CanonicalRowBatch> ReadBackCanonicalAsync(SpecEntity entity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var plan = _plans.GetOrAdd(entity, e => new EntityPlan(e));
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await AnalyzeIfStaleAsync(conn, entity, cancellationToken).ConfigureAwait(false);
+        var reader = new BinaryCopyReader(plan.Items, new CanonicalKey(entity), entity.Table);
+        var stream = await conn.BeginRawBinaryCopyAsync(plan.CopyOutSql, cancellationToken).ConfigureAwait(false);
+        var completed = false;
+        try
+        {
+            while (await reader.ReadBatchAsync(stream, cancellationToken).ConfigureAwait(false) is { } batch)
+                yield return batch;
+            completed = true;
+        }
+        finally
+        {
+            // Stopping early (an error in the merge, cancellation) cancels the COPY instead of draining the table.
+            if (!completed) await stream.CancelAsync().ConfigureAwait(false);
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Fresh statistics let the planner see a table loaded in key order and stream it from the primary key instead of
+    // sorting it; only when rows changed since the last ANALYZE (autovacuum may lag a bulk load).
+    static async Task AnalyzeIfStaleAsync(NpgsqlConnection conn, SpecEntity entity, CancellationToken cancellationToken)
+    {
+        await using var stale = new NpgsqlCommand("SELECT coalesce(n_mod_since_analyze, 1) > 0 FROM pg_stat_user_tables WHERE relid = to_regclass($1)", conn);
+        stale.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"" });
+        if (await stale.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+        {
+            await using var analyze = new NpgsqlCommand($"ANALYZE \"{entity.Table}\"", conn);
+            await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -201,7 +237,11 @@ public sealed class PostgresTarget : IStandardTarget
             var order = string.Join(", ", TargetNames.KeyItems(entity).Select(k =>
                 "\"" + TargetNames.Column(k) + "\"" + (StandardModel.ColumnClrType(k) == typeof(string) ? " COLLATE \"C\"" : "")));
             SelectSql = $"SELECT {cols} FROM \"{entity.Table}\" ORDER BY {order}";
+            var typed = string.Join(", ", Items.Select(i => "\"" + TargetNames.Column(i) + "\"::" + BinaryCopyReader.WireType(i)));
+            CopyOutSql = $"COPY (SELECT {typed} FROM \"{entity.Table}\" ORDER BY {order}) TO STDOUT (FORMAT BINARY)";
         }
+
+        public string CopyOutSql { get; }
 
         public SpecEntity Entity { get; }
 

@@ -127,7 +127,7 @@ public static class CanonicalValue
     }
 
     // yyyy-MM-dd without the custom-format parser (DateOnly's year is 1–9999, always four digits here).
-    static int FormatDate(DateOnly d, Span<byte> dest)
+    internal static int FormatDate(DateOnly d, Span<byte> dest)
     {
         var (y, m, day) = (d.Year, d.Month, d.Day);
         dest[0] = (byte)('0' + y / 1000);

@@ -177,6 +177,99 @@ public sealed class LoadTests
         Assert.NotEqual(sums[0][0].Sha256, (await TableChecksum.ComputeAsync(other.Target, ResidentSpec.Entity, Ct)).Sha256);
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task Canonical_read_back_is_the_canonical_form_of_the_loaded_records_in_key_byte_order(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await t.Target.EnsureSchemaAsync(Entities, StandardSpec.Version, Ct);
+        // Reverse key order, 和暦 (不詳, non-existent), IVS, surrogate pairs, tabs, nulls, amounts, dates, 年月 and flags.
+        IReadOnlyList<IStandardRecord>[] loaded =
+        [
+            Enumerable.Range(0, 300).Select(n => (IStandardRecord)TestRecords.Resident(n)).Reverse().ToList(),
+            Enumerable.Range(0, 90).Select(n => (IStandardRecord)TestRecords.TaxAssessment(n)).ToList(),
+            Enumerable.Range(0, 40).Select(n => (IStandardRecord)TestRecords.AllowanceRecipient(n)).ToList(),
+        ];
+        for (var e = 0; e < Entities.Count; e++) await t.Target.LoadBatchAsync(Batch("run-c", Entities[e], 0, loaded[e]), Ct);
+
+        for (var e = 0; e < Entities.Count; e++)
+        {
+            var entity = Entities[e];
+            // Expected: each record encoded from its CLR values, ordered by its key bytes.
+            var key = new CanonicalKey(entity);
+            var expected = loaded[e].Select(r =>
+            {
+                var one = new CanonicalRowBatch();
+                one.BeginRow();
+                for (var i = 0; i < entity.Items.Count; i++) one.Append(r.GetValue(i));
+                one.EndRow(key);
+                return (Row: one.Row(0).ToArray(), Key: one.Key(0).ToArray());
+            }).OrderBy(x => x.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList();
+            var back = new List<(byte[] Row, byte[] Key)>();
+            await foreach (var batch in t.Target.ReadBackCanonicalAsync(entity, Ct))
+                for (var i = 0; i < batch.Count; i++) back.Add((batch.Row(i).ToArray(), batch.Key(i).ToArray()));
+            Assert.Equal(expected.Count, back.Count);
+            for (var i = 0; i < back.Count; i++)
+            {
+                Assert.Equal(CanonicalRow.Texts(expected[i].Row, entity.Items.Count), CanonicalRow.Texts(back[i].Row, entity.Items.Count));
+                Assert.Equal(expected[i].Row, back[i].Row);
+                Assert.Equal(expected[i].Key, back[i].Key);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Canonical_read_back_formats_numeric_and_date_values_of_columns_altered_behind_the_pipelines_back()
+    {
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        await t.Target.EnsureSchemaAsync([TaxAssessmentSpec.Entity, AllowanceRecipientSpec.Entity], StandardSpec.Version, Ct);
+        await t.Target.LoadBatchAsync(Batch("run-n", TaxAssessmentSpec.Entity, 0, Enumerable.Range(0, 12).Select(n => TestRecords.TaxAssessment(n))), Ct);
+        await t.Target.LoadBatchAsync(Batch("run-n", AllowanceRecipientSpec.Entity, 0, Enumerable.Range(0, 6).Select(n => TestRecords.AllowanceRecipient(n))), Ct);
+        // Someone widens the amount column and stores fractions, signs, zeros and large values; dates at the edges of the calendar.
+        string[] amounts = ["0", "-0.000", "1234.5600", "0.0001", "-1.5", "10000", "100000000", "123456789012345678.000001", "-99990000.0100", "1e-20", "5", "0.10"];
+        await using (var conn = new Npgsql.NpgsqlConnection(t.Connection))
+        {
+            await conn.OpenAsync(Ct);
+            var tax = TaxAssessmentSpec.Entity.Table;
+            var column = TargetNames.Column(TaxAssessmentSpec.Entity.Find("NenZeigaku")!);
+            var sql = $"ALTER TABLE \"{tax}\" ALTER COLUMN \"{column}\" TYPE numeric;"
+                + string.Concat(amounts.Select((a, i) => $"UPDATE \"{tax}\" SET \"{column}\" = {a}::numeric WHERE ctid = (SELECT ctid FROM \"{tax}\" ORDER BY {KeyOrder(TaxAssessmentSpec.Entity)} OFFSET {i} LIMIT 1);"));
+            var recipients = AllowanceRecipientSpec.Entity.Table;
+            var date = TargetNames.Column(AllowanceRecipientSpec.Entity.Find("NinteiSeikyuYmd")!);
+            sql += string.Concat(new[] { "0001-01-01", "9999-12-31", "1999-12-31", "2000-01-01", "2000-02-29", "1900-03-01" }.Select((d, i) =>
+                $"UPDATE \"{recipients}\" SET \"{date}\" = '{d}' WHERE ctid = (SELECT ctid FROM \"{recipients}\" ORDER BY {KeyOrder(AllowanceRecipientSpec.Entity)} OFFSET {i} LIMIT 1);"));
+            await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        foreach (var entity in new[] { TaxAssessmentSpec.Entity, AllowanceRecipientSpec.Entity })
+        {
+            // The object read-back (Npgsql's own numeric and date decoding) is the independent reference.
+            var reference = (await ReadAll(t.Target, entity)).Select(r => r.Select(CanonicalValue.ToText).ToArray()).ToList();
+            var canonical = new List<string?[]>();
+            await foreach (var batch in t.Target.ReadBackCanonicalAsync(entity, Ct))
+                for (var i = 0; i < batch.Count; i++) canonical.Add(CanonicalRow.Texts(batch.Row(i), entity.Items.Count));
+            Assert.Equal(reference, canonical);
+        }
+        var texts = new List<string?>();
+        await foreach (var batch in t.Target.ReadBackCanonicalAsync(TaxAssessmentSpec.Entity, Ct))
+            for (var i = 0; i < batch.Count; i++) texts.Add(CanonicalRow.Texts(batch.Row(i), TaxAssessmentSpec.Entity.Items.Count)[TaxAssessmentSpec.Ordinals.NenZeigaku]);
+        Assert.Equal(["0", "0", "1234.56", "0.0001", "-1.5", "10000", "100000000", "123456789012345678.000001", "-99990000.01", "0.00000000000000000001", "5", "0.1"], texts);
+
+        // A value no decimal can hold still reads back as its exact text (it then differs from every source amount).
+        await using (var conn = new Npgsql.NpgsqlConnection(t.Connection))
+        {
+            await conn.OpenAsync(Ct);
+            var column = TargetNames.Column(TaxAssessmentSpec.Entity.Find("NenZeigaku")!);
+            await using var cmd = new Npgsql.NpgsqlCommand($"UPDATE \"{TaxAssessmentSpec.Entity.Table}\" SET \"{column}\" = -1e30 + 0.5", conn);
+            await cmd.ExecuteNonQueryAsync(Ct);
+        }
+        await foreach (var batch in t.Target.ReadBackCanonicalAsync(TaxAssessmentSpec.Entity, Ct))
+            Assert.Equal("-999999999999999999999999999999.5", CanonicalRow.Texts(batch.Row(0), TaxAssessmentSpec.Entity.Items.Count)[TaxAssessmentSpec.Ordinals.NenZeigaku]);
+    }
+
+    static string KeyOrder(SpecEntity entity) =>
+        string.Join(", ", TargetNames.KeyItems(entity).Select(i => "\"" + TargetNames.Column(i) + "\"" + (i.Type == ItemType.Int ? "" : " COLLATE \"C\"")));
+
     internal static async Task<List<object?[]>> ReadAll(IStandardTarget target, SpecEntity entity)
     {
         var rows = new List<object?[]>();

@@ -1,31 +1,44 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Validation;
 
 /// <summary>
-/// Sorts a row stream by the entity key with bounded memory: rows are sorted in chunks, chunks beyond the
-/// first are spilled to temporary files as sorted runs, and the runs are merged. Spill files hold personal
-/// data: they are created in the caller's temporary folder and deleted on dispose. A full chunk is sorted and
-/// written by a background task while the next one fills, so the producer (e.g. the mapping's ordered stage)
-/// does not wait on the disk.
+/// Sorts an entity's rows by key with bounded memory. Rows are kept in canonical form with their
+/// <see cref="CanonicalKey"/> (<see cref="CanonicalRowBatch"/>), so sorting compares bytes and spilling copies them.
+/// A chunk is sorted when full and spilled to a temporary file as a sorted run; the runs are merged in the end.
+/// Spill files hold personal data: they are created in the caller's temporary folder and deleted on dispose.
+/// A full chunk is sorted and written by a background task while the next one fills, so the producer
+/// (e.g. the mapping's ordered stage) does not wait on the disk.
 /// </summary>
 public sealed class ExternalRowSorter : IAsyncDisposable
 {
-    readonly RowKeyComparer _comparer;
+    /// <summary>Bytes of canonical rows per chunk when no row limit is given: about 1,500 runs per GB of rows, two chunks in memory.</summary>
+    public const int DefaultChunkBytes = 8 << 20;
+
+    const int OutputRows = 1024;
+    readonly CanonicalKey _key;
     readonly int _chunkRows;
     readonly string _tempDirectory;
     readonly List<string> _runs = [];
-    List<object?[]> _buffer = [];
+    CanonicalRowBatch _chunk = new(1 << 16);
+    CanonicalRowBatch? _spare;
     Task _spilling = Task.CompletedTask;
 
-    public ExternalRowSorter(SpecEntity entity, int chunkRows = 200_000, string? tempDirectory = null)
+    /// <param name="entity">The entity whose rows are sorted.</param>
+    /// <param name="chunkRows">Rows per chunk; 0 for chunks of <see cref="DefaultChunkBytes"/>.</param>
+    /// <param name="tempDirectory">Folder for spill files (default: the system temp folder).</param>
+    public ExternalRowSorter(SpecEntity entity, int chunkRows = 0, string? tempDirectory = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkRows, 1);
-        _comparer = new RowKeyComparer(entity);
+        ArgumentOutOfRangeException.ThrowIfNegative(chunkRows);
+        Entity = entity;
+        _key = new CanonicalKey(entity);
         _chunkRows = chunkRows;
         _tempDirectory = tempDirectory ?? Path.GetTempPath();
     }
+
+    public SpecEntity Entity { get; }
 
     /// <summary>How many sorted runs went to disk (0 when the data fitted in one chunk).</summary>
     public int SpilledRuns => _runs.Count;
@@ -33,78 +46,146 @@ public sealed class ExternalRowSorter : IAsyncDisposable
     /// <summary>Rows added so far.</summary>
     public long Count { get; private set; }
 
+    /// <summary>Control totals every added row goes to (a source side's), or null.</summary>
+    internal ControlTotalAccumulator? Totals { get; init; }
+
+    /// <summary>Adds a row: values in spec item order with the CLR types of the generated records.</summary>
     public void Add(object?[] row)
     {
-        _buffer.Add(row);
-        Count++;
-        if (_buffer.Count >= _chunkRows) Spill();
+        ArgumentNullException.ThrowIfNull(row);
+        _chunk.BeginRow();
+        foreach (var v in row) _chunk.Append(v);
+        Added();
     }
+
+    /// <summary>Adds a standard record of the sorter's entity.</summary>
+    public void Add(IStandardRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        _chunk.BeginRow();
+        var n = Entity.Items.Count;
+        for (var i = 0; i < n; i++) _chunk.Append(record.GetValue(i));
+        Added();
+    }
+
+    /// <summary>Adds a row already in canonical form (with its key).</summary>
+    public void Add(ReadOnlySpan<byte> row, ReadOnlySpan<byte> key)
+    {
+        _chunk.Add(row, key);
+        Totals?.Add(row);
+        Count++;
+        if (Full()) Spill();
+    }
+
+    void Added()
+    {
+        try
+        {
+            _chunk.EndRow(_key);
+        }
+        catch
+        {
+            _chunk.AbandonRow();
+            throw;
+        }
+        Totals?.Add(_chunk.Row(_chunk.Count - 1));
+        Count++;
+        if (Full()) Spill();
+    }
+
+    bool Full() => _chunkRows > 0 ? _chunk.Count >= _chunkRows : _chunk.Length >= DefaultChunkBytes;
 
     void Spill()
     {
         // At most one chunk is being written while the next fills: memory stays at two chunks.
         _spilling.GetAwaiter().GetResult();
-        var chunk = _buffer;
+        var chunk = _chunk;
         var path = Path.Combine(_tempDirectory, "ogaki-reconcile-" + Guid.NewGuid().ToString("N") + ".run");
         _runs.Add(path);
-        _buffer = new List<object?[]>(Math.Min(_chunkRows, 1 << 16));
-        _spilling = Task.Run(() => WriteRun(chunk, path));
+        _chunk = _spare ?? new CanonicalRowBatch(1 << 16);
+        _chunk.Clear();
+        _spare = null;
+        _spilling = Task.Run(() =>
+        {
+            WriteRun(chunk, path);
+            chunk.Clear();
+            _spare = chunk;
+        });
     }
 
     /// <summary>Writes the buffered rows as a sorted run (if more than a few) and waits for the write to finish.</summary>
     public async Task SpillAsync()
     {
-        if (_buffer.Count > 64) Spill();
+        if (_chunk.Count > 64) Spill();
         await _spilling.ConfigureAwait(false);
     }
 
-    void WriteRun(List<object?[]> chunk, string path)
+    static int[] SortedOrder(CanonicalRowBatch chunk)
     {
-        chunk.Sort(_comparer);
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
-        using var writer = new BinaryWriter(stream);
-        foreach (var row in chunk) RowSerializer.Write(writer, row);
+        var order = new int[chunk.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        // Equal keys keep their insertion order, so duplicates come out deterministically.
+        Array.Sort(order, (a, b) =>
+        {
+            var c = chunk.Key(a).SequenceCompareTo(chunk.Key(b));
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        return order;
     }
 
-    /// <summary>The rows in key order. Call once, after the last <see cref="Add"/>.</summary>
-    public async IAsyncEnumerable<object?[]> SortedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    static void WriteRun(CanonicalRowBatch chunk, string path)
     {
+        var order = SortedOrder(chunk);
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
+        foreach (var i in order) stream.Write(chunk.Record(i));
+    }
+
+    /// <summary>
+    /// The rows in key order, in batches (each valid until the next is requested). Call once, after the last
+    /// <see cref="Add(object?[])"/>.
+    /// </summary>
+    public async IAsyncEnumerable<CanonicalRowBatch> SortedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var output = new CanonicalRowBatch(1 << 17, OutputRows);
         if (_runs.Count == 0)
         {
-            _buffer.Sort(_comparer);
-            foreach (var row in _buffer)
+            var chunk = _chunk;
+            foreach (var i in SortedOrder(chunk))
             {
+                output.AddRecord(chunk.Record(i));
+                if (output.Count < OutputRows) continue;
                 cancellationToken.ThrowIfCancellationRequested();
-                yield return row;
+                yield return output;
+                output.Clear();
             }
-            _buffer = [];
+            if (output.Count > 0) yield return output;
+            _chunk = new CanonicalRowBatch(64);
             yield break;
         }
-        if (_buffer.Count > 0) Spill();
+        if (_chunk.Count > 0) Spill();
         await _spilling.ConfigureAwait(false);
-        var readers = _runs.Select(p => new BinaryReader(new FileStream(p, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))).ToList();
+        _spare = null;
+        var readers = _runs.Select(p => new RunReader(p)).ToList();
         try
         {
             // Ties go to the lower run index, so equal keys keep a deterministic order.
-            var queue = new PriorityQueue<(object?[] Row, int Run), (object?[] Row, int Run)>(
-                Comparer<(object?[] Row, int Run)>.Create((a, b) =>
-                {
-                    var c = _comparer.Compare(a.Row, b.Row);
-                    return c != 0 ? c : a.Run.CompareTo(b.Run);
-                }));
-            for (var i = 0; i < readers.Count; i++)
-                if (RowSerializer.TryRead(readers[i], out var first)) queue.Enqueue((first, i), (first, i));
-            var n = 0;
-            while (queue.TryDequeue(out var item, out _))
+            var queue = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) =>
             {
-                if ((++n & 0xFFF) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    await Task.Yield();
-                }
-                yield return item.Row;
-                if (RowSerializer.TryRead(readers[item.Run], out var next)) queue.Enqueue((next, item.Run), (next, item.Run));
+                var c = readers[a].Key.SequenceCompareTo(readers[b].Key);
+                return c != 0 ? c : a.CompareTo(b);
+            }));
+            for (var i = 0; i < readers.Count; i++)
+                if (readers[i].MoveNext()) queue.Enqueue(i, i);
+            while (queue.TryDequeue(out var run, out _))
+            {
+                output.AddRecord(readers[run].Record);
+                if (readers[run].MoveNext()) queue.Enqueue(run, run);
+                if (output.Count < OutputRows) continue;
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return output;
+                output.Clear();
             }
+            if (output.Count > 0) yield return output;
         }
         finally
         {
@@ -122,70 +203,61 @@ public sealed class ExternalRowSorter : IAsyncDisposable
             catch (IOException) { /* best effort: the temp folder is the caller's */ }
         }
         _runs.Clear();
-        _buffer = [];
+        _chunk = new CanonicalRowBatch(64);
+        _spare = null;
     }
-}
 
-/// <summary>Binary form of a row of standard values (tagged), for spill files only.</summary>
-internal static class RowSerializer
-{
-    public static void Write(BinaryWriter w, object?[] row)
+    /// <summary>Reads a spilled run record by record through one buffer.</summary>
+    sealed class RunReader(string path) : IDisposable
     {
-        w.Write(row.Length);
-        foreach (var v in row)
+        readonly FileStream _stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        byte[] _buffer = new byte[1 << 16];
+        int _start, _end, _record;
+
+        public ReadOnlySpan<byte> Record => _buffer.AsSpan(_start, _record);
+
+        public ReadOnlySpan<byte> Key
         {
-            switch (v)
+            get
             {
-                case null: w.Write((byte)0); break;
-                case string s: w.Write((byte)1); w.Write(s); break;
-                case int i: w.Write((byte)2); w.Write(i); break;
-                case long l: w.Write((byte)3); w.Write(l); break;
-                case decimal d: w.Write((byte)4); w.Write(d); break;
-                case DateOnly d: w.Write((byte)5); w.Write(d.DayNumber); break;
-                case WarekiDate wd:
-                    w.Write((byte)6); w.Write(wd.Era); w.Write(wd.Year); w.Write(wd.Month); w.Write(wd.Day);
-                    w.Write(wd.UnknownText is not null);
-                    if (wd.UnknownText is not null) w.Write(wd.UnknownText);
-                    break;
-                case YearMonth ym: w.Write((byte)7); w.Write(ym.Year); w.Write(ym.Month); break;
-                case bool b: w.Write((byte)8); w.Write(b); break;
-                default: throw new NotSupportedException($"cannot spill values of type {v.GetType().FullName}");
+                var rowLength = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start));
+                return _buffer.AsSpan(_start + 8 + rowLength, _record - 8 - rowLength);
             }
         }
-    }
 
-    public static bool TryRead(BinaryReader r, out object?[] row)
-    {
-        if (r.BaseStream.Position >= r.BaseStream.Length)
+        public bool MoveNext()
         {
-            row = [];
-            return false;
+            _start += _record;
+            _record = 0;
+            if (!Fill(8)) return false;
+            var length = 8 + BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start)) + BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start + 4));
+            Fill(length);
+            _record = length;
+            return true;
         }
-        var n = r.ReadInt32();
-        row = new object?[n];
-        for (var i = 0; i < n; i++)
+
+        bool Fill(int need)
         {
-            row[i] = r.ReadByte() switch
+            if (_end - _start >= need) return true;
+            // Move the partial record to the front (growing the buffer for a long one) and read more behind it.
+            var have = _end - _start;
+            if (need > _buffer.Length) Array.Resize(ref _buffer, Math.Max(need, _buffer.Length * 2));
+            _buffer.AsSpan(_start, have).CopyTo(_buffer);
+            _start = 0;
+            _end = have;
+            while (_end < need)
             {
-                0 => null,
-                1 => r.ReadString(),
-                2 => r.ReadInt32(),
-                3 => r.ReadInt64(),
-                4 => r.ReadDecimal(),
-                5 => DateOnly.FromDayNumber(r.ReadInt32()),
-                6 => ReadWareki(r),
-                7 => new YearMonth(r.ReadInt32(), r.ReadInt32()),
-                8 => r.ReadBoolean(),
-                var t => throw new InvalidDataException($"unknown value tag {t} in spill file"),
-            };
+                var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+                if (n == 0)
+                {
+                    if (_end == 0) return false;
+                    throw new InvalidDataException($"spill file {Path.GetFileName(path)} ends inside a row");
+                }
+                _end += n;
+            }
+            return true;
         }
-        return true;
-    }
 
-    static WarekiDate ReadWareki(BinaryReader r)
-    {
-        int era = r.ReadInt32(), year = r.ReadInt32(), month = r.ReadInt32(), day = r.ReadInt32();
-        var text = r.ReadBoolean() ? r.ReadString() : null;
-        return new WarekiDate(era, year, month, day, text);
+        public void Dispose() => _stream.Dispose();
     }
 }

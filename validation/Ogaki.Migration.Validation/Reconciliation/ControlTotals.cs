@@ -92,17 +92,29 @@ public static class ControlTotalCatalog
 }
 
 /// <summary>
-/// Accumulates control totals over one side's rows. Definitions that group by the same items share one lookup
-/// per row. Memory grows with the number of groups only.
+/// Accumulates control totals over one side's rows, read from their canonical form, so the source and the target
+/// side group and sum the same texts. Definitions that group by the same items share one lookup per row.
+/// Memory grows with the number of groups only; a row allocates nothing.
 /// </summary>
 public sealed class ControlTotalAccumulator
 {
     readonly SpecEntity _entity;
     readonly IReadOnlyList<ControlTotalDefinition> _defs;
     readonly GroupSet[] _sets;
-    readonly Dictionary<GroupKey, decimal[]> _values = [];
+    readonly int[] _needed;
+    readonly CanonicalRowBatch _scratch = new(1024, 1);
 
-    sealed record GroupSet(IReadOnlyList<string> GroupBy, int[] GroupOrdinals, int[] Defs, int[] SumOrdinals);
+    sealed class GroupSet(IReadOnlyList<string> groupBy, int[] groupSlots, int[] defs, int[] sumSlots)
+    {
+        public IReadOnlyList<string> GroupBy { get; } = groupBy;
+        public int[] GroupSlots { get; } = groupSlots; // positions in _needed
+        public int[] Defs { get; } = defs;
+        public int[] SumSlots { get; } = sumSlots; // positions in _needed, −1 for a count
+        // Keyed by the group values' canonical bytes widened to chars, each behind its length + 1 (0 for null), looked up without allocating.
+        public Dictionary<string, Group> Groups { get; } = new(StringComparer.Ordinal);
+    }
+
+    sealed record Group(string?[] Texts, decimal[] Sums);
 
     public ControlTotalAccumulator(SpecEntity entity, IReadOnlyList<ControlTotalDefinition> definitions)
     {
@@ -110,65 +122,110 @@ public sealed class ControlTotalAccumulator
         _defs = definitions;
         foreach (var d in definitions)
             if (d.GroupBy.Count > 3) throw new ArgumentException($"control total {d.Name} groups by more than 3 items");
+        _needed = definitions.SelectMany(d => d.GroupBy.Append(d.Sum)).OfType<string>().Select(x => entity.Find(x)!.Ordinal).Distinct().Order().ToArray();
+        int Slot(string identifier) => Array.IndexOf(_needed, entity.Find(identifier)!.Ordinal);
         _sets = definitions.Select((d, i) => (d, i))
             .GroupBy(p => string.Join('\u001F', p.d.GroupBy), StringComparer.Ordinal)
-            .Select(g => new GroupSet(g.First().d.GroupBy, g.First().d.GroupBy.Select(x => entity.Find(x)!.Ordinal).ToArray(),
-                g.Select(p => p.i).ToArray(), g.Select(p => p.d.Sum is null ? -1 : entity.Find(p.d.Sum)!.Ordinal).ToArray()))
+            .Select(g => new GroupSet(g.First().d.GroupBy, g.First().d.GroupBy.Select(Slot).ToArray(),
+                g.Select(p => p.i).ToArray(), g.Select(p => p.d.Sum is null ? -1 : Slot(p.d.Sum)).ToArray()))
             .ToArray();
     }
 
+    /// <summary>Adds a row of values (spec item order, CLR types of the generated records).</summary>
     public void Add(object?[] row)
     {
-        for (var s = 0; s < _sets.Length; s++)
+        ArgumentNullException.ThrowIfNull(row);
+        _scratch.Clear();
+        _scratch.BeginRow();
+        foreach (var v in row) _scratch.Append(v);
+        _scratch.EndRow(CanonicalKeyOf());
+        Add(_scratch.Row(0));
+    }
+
+    CanonicalKey? _key;
+
+    CanonicalKey CanonicalKeyOf() => _key ??= new CanonicalKey(_entity);
+
+    /// <summary>Adds a row in canonical form (<see cref="CanonicalRow"/>).</summary>
+    public void Add(ReadOnlySpan<byte> row)
+    {
+        Span<int> starts = stackalloc int[_needed.Length];
+        Span<int> lengths = stackalloc int[_needed.Length];
+        CanonicalRow.Locate(row, _needed, starts, lengths);
+        Span<char> key = stackalloc char[256];
+        foreach (var set in _sets)
         {
-            var set = _sets[s];
-            var g = set.GroupOrdinals;
-            var key = new GroupKey(s, g.Length > 0 ? row[g[0]] : null, g.Length > 1 ? row[g[1]] : null, g.Length > 2 ? row[g[2]] : null);
-            ref var slots = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_values, key, out _);
-            slots ??= new decimal[set.Defs.Length];
+            var n = 0;
+            foreach (var slot in set.GroupSlots)
+            {
+                var len = lengths[slot];
+                if (len < 0)
+                {
+                    if (n + 1 > key.Length) key = new char[key.Length * 2 + 1];
+                    key[n++] = (char)0;
+                    continue;
+                }
+                if (n + 1 + len > key.Length) key = new char[Math.Max(key.Length * 2, n + 1 + len)];
+                key[n++] = (char)(len + 1);
+                foreach (var b in row.Slice(starts[slot], len)) key[n++] = (char)b;
+            }
+            var lookup = set.Groups.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(key[..n], out var group))
+            {
+                var texts = new string?[set.GroupSlots.Length];
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    var slot = set.GroupSlots[i];
+                    texts[i] = lengths[slot] < 0 ? null : Encoding.UTF8.GetString(row.Slice(starts[slot], lengths[slot]));
+                }
+                group = new Group(texts, new decimal[set.Defs.Length]);
+                lookup[key[..n]] = group;
+            }
             for (var i = 0; i < set.Defs.Length; i++)
             {
-                var o = set.SumOrdinals[i];
-                slots[i] += o < 0 ? 1m : row[o] switch
+                var slot = set.SumSlots[i];
+                if (slot < 0)
                 {
-                    null => 0m,
-                    decimal m => m,
-                    int n => n,
-                    long l => l,
-                    var v => throw new NotSupportedException($"cannot sum {v.GetType().Name} values of {_defs[set.Defs[i]].Sum}"),
-                };
+                    group.Sums[i] += 1m;
+                    continue;
+                }
+                if (lengths[slot] < 0) continue;
+                var text = row.Slice(starts[slot], lengths[slot]);
+                if (!System.Buffers.Text.Utf8Parser.TryParse(text, out decimal value, out var used) || used != text.Length)
+                    throw new NotSupportedException($"cannot sum the non-numeric values of {_defs[set.Defs[i]].Sum}");
+                group.Sums[i] += value;
             }
         }
     }
 
-    IEnumerable<(int Def, GroupKey Key, decimal Value)> Entries() =>
-        _values.SelectMany(p => _sets[p.Key.Set].Defs.Select((d, i) => (d, p.Key, p.Value[i])));
+    IEnumerable<(int Def, string Key, string?[] Texts, decimal Value)> Entries() =>
+        _sets.SelectMany(set => set.Groups.SelectMany(g => set.Defs.Select((d, i) => (d, g.Key, g.Value.Texts, g.Value.Sums[i]))));
 
     /// <summary>Compares two sides' totals group by group (a group missing on one side counts as 0 there).</summary>
     public static IReadOnlyList<ControlTotal> Compare(ControlTotalAccumulator source, ControlTotalAccumulator target, IReadOnlyDictionary<string, decimal>? tolerances = null)
     {
-        var s = source.Entries().ToDictionary(e => (e.Def, e.Key), e => e.Value);
-        var t = target.Entries().ToDictionary(e => (e.Def, e.Key), e => e.Value);
+        var s = source.Entries().ToDictionary(e => (e.Def, e.Key), e => (e.Texts, e.Value));
+        var t = target.Entries().ToDictionary(e => (e.Def, e.Key), e => (e.Texts, e.Value));
         var result = new List<(int Def, ControlTotal Total)>();
         foreach (var k in s.Keys.Union(t.Keys))
         {
             var def = source._defs[k.Def];
-            result.Add((k.Def, new ControlTotal(def.Name, def.NameJa, source.GroupText(def, k.Key), s.GetValueOrDefault(k), t.GetValueOrDefault(k),
+            var texts = s.TryGetValue(k, out var sv) ? sv.Texts : t[k].Texts;
+            result.Add((k.Def, new ControlTotal(def.Name, def.NameJa, source.GroupText(def, texts), sv.Value, t.GetValueOrDefault(k).Value,
                 tolerances?.GetValueOrDefault(def.Name) ?? 0m)));
         }
         return result.OrderBy(x => x.Def).ThenBy(x => x.Total.Group, StringComparer.Ordinal).Select(x => x.Total).ToList();
     }
 
-    string GroupText(ControlTotalDefinition def, GroupKey k)
+    string GroupText(ControlTotalDefinition def, string?[] texts)
     {
         var sb = new StringBuilder();
         for (var i = 0; i < def.GroupBy.Count; i++)
         {
             var item = _entity.Find(def.GroupBy[i])!;
-            var value = i switch { 0 => k.A, 1 => k.B, _ => k.C };
+            var text = texts[i];
             if (i > 0) sb.Append(", ");
             sb.Append(item.NameJa).Append('=');
-            var text = CanonicalValue.ToText(value);
             if (text is null)
             {
                 sb.Append("(null)");
@@ -181,8 +238,6 @@ public sealed class ControlTotalAccumulator
         }
         return sb.ToString();
     }
-
-    readonly record struct GroupKey(int Set, object? A, object? B, object? C);
 }
 
 internal static class DecimalText

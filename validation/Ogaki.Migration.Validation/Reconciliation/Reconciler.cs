@@ -22,13 +22,11 @@ public sealed record ReconcileOptions
     public int MaxDiscrepancyDetails { get; init; } = 10_000;
 
     /// <summary>
-    /// Rows per in-memory chunk when an unsorted side is sorted; larger inputs spill to disk. 0 (default): about
-    /// a quarter of a million values per chunk (2,032 rows of 住民（個人）, 13,157 of 納税義務者・税額), at least 1,000 rows —
+    /// Rows per in-memory chunk when a side is sorted; larger inputs spill to disk in sorted runs. 0 (default):
+    /// chunks of <see cref="ExternalRowSorter.DefaultChunkBytes"/> of canonical rows (about 14,000 rows of 住民（個人）) —
     /// small enough that a dry run collecting every entity's source side at once stays within its memory budget.
     /// </summary>
     public int SortChunkRows { get; init; }
-
-    internal int ChunkRowsFor(SpecEntity entity) => SortChunkRows > 0 ? SortChunkRows : Math.Max(1_000, 250_000 / Math.Max(1, entity.Items.Count));
 
     /// <summary>Folder for sort spill files (default: the system temp folder). They hold personal data and are deleted after use.</summary>
     public string? TempDirectory { get; init; }
@@ -39,8 +37,9 @@ public sealed class RowOrderException(string message) : Exception(message);
 
 /// <summary>
 /// Reconciles the mapped source against the target, per entity, as a sorted streaming merge: both sides are
-/// read once in key order (an unsorted side is sorted with bounded memory first), each row is hashed
-/// (SHA-256 of its canonical form), equal keys compare hashes, and differing records get a field-level diff.
+/// read once in key order (an unsorted side is sorted with bounded memory first) in canonical form
+/// (<see cref="CanonicalRow"/>), equal keys compare their canonical rows byte for byte, and differing records get a
+/// field-level diff. Each side's digest is the SHA-256 of its canonical rows in key order.
 /// Loaded and matched are counted from the rows read back, never from pipeline counters.
 /// </summary>
 public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
@@ -54,15 +53,23 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             target.ReadBackAsync(entity, cancellationToken), targetSorted: true, counts, cancellationToken);
 
     /// <summary>A source side to fill while the mapping streams by, for <see cref="ReconcileTargetAsync(IStandardTarget, SourceSide, SourceCounts?, CancellationToken)"/>.</summary>
-    public SourceSide CreateSourceSide(SpecEntity entity) =>
-        new(entity, new ExternalRowSorter(entity, Options.ChunkRowsFor(entity), Options.TempDirectory), new ControlTotalAccumulator(entity, Options.ControlTotals(entity)));
+    public SourceSide CreateSourceSide(SpecEntity entity)
+    {
+        var totals = new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
+        return new(entity, new ExternalRowSorter(entity, Options.SortChunkRows, Options.TempDirectory) { Totals = totals }, totals);
+    }
 
-    /// <summary>Reconciles one entity of a target database against a source side collected during the mapping.</summary>
+    /// <summary>
+    /// Reconciles one entity of a target database against a source side collected during the mapping. The target is
+    /// read back in canonical form (<see cref="IStandardTarget.ReadBackCanonicalAsync"/>).
+    /// </summary>
     public Task<EntityReconciliation> ReconcileTargetAsync(IStandardTarget target, SourceSide source, SourceCounts? counts = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(source);
-        return MergeAsync(source.Entity, source, null, null, target.ReadBackAsync(source.Entity, cancellationToken), counts, cancellationToken);
+        return MergeAsync(source.Entity, new SideInput(source, null), new SideInput(null, target.ReadBackCanonicalAsync(source.Entity, cancellationToken)),
+            counts, cancellationToken);
     }
 
     /// <summary>
@@ -76,25 +83,29 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         // An unsorted side is drained into a side of its own first: sorted with bounded memory, its totals taken then.
         await using var sourceSide = sourceSorted ? null : CreateSourceSide(entity);
         await using var targetSide = targetSorted ? null : CreateSourceSide(entity);
-        return await MergeAsync(entity, sourceSide, source, targetSide, target, counts, cancellationToken).ConfigureAwait(false);
+        return await MergeAsync(entity, Input(sourceSide, source, "source"), Input(targetSide, target, "target"), counts, cancellationToken).ConfigureAwait(false);
+
+        SideInput Input(SourceSide? side, IAsyncEnumerable<object?[]> rows, string name) =>
+            side is null ? new SideInput(null, CanonicalRowBatch.FromValuesAsync(entity, rows, name, cancellationToken)) : new SideInput(side, null, rows);
     }
 
     /// <summary>
-    /// The merge behind both entry points. Each side is a sorted stream (checked for order and totalled as it is read),
-    /// or a <see cref="SourceSide"/> (sorted and totalled as it was filled), with <paramref name="sourceRows"/> /
-    /// <paramref name="targetRows"/> drained into it first when given.
+    /// One side of a merge: a <see cref="SourceSide"/> (sorted and totalled as it was filled, with <see cref="Rows"/>
+    /// drained into it first when given), or a stream of canonical rows in key order (checked and totalled as it is read).
     /// </summary>
-    async Task<EntityReconciliation> MergeAsync(SpecEntity entity, SourceSide? sourceSide, IAsyncEnumerable<object?[]>? sourceRows,
-        SourceSide? targetSide, IAsyncEnumerable<object?[]>? targetRows, SourceCounts? counts, CancellationToken cancellationToken)
+    sealed record SideInput(SourceSide? Collected, IAsyncEnumerable<CanonicalRowBatch>? Sorted, IAsyncEnumerable<object?[]>? Rows = null);
+
+    /// <summary>The merge behind every entry point.</summary>
+    async Task<EntityReconciliation> MergeAsync(SpecEntity entity, SideInput source, SideInput target, SourceCounts? counts, CancellationToken cancellationToken)
     {
-        var sourceTotals = sourceSide?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
-        var targetTotals = targetSide?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
+        var sourceTotals = source.Collected?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
+        var targetTotals = target.Collected?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
         var merge = new Merge(this, entity);
         try
         {
-            var s = await SortedAsync(sourceSide, sourceRows, cancellationToken).ConfigureAwait(false);
-            var t = await SortedAsync(targetSide, targetRows, cancellationToken).ConfigureAwait(false);
-            await merge.RunAsync(s, t, sourceSide is null ? sourceTotals : null, targetSide is null ? targetTotals : null, cancellationToken).ConfigureAwait(false);
+            var s = await SortedAsync(source, cancellationToken).ConfigureAwait(false);
+            var t = await SortedAsync(target, cancellationToken).ConfigureAwait(false);
+            await merge.RunAsync(s, t, source.Collected is null ? sourceTotals : null, target.Collected is null ? targetTotals : null, cancellationToken).ConfigureAwait(false);
             return merge.Result(counts, ControlTotalAccumulator.Compare(sourceTotals, targetTotals, Options.ControlTotalTolerances), null);
         }
         catch (OperationCanceledException)
@@ -107,82 +118,76 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         }
     }
 
-    static async Task<IAsyncEnumerable<object?[]>> SortedAsync(SourceSide? side, IAsyncEnumerable<object?[]>? rows, CancellationToken cancellationToken)
+    static async Task<IAsyncEnumerable<CanonicalRowBatch>> SortedAsync(SideInput input, CancellationToken cancellationToken)
     {
-        if (side is null) return rows!;
-        if (rows is not null)
-        {
-            await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                side.Totals.Add(row);
-                side.Sorter.Add(row);
-            }
-        }
+        if (input.Collected is not { } side) return input.Sorted!;
+        if (input.Rows is not null)
+            await foreach (var row in input.Rows.WithCancellation(cancellationToken).ConfigureAwait(false)) side.Add(row);
         return side.Sorter.SortedAsync(cancellationToken);
     }
 
     sealed class Merge(Reconciler owner, SpecEntity entity)
     {
-        readonly RowKeyComparer _comparer = new(entity);
+        readonly CanonicalKey _key = new(entity);
         readonly List<Discrepancy> _details = [];
         readonly ToleranceRule?[] _tolerances = entity.Items.Select(i => owner.Options.Tolerances.LastOrDefault(t => t.AppliesTo(entity, i))).ToArray();
-        readonly byte[] _groupHash = new byte[32];
         long _matched, _withinTolerance, _missing, _unexpected, _duplicates, _mismatches;
         bool _truncated;
         string _sourceDigest = "", _targetDigest = "";
         Cursor? _s, _t;
 
-        public async Task RunAsync(IAsyncEnumerable<object?[]> source, IAsyncEnumerable<object?[]> target,
+        public async Task RunAsync(IAsyncEnumerable<CanonicalRowBatch> source, IAsyncEnumerable<CanonicalRowBatch> target,
             ControlTotalAccumulator? sourceStreamTotals, ControlTotalAccumulator? targetStreamTotals, CancellationToken cancellationToken)
         {
-            await using var s = _s = new Cursor(source, _comparer, sourceStreamTotals, "source", cancellationToken);
-            await using var t = _t = new Cursor(target, _comparer, targetStreamTotals, "target", cancellationToken);
+            await using var s = _s = new Cursor(source, entity, sourceStreamTotals, "source", cancellationToken);
+            await using var t = _t = new Cursor(target, entity, targetStreamTotals, "target", cancellationToken);
             await s.MoveNextAsync().ConfigureAwait(false);
             await t.MoveNextAsync().ConfigureAwait(false);
             while (s.HasCurrent || t.HasCurrent)
             {
-                var c = !s.HasCurrent ? 1 : !t.HasCurrent ? -1 : _comparer.Compare(s.Current, t.Current);
+                var c = !s.HasCurrent ? 1 : !t.HasCurrent ? -1 : s.Key.SequenceCompareTo(t.Key);
                 if (c < 0)
                 {
-                    var row = s.Current;
-                    var n = await s.SkipGroupAsync(_comparer).ConfigureAwait(false);
-                    if (n > 1) Record(DiscrepancyKind.Duplicate, row, n, 0, []);
-                    else Record(DiscrepancyKind.MissingInTarget, row, 1, 0, []);
+                    var row = s.Row.ToArray();
+                    var n = await s.SkipGroupAsync().ConfigureAwait(false);
+                    Record(n > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.MissingInTarget, row, n, 0, []);
                 }
                 else if (c > 0)
                 {
-                    var row = t.Current;
-                    var m = await t.SkipGroupAsync(_comparer).ConfigureAwait(false);
-                    if (m > 1) Record(DiscrepancyKind.Duplicate, row, 0, m, []);
-                    else Record(DiscrepancyKind.UnexpectedInTarget, row, 0, 1, []);
+                    var row = t.Row.ToArray();
+                    var m = await t.SkipGroupAsync().ConfigureAwait(false);
+                    Record(m > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.UnexpectedInTarget, row, 0, m, []);
                 }
                 else
                 {
-                    var sourceRow = s.Current;
-                    var targetRow = t.Current;
-                    s.CurrentHash.CopyTo(_groupHash);
-                    var equal = t.CurrentHash.SequenceEqual(_groupHash);
-                    var n = await s.SkipGroupAsync(_comparer).ConfigureAwait(false);
-                    var m = await t.SkipGroupAsync(_comparer).ConfigureAwait(false);
-                    if (n > 1 || m > 1) Record(DiscrepancyKind.Duplicate, sourceRow, n, m, []);
+                    // Records compare by their canonical form, byte for byte (exact: no hash collision can hide a difference).
+                    // Rows are kept (copied) only when they differ: the batches they live in are reused once passed.
+                    var equal = s.Row.SequenceEqual(t.Row);
+                    var sourceRow = equal ? null : s.Row.ToArray();
+                    var targetRow = equal ? null : t.Row.ToArray();
+                    var n = await s.SkipGroupAsync().ConfigureAwait(false);
+                    var m = await t.SkipGroupAsync().ConfigureAwait(false);
+                    if (n > 1 || m > 1) Record(DiscrepancyKind.Duplicate, (n > 1 ? s.DuplicateRow : t.DuplicateRow)!, n, m, []);
                     else if (equal) _matched++;
-                    else Compare(sourceRow, targetRow);
+                    else Compare(sourceRow!, targetRow!);
                 }
             }
             _sourceDigest = s.Digest();
             _targetDigest = t.Digest();
         }
 
-        void Compare(object?[] source, object?[] target)
+        void Compare(byte[] sourceRow, byte[] targetRow)
         {
+            var source = CanonicalRow.Texts(sourceRow, entity.Items.Count);
+            var target = CanonicalRow.Texts(targetRow, entity.Items.Count);
             List<FieldDifference>? fields = null;
             var tolerated = false;
             for (var i = 0; i < source.Length; i++)
             {
-                var a = CanonicalValue.ToText(source[i]);
-                var b = CanonicalValue.ToText(target[i]);
+                var a = source[i];
+                var b = target[i];
                 if (string.Equals(a, b, StringComparison.Ordinal)) continue;
-                if (_tolerances[i] is { } rule && (rule.Ignore || WithinAmount(source[i], target[i], rule.AbsoluteAmount)))
+                if (_tolerances[i] is { } rule && (rule.Ignore || WithinAmount(entity.Items[i], a, b, rule.AbsoluteAmount)))
                 {
                     tolerated = true;
                     continue;
@@ -193,16 +198,19 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             if (fields is null)
             {
                 if (tolerated) _withinTolerance++;
-                else _matched++; // different hashes but equal canonical texts cannot happen; counted as matched all the same
+                else _matched++; // different encodings but equal canonical texts cannot happen; counted as matched all the same
                 return;
             }
-            Record(DiscrepancyKind.FieldMismatch, source, 1, 1, fields);
+            Record(DiscrepancyKind.FieldMismatch, sourceRow, 1, 1, fields);
         }
 
-        static bool WithinAmount(object? a, object? b, decimal tolerance) =>
-            a is decimal x && b is decimal y && Math.Abs(x - y) <= tolerance;
+        static bool WithinAmount(SpecItem item, string? a, string? b, decimal tolerance) =>
+            item.Type is ItemType.Amount or ItemType.Int
+            && decimal.TryParse(a, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var x)
+            && decimal.TryParse(b, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var y)
+            && Math.Abs(x - y) <= tolerance;
 
-        void Record(DiscrepancyKind kind, object?[] row, int sourceCount, int targetCount, IReadOnlyList<FieldDifference> fields)
+        void Record(DiscrepancyKind kind, byte[] row, int sourceCount, int targetCount, IReadOnlyList<FieldDifference> fields)
         {
             switch (kind)
             {
@@ -216,7 +224,9 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                 _truncated = true;
                 return;
             }
-            _details.Add(new Discrepancy(entity.Name, kind, owner._renderer.RenderKey(entity, _comparer.Ordinals, row), sourceCount, targetCount, fields));
+            // Canonical texts render as the values they stand for (a string is its own canonical text).
+            object?[] texts = CanonicalRow.Texts(row, entity.Items.Count);
+            _details.Add(new Discrepancy(entity.Name, kind, owner._renderer.RenderKey(entity, _key.Ordinals, texts), sourceCount, targetCount, fields));
         }
 
         public EntityReconciliation Result(SourceCounts? counts, IReadOnlyList<ControlTotal> totals, string? error) => new()
@@ -243,9 +253,9 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
     readonly ValueRenderer _renderer = renderer;
 
     /// <summary>
-    /// One side of the merge. A producer task reads the side's rows, checks their order, adds them to the side's
-    /// control totals, hashes them and appends the hashes to the side's digest, handing rows over in batches
-    /// through a bounded channel; so the two sides hash in parallel with the merge while memory stays flat.
+    /// One side of the merge. A producer task reads the side's canonical rows, checks their key order, adds them to
+    /// the side's control totals and to its digest (SHA-256 over the canonical rows in key order), handing rows over
+    /// in batches through a bounded channel; so the two sides are read in parallel with the merge while memory stays flat.
     /// </summary>
     sealed class Cursor : IAsyncDisposable
     {
@@ -256,53 +266,68 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         readonly IncrementalHash _digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         // Batches the merge has moved past go back to the producer, so a long side allocates a handful of batches only.
         readonly System.Collections.Concurrent.ConcurrentQueue<Batch> _free = new();
+        byte[] _groupKey = new byte[256];
         Exception? _error;
         Batch? _batch;
         int _index;
 
-        public Cursor(IAsyncEnumerable<object?[]> rows, RowKeyComparer comparer, ControlTotalAccumulator? totals, string side, CancellationToken cancellationToken)
+        public Cursor(IAsyncEnumerable<CanonicalRowBatch> rows, SpecEntity entity, ControlTotalAccumulator? totals, string side, CancellationToken cancellationToken)
         {
             _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _producer = Task.Run(() => ProduceAsync(rows, comparer, totals, side, _cts.Token), CancellationToken.None);
+            _producer = Task.Run(() => ProduceAsync(rows, entity, totals, side, _cts.Token), CancellationToken.None);
         }
 
-        sealed class Batch(int capacity)
+        sealed class Batch
         {
-            public readonly object?[][] Rows = new object?[capacity][];
-            public readonly byte[] Hashes = new byte[capacity * 32];
-            public int Count;
+            public readonly CanonicalRowBatch Rows = new(1 << 17, BatchRows);
         }
 
-        async Task ProduceAsync(IAsyncEnumerable<object?[]> rows, RowKeyComparer comparer, ControlTotalAccumulator? totals, string side, CancellationToken cancellationToken)
+        async Task ProduceAsync(IAsyncEnumerable<CanonicalRowBatch> rows, SpecEntity entity, ControlTotalAccumulator? totals, string side, CancellationToken cancellationToken)
         {
-            using var hasher = new RowHasher();
-            var items = comparer.Entity.Items.Count;
-            object?[]? previous = null;
+            var previous = new byte[256];
+            var previousLength = -1;
+            // Rows go to the digest in 64 KiB pieces: hashing is then bulk SHA-256, not a call per row.
+            var digestBuffer = new byte[1 << 16];
+            var digestLength = 0;
             long n = 0;
-            var batch = new Batch(BatchRows);
+            var batch = new Batch();
             try
             {
-                await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
+                await foreach (var input in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
                 {
-                    n++;
-                    if (row.Length != items)
-                        throw new InvalidDataException(FormattableString.Invariant($"{side} row {n} has {row.Length} values; {comparer.Entity.Name} has {items} items"));
-                    if (previous is not null && comparer.Compare(previous, row) > 0)
-                        throw new RowOrderException(FormattableString.Invariant($"{side} rows of {comparer.Entity.Name} are not in key order at row {n}"));
-                    previous = row;
-                    totals?.Add(row);
-                    var hash = batch.Hashes.AsSpan(batch.Count * 32, 32);
-                    hasher.Hash(row, hash);
-                    _digest.AppendData(hash);
-                    batch.Rows[batch.Count++] = row;
-                    if (batch.Count == BatchRows)
+                    for (var i = 0; i < input.Count; i++)
                     {
-                        await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-                        if (_free.TryDequeue(out var reused)) reused.Count = 0;
-                        batch = reused ?? new Batch(BatchRows);
+                        n++;
+                        var key = input.Key(i);
+                        if (previousLength >= 0 && previous.AsSpan(0, previousLength).SequenceCompareTo(key) > 0)
+                            throw new RowOrderException(FormattableString.Invariant($"{side} rows of {entity.Name} are not in key order at row {n}"));
+                        if (key.Length > previous.Length) previous = new byte[key.Length * 2];
+                        key.CopyTo(previous);
+                        previousLength = key.Length;
+                        var row = input.Row(i);
+                        totals?.Add(row);
+                        if (digestLength + row.Length > digestBuffer.Length)
+                        {
+                            _digest.AppendData(digestBuffer, 0, digestLength);
+                            digestLength = 0;
+                        }
+                        if (row.Length > digestBuffer.Length) _digest.AppendData(row);
+                        else
+                        {
+                            row.CopyTo(digestBuffer.AsSpan(digestLength));
+                            digestLength += row.Length;
+                        }
+                        batch.Rows.Add(row, key);
+                        if (batch.Rows.Count == BatchRows)
+                        {
+                            await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                            if (_free.TryDequeue(out var reused)) reused.Rows.Clear();
+                            batch = reused ?? new Batch();
+                        }
                     }
                 }
-                if (batch.Count > 0) await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                _digest.AppendData(digestBuffer, 0, digestLength);
+                if (batch.Rows.Count > 0) await _channel.Writer.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -314,19 +339,20 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             }
         }
 
-        public object?[] Current { get; private set; } = [];
-
         public bool HasCurrent { get; private set; }
 
-        public ReadOnlySpan<byte> CurrentHash => _batch!.Hashes.AsSpan((_index - 1) * 32, 32);
+        /// <summary>The current row's canonical form; valid until the cursor moves.</summary>
+        public ReadOnlySpan<byte> Row => _batch!.Rows.Row(_index - 1);
+
+        public ReadOnlySpan<byte> Key => _batch!.Rows.Key(_index - 1);
 
         public long Count { get; private set; }
 
         public async ValueTask MoveNextAsync()
         {
-            if (_batch is null || _index == _batch.Count)
+            if (_batch is null || _index == _batch.Rows.Count)
             {
-                // The merge has copied what it needs of the current row (hash compared, row referenced), so the batch can be reused.
+                // The merge has copied what it needs of the current row, so the batch can be reused.
                 if (_batch is not null) _free.Enqueue(_batch);
                 _index = 0;
                 if (!_channel.Reader.TryRead(out _batch))
@@ -344,24 +370,33 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                     return;
                 }
             }
-            Current = _batch.Rows[_index++];
+            _index++;
             HasCurrent = true;
             Count++;
         }
 
-        /// <summary>Moves past every row with the current key; returns how many there were.</summary>
-        public async ValueTask<int> SkipGroupAsync(RowKeyComparer comparer)
+        /// <summary>
+        /// Moves past every row with the current key; returns how many there were. When there were several,
+        /// <see cref="DuplicateRow"/> holds a copy of one of them (for the report's key).
+        /// </summary>
+        public async ValueTask<int> SkipGroupAsync()
         {
-            var first = Current;
-            var n = 0;
-            do
+            DuplicateRow = null;
+            var keyLength = Key.Length;
+            if (keyLength > _groupKey.Length) _groupKey = new byte[keyLength * 2];
+            Key.CopyTo(_groupKey);
+            var n = 1;
+            await MoveNextAsync().ConfigureAwait(false);
+            while (HasCurrent && Key.SequenceEqual(_groupKey.AsSpan(0, keyLength)))
             {
+                DuplicateRow ??= Row.ToArray();
                 n++;
                 await MoveNextAsync().ConfigureAwait(false);
             }
-            while (HasCurrent && comparer.Compare(first, Current) == 0);
             return n;
         }
+
+        public byte[]? DuplicateRow { get; private set; }
 
         /// <summary>The side's digest; valid once the side has been read to its end.</summary>
         public string Digest() => Base64Url(_digest.GetHashAndReset());
@@ -380,9 +415,9 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
 }
 
 /// <summary>
-/// The source side of one entity, collected while the mapping streams by: its rows are sorted by key with bounded
-/// memory (spilled in sorted runs) and its control totals taken, so the mapped records need not be kept for the
-/// reconciliation. Spill files hold personal data and are deleted on dispose.
+/// The source side of one entity, collected while the mapping streams by: its rows are kept in canonical form,
+/// sorted by key with bounded memory (spilled in sorted runs), and its control totals taken, so the mapped records
+/// need not be kept for the reconciliation. Spill files hold personal data and are deleted on dispose.
 /// </summary>
 public sealed class SourceSide : IAsyncDisposable
 {
@@ -402,14 +437,20 @@ public sealed class SourceSide : IAsyncDisposable
     /// <summary>Rows added.</summary>
     public long Count => Sorter.Count;
 
-    public void Add(IStandardRecord record) => Add(StandardRecordValidator.Row(record));
+    public void Add(IStandardRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!ReferenceEquals(record.Entity, Entity) && record.Entity.Name != Entity.Name)
+            throw new ArgumentException($"a {record.Entity.Name} record cannot join the source side of {Entity.Name}", nameof(record));
+        Sorter.Add(record); // and to the totals
+    }
 
     public void Add(object?[] row)
     {
+        ArgumentNullException.ThrowIfNull(row);
         if (row.Length != Entity.Items.Count)
             throw new ArgumentException($"a row of {Entity.Name} has {Entity.Items.Count} values, not {row.Length}", nameof(row));
-        Totals.Add(row);
-        Sorter.Add(row);
+        Sorter.Add(row); // and to the totals
     }
 
     /// <summary>Writes what is buffered to disk (when it is more than a few rows), freeing its memory until the reconciliation reads it.</summary>

@@ -80,7 +80,7 @@ public sealed class EntityReconciliation
     /// <summary>Rows read back from the target.</summary>
     public long Loaded { get; init; }
 
-    /// <summary>Keys present once on both sides with equal canonical hashes.</summary>
+    /// <summary>Keys present once on both sides with equal canonical forms.</summary>
     public long Matched { get; init; }
 
     /// <summary>Keys whose only differences are within the configured tolerances.</summary>
@@ -101,7 +101,7 @@ public sealed class EntityReconciliation
 
     public bool DiscrepanciesTruncated { get; init; }
 
-    /// <summary>SHA-256 over the source rows' canonical hashes in key order (base64url).</summary>
+    /// <summary>SHA-256 over the source rows' canonical forms one after the other, in key order (base64url).</summary>
     public string SourceDigest { get; init; } = "";
 
     public string TargetDigest { get; init; } = "";
