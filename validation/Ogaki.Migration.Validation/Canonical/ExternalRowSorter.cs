@@ -14,8 +14,8 @@ namespace Ogaki.Migration.Validation;
 /// </summary>
 public sealed class ExternalRowSorter : IAsyncDisposable
 {
-    /// <summary>Bytes of canonical rows per chunk when no row limit is given: about 1,500 runs per GB of rows, two chunks in memory.</summary>
-    public const int DefaultChunkBytes = 8 << 20;
+    /// <summary>Bytes of canonical rows per chunk when no row limit is given (two chunks in memory per sorter; about 250 runs per GB of rows).</summary>
+    public const int DefaultChunkBytes = 4 << 20;
 
     const int OutputRows = 1024;
     readonly CanonicalKey _key;
@@ -93,7 +93,8 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         if (Full()) Spill();
     }
 
-    bool Full() => _chunkRows > 0 ? _chunk.Count >= _chunkRows : _chunk.Length >= DefaultChunkBytes;
+    // A little under the limit, so the buffer (grown by doubling from 64 KiB) never doubles past it for the last row.
+    bool Full() => _chunkRows > 0 ? _chunk.Count >= _chunkRows : _chunk.Length >= DefaultChunkBytes - (DefaultChunkBytes >> 4);
 
     void Spill()
     {
@@ -113,11 +114,16 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         });
     }
 
-    /// <summary>Writes the buffered rows as a sorted run (if more than a few) and waits for the write to finish.</summary>
+    /// <summary>
+    /// Writes the buffered rows as a sorted run (if more than a few), waits for the write to finish and lets the
+    /// chunk buffers go, so a side that is complete holds almost no memory until the reconciliation reads it.
+    /// </summary>
     public async Task SpillAsync()
     {
         if (_chunk.Count > 64) Spill();
         await _spilling.ConfigureAwait(false);
+        _spare = null;
+        if (_chunk.Count == 0) _chunk = new CanonicalRowBatch(1 << 16);
     }
 
     static int[] SortedOrder(CanonicalRowBatch chunk)

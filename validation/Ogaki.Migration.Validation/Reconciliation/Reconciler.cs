@@ -23,7 +23,7 @@ public sealed record ReconcileOptions
 
     /// <summary>
     /// Rows per in-memory chunk when a side is sorted; larger inputs spill to disk in sorted runs. 0 (default):
-    /// chunks of <see cref="ExternalRowSorter.DefaultChunkBytes"/> of canonical rows (about 14,000 rows of 住民（個人）) —
+    /// chunks of <see cref="ExternalRowSorter.DefaultChunkBytes"/> of canonical rows (about 7,000 rows of 住民（個人）) —
     /// small enough that a dry run collecting every entity's source side at once stays within its memory budget.
     /// </summary>
     public int SortChunkRows { get; init; }
