@@ -18,10 +18,12 @@ public sealed class EntityMapper
     readonly FieldAccessor? _occurs;
     readonly Func<MapContext, bool>? _when;
     readonly Func<MapContext, string[]>? _each;
+    readonly FieldSlots _slots;
 
-    EntityMapper(SpecEntity entity, Func<MapContext, IStandardRecord> factory, FieldAccessor? occurs, Func<MapContext, bool>? when, Func<MapContext, string[]>? each, IReadOnlyList<FieldMapEntry> rows)
+    EntityMapper(SpecEntity entity, Func<MapContext, IStandardRecord> factory, FieldAccessor? occurs, Func<MapContext, bool>? when, Func<MapContext, string[]>? each, IReadOnlyList<FieldMapEntry> rows, FieldSlots slots)
     {
         Entity = entity;
+        _slots = slots;
         _factory = factory;
         _occurs = occurs;
         _when = when;
@@ -37,6 +39,7 @@ public sealed class EntityMapper
     /// <summary>Appends the records made from <see cref="MapContext.Record"/> to <paramref name="output"/>.</summary>
     public void Map(MapContext ctx, List<IStandardRecord> output)
     {
+        _slots.Load(ctx);
         if (_each is not null)
         {
             foreach (var code in _each(ctx))
@@ -65,7 +68,8 @@ public sealed class EntityMapper
     public static Type RecordType(SpecEntity entity) =>
         typeof(StandardSpec).Assembly.GetType("Ogaki.Migration.Standard." + entity.Name, throwOnError: true)!;
 
-    public static EntityMapper Build(SpecEntity entity, IReadOnlyList<FieldMapEntry> rows, MappingConfig config)
+    /// <summary>Builds the mapper; <paramref name="slots"/> collects the fields it reads (shared by the record type's mappers).</summary>
+    internal static EntityMapper Build(SpecEntity entity, IReadOnlyList<FieldMapEntry> rows, MappingConfig config, FieldSlots slots)
     {
         var type = RecordType(entity);
         var ctx = Expression.Parameter(typeof(MapContext), "ctx");
@@ -75,8 +79,8 @@ public sealed class EntityMapper
         Func<MapContext, string[]>? each = null;
         foreach (var r in rows)
         {
-            if (r.ItemId == FieldMapEntry.When) when = EntryConverter.BuildWhen(r, config);
-            else if (r.ItemId == FieldMapEntry.Each) each = EntryConverter.BuildEach(r, config);
+            if (r.ItemId == FieldMapEntry.When) when = EntryConverter.BuildWhen(r, config, slots);
+            else if (r.ItemId == FieldMapEntry.Each) each = EntryConverter.BuildEach(r, config, slots);
             if (r.LegacyField.Contains("(*)", StringComparison.Ordinal))
             {
                 var groupPath = r.LegacyField[..(r.LegacyField.IndexOf("(*)", StringComparison.Ordinal) + 3)];
@@ -92,15 +96,14 @@ public sealed class EntityMapper
             // Several rows for one item: the first non-null value wins, in file order.
             foreach (var r in group.Reverse())
             {
-                var d = EntryConverter.Build(r, item, config, prop.PropertyType);
-                Expression call = Expression.Invoke(Expression.Constant(d), ctx);
+                var call = EntryConverter.BuildCall(r, item, config, slots, prop.PropertyType, ctx);
                 value = value is null ? call : Expression.Coalesce(call, value);
             }
             bindings.Add(Expression.Bind(prop, value!));
         }
         var body = Expression.Convert(Expression.MemberInit(Expression.New(type), bindings), typeof(IStandardRecord));
         var factory = Expression.Lambda<Func<MapContext, IStandardRecord>>(body, ctx).Compile();
-        return new EntityMapper(entity, factory, occurs, when, each, rows);
+        return new EntityMapper(entity, factory, occurs, when, each, rows, slots);
     }
 }
 
@@ -110,9 +113,11 @@ public sealed class EntityMapper
 public sealed class RecordMapper
 {
     readonly Action<MapContext>[] _checks;
+    readonly FieldSlots _slots;
 
-    RecordMapper(string system, string recordType, IReadOnlyList<EntityMapper> entities, Action<MapContext>[] checks)
+    RecordMapper(string system, string recordType, IReadOnlyList<EntityMapper> entities, Action<MapContext>[] checks, FieldSlots slots)
     {
+        _slots = slots;
         System = system;
         RecordType = recordType;
         Entities = entities;
@@ -128,6 +133,7 @@ public sealed class RecordMapper
     /// <summary>Maps the record in <see cref="MapContext.Record"/>; problems go to the context.</summary>
     public void Map(MapContext ctx, List<IStandardRecord> output)
     {
+        _slots.Load(ctx);
         foreach (var c in _checks) c(ctx);
         foreach (var e in Entities) e.Map(ctx, output);
     }
@@ -157,14 +163,15 @@ public sealed class RecordMapper
         var result = new Dictionary<(string, string), RecordMapper>();
         foreach (var g in config.Fields.GroupBy(f => (f.System, f.RecordType)))
         {
+            var slots = new FieldSlots();
             var entities = new List<EntityMapper>();
             foreach (var eg in g.GroupBy(f => f.Entity, StringComparer.Ordinal))
             {
                 var spec = StandardSpec.Catalog.FindEntity(eg.Key)!;
-                entities.Add(EntityMapper.Build(spec, eg.Where(f => f.ItemId != FieldMapEntry.Check).ToList(), config));
+                entities.Add(EntityMapper.Build(spec, eg.Where(f => f.ItemId != FieldMapEntry.Check).ToList(), config, slots));
             }
-            var checks = g.Where(f => f.ItemId == FieldMapEntry.Check).Select(f => EntryConverter.BuildCheck(f, config)).ToArray();
-            result[g.Key] = new RecordMapper(g.Key.System, g.Key.RecordType, entities, checks);
+            var checks = g.Where(f => f.ItemId == FieldMapEntry.Check).Select(f => EntryConverter.BuildCheck(f, config, slots)).ToArray();
+            result[g.Key] = new RecordMapper(g.Key.System, g.Key.RecordType, entities, checks, slots);
         }
         return result;
     }

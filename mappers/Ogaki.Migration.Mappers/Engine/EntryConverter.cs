@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Spec;
@@ -18,6 +21,10 @@ internal sealed class EntryConverter
     readonly FieldAccessor? _field;
     readonly FieldAccessor? _field2;
     readonly FieldAccessor? _field3;
+    // Slots of the fields in MapContext.Values (-1: a (*) path, read per occurrence through the accessor).
+    readonly int _slot = -1;
+    readonly int _slot2 = -1;
+    readonly int _slot3 = -1;
     readonly string[] _args;
     readonly CodeMap? _codes;
     readonly CodeTable? _table;
@@ -30,7 +37,7 @@ internal sealed class EntryConverter
     readonly string _prefecture;
     readonly string _city;
 
-    EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config)
+    EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config, FieldSlots slots)
     {
         _entry = entry;
         _item = item;
@@ -39,7 +46,11 @@ internal sealed class EntryConverter
         _lgCode = config.LgCode;
         _prefecture = config.Prefecture;
         _city = config.City;
-        if (entry.LegacyField.Length > 0) _field = new FieldAccessor(entry.LegacyField);
+        if (entry.LegacyField.Length > 0)
+        {
+            _field = new FieldAccessor(entry.LegacyField);
+            _slot = slots.SlotOf(_field);
+        }
         var name = entry.ConversionName;
         switch (name)
         {
@@ -56,6 +67,7 @@ internal sealed class EntryConverter
                 break;
             case "machiaza" when _args.Length > 0:
                 _field2 = new FieldAccessor(_args[0]);
+                _slot2 = slots.SlotOf(_field2);
                 break;
             case "wareki":
                 _scheme = _args.Length == 0 ? EraScheme.Digit : _args[0] switch
@@ -69,6 +81,8 @@ internal sealed class EntryConverter
                 {
                     _field2 = new FieldAccessor(_args[1]);
                     _field3 = new FieldAccessor(_args[2]);
+                    _slot2 = slots.SlotOf(_field2);
+                    _slot3 = slots.SlotOf(_field3);
                 }
                 break;
             case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
@@ -80,48 +94,57 @@ internal sealed class EntryConverter
         }
     }
 
-    /// <summary>Builds the typed delegate for an item row (T = the property type of the item).</summary>
-    public static Delegate Build(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType)
+    /// <summary>
+    /// The call of an item row's conversion for the record factory: <c>converter.Text(ctx)</c>, a direct call
+    /// (no delegate) whose type is the item's property type; a <c>;each=</c> row gives null for other chain codes.
+    /// </summary>
+    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, FieldSlots slots, Type propertyType, ParameterExpression ctx)
     {
-        var c = new EntryConverter(entry, item, config);
-        Delegate d = entry.ConversionName switch
+        var c = new EntryConverter(entry, item, config, slots);
+        var name = entry.ConversionName switch
         {
-            "text" => (Func<MapContext, string?>)c.Text,
-            "kana" => (Func<MapContext, string?>)c.Kana,
-            "codename" => (Func<MapContext, string?>)c.CodeName,
-            "lgpref" => (Func<MapContext, string?>)c.LgPref,
-            "lgcity" => (Func<MapContext, string?>)c.LgCity,
-            "digits" => (Func<MapContext, string?>)c.Digits,
-            "digits-nz" => (Func<MapContext, string?>)c.DigitsNonZero,
-            "mynumber" => (Func<MapContext, string?>)c.MyNumber,
-            "machiaza" => (Func<MapContext, string?>)c.Machiaza,
-            "lgcode" => (Func<MapContext, string?>)c.LgCode,
-            "lookup" => (Func<MapContext, string?>)c.Lookup,
-            "address" => (Func<MapContext, string?>)c.Address,
-            "code" => (Func<MapContext, string?>)c.Code,
-            "chain" => (Func<MapContext, string?>)c.Chain,
-            "each" => (Func<MapContext, string?>)c.Each,
-            "wareki" => (Func<MapContext, WarekiDate?>)c.Wareki,
-            "wareki-text" => (Func<MapContext, WarekiDate?>)c.WarekiText,
-            "date" => (Func<MapContext, DateOnly?>)c.Date,
-            "int" => (Func<MapContext, int?>)c.Int,
-            "occurrence" => (Func<MapContext, int?>)c.OccurrenceNumber,
-            "amount" => (Func<MapContext, decimal?>)c.Amount,
-            "flag" => (Func<MapContext, bool?>)c.Flag,
-            "yearmonth" => (Func<MapContext, YearMonth?>)c.YearMonthValue,
+            "text" => nameof(Text),
+            "kana" => nameof(Kana),
+            "codename" => nameof(CodeName),
+            "lgpref" => nameof(LgPref),
+            "lgcity" => nameof(LgCity),
+            "digits" => nameof(Digits),
+            "digits-nz" => nameof(DigitsNonZero),
+            "mynumber" => nameof(MyNumber),
+            "machiaza" => nameof(Machiaza),
+            "lgcode" => nameof(LgCode),
+            "lookup" => nameof(Lookup),
+            "address" => nameof(Address),
+            "code" => nameof(Code),
+            "chain" => nameof(Chain),
+            "each" => nameof(Each),
+            "wareki" => nameof(Wareki),
+            "wareki-text" => nameof(WarekiText),
+            "date" => nameof(Date),
+            "int" => nameof(Int),
+            "occurrence" => nameof(OccurrenceNumber),
+            "amount" => nameof(Amount),
+            "flag" => nameof(Flag),
+            "yearmonth" => nameof(YearMonthValue),
             _ => throw new MappingConfigException($"{entry.Where}: unknown conversion {entry.ConversionName}"),
         };
-        var produced = d.GetType().GetGenericArguments()[1];
-        if (produced != propertyType) throw new MappingConfigException($"{entry.Where}: conversion {entry.ConversionName} gives {produced.Name}, item needs {propertyType.Name}");
-        if (entry.EachCondition is { } each) d = WrapEach(d, produced, each);
-        return d;
+        var method = typeof(EntryConverter).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance, [typeof(MapContext)])!;
+        if (method.ReturnType != propertyType) throw new MappingConfigException($"{entry.Where}: conversion {entry.ConversionName} gives {method.ReturnType.Name}, item needs {propertyType.Name}");
+        Expression call = Expression.Call(Expression.Constant(c), method, ctx);
+        if (entry.EachCondition is { } each)
+            call = Expression.Condition(
+                Expression.Call(StringEquals, Expression.Property(ctx, nameof(MapContext.EachCode)), Expression.Constant(each)),
+                call, Expression.Default(propertyType));
+        return call;
     }
 
+    static readonly MethodInfo StringEquals = typeof(string).GetMethod(nameof(string.Equals), BindingFlags.Public | BindingFlags.Static, [typeof(string), typeof(string)])!;
+
     /// <summary>A check-only row (<c>@check</c>): runs the conversion for its problems and drops the value.</summary>
-    public static Action<MapContext> BuildCheck(FieldMapEntry entry, MappingConfig config)
+    public static Action<MapContext> BuildCheck(FieldMapEntry entry, MappingConfig config, FieldSlots slots)
     {
         var item = new SpecItem(0, "", entry.Entity, entry.LegacyField, entry.LegacyField, ItemType.Text, int.MaxValue, Requirement.Optional, null, "", SpecStatus.Provisional);
-        var c = new EntryConverter(entry, null, config);
+        var c = new EntryConverter(entry, null, config, slots);
         return entry.ConversionName switch
         {
             "mynumber" => ctx => c.MyNumber(ctx),
@@ -136,18 +159,18 @@ internal sealed class EntryConverter
     }
 
     /// <summary>The <c>@when</c> predicate of an occurrence.</summary>
-    public static Func<MapContext, bool> BuildWhen(FieldMapEntry entry, MappingConfig config)
+    public static Func<MapContext, bool> BuildWhen(FieldMapEntry entry, MappingConfig config, FieldSlots slots)
     {
-        var c = new EntryConverter(entry, null, config);
+        var c = new EntryConverter(entry, null, config, slots);
         return entry.ConversionName == "positive"
-            ? ctx => c._field!.Get(ctx.Record, ctx.Occurrence) switch { decimal d => d > 0, long l => l > 0, int i => i > 0, string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v > 0, _ => false }
-            : ctx => !IsBlankOrZeros(RawText(c._field!.Get(ctx.Record, ctx.Occurrence)));
+            ? ctx => c.Raw(ctx) switch { decimal d => d > 0, long l => l > 0, int i => i > 0, string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v > 0, _ => false }
+            : ctx => !IsBlankOrZeros(RawText(c.Raw(ctx)));
     }
 
     /// <summary>The <c>@each</c> chain: the standard codes to make one record for each.</summary>
-    public static Func<MapContext, string[]> BuildEach(FieldMapEntry entry, MappingConfig config)
+    public static Func<MapContext, string[]> BuildEach(FieldMapEntry entry, MappingConfig config, FieldSlots slots)
     {
-        var c = new EntryConverter(entry, null, config);
+        var c = new EntryConverter(entry, null, config, slots);
         return ctx =>
         {
             var t = c.MapCode(ctx, report: true);
@@ -155,26 +178,21 @@ internal sealed class EntryConverter
         };
     }
 
-    static Delegate WrapEach(Delegate d, Type t, string each) => d switch
-    {
-        Func<MapContext, string?> f => (Func<MapContext, string?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, decimal?> f => (Func<MapContext, decimal?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, int?> f => (Func<MapContext, int?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, DateOnly?> f => (Func<MapContext, DateOnly?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, bool?> f => (Func<MapContext, bool?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, WarekiDate?> f => (Func<MapContext, WarekiDate?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, YearMonth?> f => (Func<MapContext, YearMonth?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        _ => throw new InvalidOperationException("unsupported type " + t.Name),
-    };
-
     // ---- raw access ----
 
-    object? Raw(MapContext ctx) => _field?.Get(ctx.Record, ctx.Occurrence);
+    object? Raw(MapContext ctx) => _slot >= 0 ? ctx.Values[_slot].Value : _field?.Get(ctx.Record, ctx.Occurrence);
 
-    internal static string? RawText(object? v) => v switch
+    // The second and third field (machiaza's 町字 text, wareki's 不詳 fields), by slot like Raw.
+    object? Raw2(MapContext ctx, int occurrence) => _slot2 >= 0 ? ctx.Values[_slot2].Value : _field2?.Get(ctx.Record, occurrence);
+
+    object? Raw3(MapContext ctx) => _slot3 >= 0 ? ctx.Values[_slot3].Value : _field3!.Get(ctx.Record);
+
+    // Text fields are strings already: one type check inline, the formatting of numbers out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static string? RawText(object? v) => v as string ?? (v is null ? null : FormatRaw(v));
+
+    static string? FormatRaw(object v) => v switch
     {
-        null => null,
-        string s => s,
         decimal d => decimal.Truncate(d) == d ? decimal.Truncate(d).ToString(CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture),
         long l => l.ToString(CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
@@ -276,7 +294,7 @@ internal sealed class EntryConverter
         if (IsBlankOrZeros(code)) code = null;
         else if (raw is not string && code!.Length < 7) code = code.PadLeft(7, '0'); // 町字ID is 7 digits
         if (code is not null && _config.Abr.TryGet(code, out _)) return code;
-        var text = _field2 is null ? null : LegacyText.Trim(RawText(_field2.Get(ctx.Record, ctx.Occurrence)));
+        var text = _field2 is null ? null : LegacyText.Trim(RawText(Raw2(ctx, ctx.Occurrence)));
         var m = _config.Abr.Match(text);
         if (m.IsMatch) return m.Town!.MachiazaId;
         if (code is not null || text is not null)
@@ -380,9 +398,9 @@ internal sealed class EntryConverter
 
     WarekiDate? Wareki(MapContext ctx)
     {
-        if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(_field2.Get(ctx.Record))), "1", StringComparison.Ordinal))
+        if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(Raw2(ctx, 0))), "1", StringComparison.Ordinal))
         {
-            var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record)));
+            var text = LegacyText.Trim(RawText(Raw3(ctx)));
             if (text is not null && WarekiDate.TryParseJapanese(text, out var fusho)) return fusho;
             if (text is null) return new WarekiDate(0, 0, 0, 0, "年月日不詳");
             ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
