@@ -12,7 +12,9 @@ public static class LegacyText
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static string? Trim(string? value) =>
         // Inline fast path: most fields come trimmed (the fixed-length reader drops trailing padding).
-        value is { Length: > 0 } && !IsPadding(value[0]) && !IsPadding(value[^1]) ? value : TrimSlow(value);
+        value is null || value.Length == 0 ? null
+        : !IsPadding(value[0]) && !IsPadding(value[^1]) ? value
+        : TrimSlow(value);
 
     static string? TrimSlow(string? value)
     {

@@ -18,12 +18,10 @@ public sealed class EntityMapper
     readonly FieldAccessor? _occurs;
     readonly Func<MapContext, bool>? _when;
     readonly Func<MapContext, string[]>? _each;
-    readonly FieldSlots _slots;
 
-    EntityMapper(SpecEntity entity, Func<MapContext, IStandardRecord> factory, FieldAccessor? occurs, Func<MapContext, bool>? when, Func<MapContext, string[]>? each, IReadOnlyList<FieldMapEntry> rows, FieldSlots slots)
+    EntityMapper(SpecEntity entity, Func<MapContext, IStandardRecord> factory, FieldAccessor? occurs, Func<MapContext, bool>? when, Func<MapContext, string[]>? each, IReadOnlyList<FieldMapEntry> rows)
     {
         Entity = entity;
-        _slots = slots;
         _factory = factory;
         _occurs = occurs;
         _when = when;
@@ -39,7 +37,6 @@ public sealed class EntityMapper
     /// <summary>Appends the records made from <see cref="MapContext.Record"/> to <paramref name="output"/>.</summary>
     public void Map(MapContext ctx, List<IStandardRecord> output)
     {
-        _slots.Load(ctx);
         if (_each is not null)
         {
             foreach (var code in _each(ctx))
@@ -68,8 +65,7 @@ public sealed class EntityMapper
     public static Type RecordType(SpecEntity entity) =>
         typeof(StandardSpec).Assembly.GetType("Ogaki.Migration.Standard." + entity.Name, throwOnError: true)!;
 
-    /// <summary>Builds the mapper; <paramref name="slots"/> collects the fields it reads (shared by the record type's mappers).</summary>
-    internal static EntityMapper Build(SpecEntity entity, IReadOnlyList<FieldMapEntry> rows, MappingConfig config, FieldSlots slots)
+    public static EntityMapper Build(SpecEntity entity, IReadOnlyList<FieldMapEntry> rows, MappingConfig config)
     {
         var type = RecordType(entity);
         var ctx = Expression.Parameter(typeof(MapContext), "ctx");
@@ -79,8 +75,8 @@ public sealed class EntityMapper
         Func<MapContext, string[]>? each = null;
         foreach (var r in rows)
         {
-            if (r.ItemId == FieldMapEntry.When) when = EntryConverter.BuildWhen(r, config, slots);
-            else if (r.ItemId == FieldMapEntry.Each) each = EntryConverter.BuildEach(r, config, slots);
+            if (r.ItemId == FieldMapEntry.When) when = EntryConverter.BuildWhen(r, config);
+            else if (r.ItemId == FieldMapEntry.Each) each = EntryConverter.BuildEach(r, config);
             if (r.LegacyField.Contains("(*)", StringComparison.Ordinal))
             {
                 var groupPath = r.LegacyField[..(r.LegacyField.IndexOf("(*)", StringComparison.Ordinal) + 3)];
@@ -96,14 +92,14 @@ public sealed class EntityMapper
             // Several rows for one item: the first non-null value wins, in file order.
             foreach (var r in group.Reverse())
             {
-                var call = EntryConverter.BuildCall(r, item, config, slots, prop.PropertyType, ctx);
+                var call = EntryConverter.BuildCall(r, item, config, prop.PropertyType, ctx);
                 value = value is null ? call : Expression.Coalesce(call, value);
             }
             bindings.Add(Expression.Bind(prop, value!));
         }
         var body = Expression.Convert(Expression.MemberInit(Expression.New(type), bindings), typeof(IStandardRecord));
         var factory = Expression.Lambda<Func<MapContext, IStandardRecord>>(body, ctx).Compile();
-        return new EntityMapper(entity, factory, occurs, when, each, rows, slots);
+        return new EntityMapper(entity, factory, occurs, when, each, rows);
     }
 }
 
@@ -113,11 +109,9 @@ public sealed class EntityMapper
 public sealed class RecordMapper
 {
     readonly Action<MapContext>[] _checks;
-    readonly FieldSlots _slots;
 
-    RecordMapper(string system, string recordType, IReadOnlyList<EntityMapper> entities, Action<MapContext>[] checks, FieldSlots slots)
+    RecordMapper(string system, string recordType, IReadOnlyList<EntityMapper> entities, Action<MapContext>[] checks)
     {
-        _slots = slots;
         System = system;
         RecordType = recordType;
         Entities = entities;
@@ -133,7 +127,6 @@ public sealed class RecordMapper
     /// <summary>Maps the record in <see cref="MapContext.Record"/>; problems go to the context.</summary>
     public void Map(MapContext ctx, List<IStandardRecord> output)
     {
-        _slots.Load(ctx);
         foreach (var c in _checks) c(ctx);
         foreach (var e in Entities) e.Map(ctx, output);
     }
@@ -163,15 +156,14 @@ public sealed class RecordMapper
         var result = new Dictionary<(string, string), RecordMapper>();
         foreach (var g in config.Fields.GroupBy(f => (f.System, f.RecordType)))
         {
-            var slots = new FieldSlots();
             var entities = new List<EntityMapper>();
             foreach (var eg in g.GroupBy(f => f.Entity, StringComparer.Ordinal))
             {
                 var spec = StandardSpec.Catalog.FindEntity(eg.Key)!;
-                entities.Add(EntityMapper.Build(spec, eg.Where(f => f.ItemId != FieldMapEntry.Check).ToList(), config, slots));
+                entities.Add(EntityMapper.Build(spec, eg.Where(f => f.ItemId != FieldMapEntry.Check).ToList(), config));
             }
-            var checks = g.Where(f => f.ItemId == FieldMapEntry.Check).Select(f => EntryConverter.BuildCheck(f, config, slots)).ToArray();
-            result[g.Key] = new RecordMapper(g.Key.System, g.Key.RecordType, entities, checks, slots);
+            var checks = g.Where(f => f.ItemId == FieldMapEntry.Check).Select(f => EntryConverter.BuildCheck(f, config)).ToArray();
+            result[g.Key] = new RecordMapper(g.Key.System, g.Key.RecordType, entities, checks);
         }
         return result;
     }

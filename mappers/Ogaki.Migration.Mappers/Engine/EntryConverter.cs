@@ -21,23 +21,19 @@ internal sealed class EntryConverter
     readonly FieldAccessor? _field;
     readonly FieldAccessor? _field2;
     readonly FieldAccessor? _field3;
-    // Slots of the fields in MapContext.Values (-1: a (*) path, read per occurrence through the accessor).
-    readonly int _slot = -1;
-    readonly int _slot2 = -1;
-    readonly int _slot3 = -1;
     readonly string[] _args;
     readonly CodeMap? _codes;
     readonly CodeTable? _table;
     readonly int _width;
     readonly int _chainIndex;
-    readonly HashSet<string>? _trueValues;
+    readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
     // Municipality settings read once (not a settings lookup per record).
     readonly string _lgCode;
     readonly string _prefecture;
     readonly string _city;
 
-    EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config, FieldSlots slots)
+    EntryConverter(FieldMapEntry entry, SpecItem? item, MappingConfig config)
     {
         _entry = entry;
         _item = item;
@@ -46,11 +42,7 @@ internal sealed class EntryConverter
         _lgCode = config.LgCode;
         _prefecture = config.Prefecture;
         _city = config.City;
-        if (entry.LegacyField.Length > 0)
-        {
-            _field = new FieldAccessor(entry.LegacyField);
-            _slot = slots.SlotOf(_field);
-        }
+        if (entry.LegacyField.Length > 0) _field = new FieldAccessor(entry.LegacyField);
         var name = entry.ConversionName;
         switch (name)
         {
@@ -63,11 +55,10 @@ internal sealed class EntryConverter
                 _width = int.Parse(_args[0], CultureInfo.InvariantCulture);
                 break;
             case "flag" when _args.Length > 0:
-                _trueValues = new HashSet<string>(_args[0].Split('|'), StringComparer.Ordinal);
+                _trueValues = _args[0].Split('|');
                 break;
             case "machiaza" when _args.Length > 0:
                 _field2 = new FieldAccessor(_args[0]);
-                _slot2 = slots.SlotOf(_field2);
                 break;
             case "wareki":
                 _scheme = _args.Length == 0 ? EraScheme.Digit : _args[0] switch
@@ -81,8 +72,6 @@ internal sealed class EntryConverter
                 {
                     _field2 = new FieldAccessor(_args[1]);
                     _field3 = new FieldAccessor(_args[2]);
-                    _slot2 = slots.SlotOf(_field2);
-                    _slot3 = slots.SlotOf(_field3);
                 }
                 break;
             case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
@@ -98,9 +87,9 @@ internal sealed class EntryConverter
     /// The call of an item row's conversion for the record factory: <c>converter.Text(ctx)</c>, a direct call
     /// (no delegate) whose type is the item's property type; a <c>;each=</c> row gives null for other chain codes.
     /// </summary>
-    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, FieldSlots slots, Type propertyType, ParameterExpression ctx)
+    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType, ParameterExpression ctx)
     {
-        var c = new EntryConverter(entry, item, config, slots);
+        var c = new EntryConverter(entry, item, config);
         var name = entry.ConversionName switch
         {
             "text" => nameof(Text),
@@ -141,10 +130,10 @@ internal sealed class EntryConverter
     static readonly MethodInfo StringEquals = typeof(string).GetMethod(nameof(string.Equals), BindingFlags.Public | BindingFlags.Static, [typeof(string), typeof(string)])!;
 
     /// <summary>A check-only row (<c>@check</c>): runs the conversion for its problems and drops the value.</summary>
-    public static Action<MapContext> BuildCheck(FieldMapEntry entry, MappingConfig config, FieldSlots slots)
+    public static Action<MapContext> BuildCheck(FieldMapEntry entry, MappingConfig config)
     {
         var item = new SpecItem(0, "", entry.Entity, entry.LegacyField, entry.LegacyField, ItemType.Text, int.MaxValue, Requirement.Optional, null, "", SpecStatus.Provisional);
-        var c = new EntryConverter(entry, null, config, slots);
+        var c = new EntryConverter(entry, null, config);
         return entry.ConversionName switch
         {
             "mynumber" => ctx => c.MyNumber(ctx),
@@ -159,18 +148,18 @@ internal sealed class EntryConverter
     }
 
     /// <summary>The <c>@when</c> predicate of an occurrence.</summary>
-    public static Func<MapContext, bool> BuildWhen(FieldMapEntry entry, MappingConfig config, FieldSlots slots)
+    public static Func<MapContext, bool> BuildWhen(FieldMapEntry entry, MappingConfig config)
     {
-        var c = new EntryConverter(entry, null, config, slots);
+        var c = new EntryConverter(entry, null, config);
         return entry.ConversionName == "positive"
             ? ctx => c.Raw(ctx) switch { decimal d => d > 0, long l => l > 0, int i => i > 0, string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v > 0, _ => false }
             : ctx => !IsBlankOrZeros(RawText(c.Raw(ctx)));
     }
 
     /// <summary>The <c>@each</c> chain: the standard codes to make one record for each.</summary>
-    public static Func<MapContext, string[]> BuildEach(FieldMapEntry entry, MappingConfig config, FieldSlots slots)
+    public static Func<MapContext, string[]> BuildEach(FieldMapEntry entry, MappingConfig config)
     {
-        var c = new EntryConverter(entry, null, config, slots);
+        var c = new EntryConverter(entry, null, config);
         return ctx =>
         {
             var t = c.MapCode(ctx, report: true);
@@ -180,12 +169,7 @@ internal sealed class EntryConverter
 
     // ---- raw access ----
 
-    object? Raw(MapContext ctx) => _slot >= 0 ? ctx.Values[_slot].Value : _field?.Get(ctx.Record, ctx.Occurrence);
-
-    // The second and third field (machiaza's 町字 text, wareki's 不詳 fields), by slot like Raw.
-    object? Raw2(MapContext ctx, int occurrence) => _slot2 >= 0 ? ctx.Values[_slot2].Value : _field2?.Get(ctx.Record, occurrence);
-
-    object? Raw3(MapContext ctx) => _slot3 >= 0 ? ctx.Values[_slot3].Value : _field3!.Get(ctx.Record);
+    object? Raw(MapContext ctx) => _field?.Get(ctx.Record, ctx.Occurrence);
 
     // Text fields are strings already: one type check inline, the formatting of numbers out of line.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -294,7 +278,7 @@ internal sealed class EntryConverter
         if (IsBlankOrZeros(code)) code = null;
         else if (raw is not string && code!.Length < 7) code = code.PadLeft(7, '0'); // 町字ID is 7 digits
         if (code is not null && _config.Abr.TryGet(code, out _)) return code;
-        var text = _field2 is null ? null : LegacyText.Trim(RawText(Raw2(ctx, ctx.Occurrence)));
+        var text = _field2 is null ? null : LegacyText.Trim(RawText(_field2.Get(ctx.Record, ctx.Occurrence)));
         var m = _config.Abr.Match(text);
         if (m.IsMatch) return m.Town!.MachiazaId;
         if (code is not null || text is not null)
@@ -398,9 +382,9 @@ internal sealed class EntryConverter
 
     WarekiDate? Wareki(MapContext ctx)
     {
-        if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(Raw2(ctx, 0))), "1", StringComparison.Ordinal))
+        if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(_field2.Get(ctx.Record))), "1", StringComparison.Ordinal))
         {
-            var text = LegacyText.Trim(RawText(Raw3(ctx)));
+            var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record)));
             if (text is not null && WarekiDate.TryParseJapanese(text, out var fusho)) return fusho;
             if (text is null) return new WarekiDate(0, 0, 0, 0, "年月日不詳");
             ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
@@ -516,7 +500,7 @@ internal sealed class EntryConverter
     bool? Flag(MapContext ctx)
     {
         var t = LegacyText.Trim(RawText(Raw(ctx)));
-        if (_trueValues is not null) return t is not null && _trueValues.Contains(t);
+        if (_trueValues is not null) return t is not null && Array.IndexOf(_trueValues, t) >= 0;
         switch (t)
         {
             case null: return null;

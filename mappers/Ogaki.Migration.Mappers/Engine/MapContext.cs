@@ -58,10 +58,6 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
     internal object? LastCodeRaw;
     internal CodeTarget? LastCodeTarget;
 
-    // The field values of Record read by the record mapper's FieldSlots (null: not loaded for this record).
-    internal FieldValue[] Values = [];
-    internal FieldSlots? LoadedSlots;
-
     /// <summary>Ordinal set of items that already have a conversion problem (their spec violations are not repeated).</summary>
     internal HashSet<string> FailedItems { get; } = new(StringComparer.Ordinal);
 
@@ -77,7 +73,6 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
     public void ResetRecord(LegacyRecord record)
     {
         Record = record;
-        LoadedSlots = null;
         Occurrence = 0;
         EachCode = null;
         Issues.Clear();
