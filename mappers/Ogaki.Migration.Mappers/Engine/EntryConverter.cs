@@ -220,13 +220,17 @@ internal sealed class EntryConverter
         if (t is null) return null;
         if (!_config.Gaiji.TryResolve(t, out var resolved, out var pua))
         {
-            if (!report) return null;
-            var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
-            ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
-            ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
+            if (report) ReportGaiji(ctx, pua);
             return null;
         }
         return resolved;
+    }
+
+    void ReportGaiji(MapContext ctx, int pua)
+    {
+        var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
+        ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
+        ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
     }
 
     string? Kana(MapContext ctx)
@@ -292,16 +296,33 @@ internal sealed class EntryConverter
     // A whole-text address (転入前住所, 転出先住所) is split into the standard items only when it is in this municipality
     // and its 町字 is in the ABR master; any other address (another city, abroad, an unknown 町字) stays whole in the
     // 町字 item, as the legacy system wrote it.
+    // The six parts of one address field are six rows: the field is read, resolved and matched once per record
+    // (and occurrence) and the split shared through the context.
     string? Address(MapContext ctx)
     {
         var part = _args[0];
-        var text = ResolveGaiji(ctx, LegacyText.Trim(RawText(Raw(ctx))), report: part == "machiaza");
-        if (text is null) return null;
-        var m = _config.Abr.MatchInCity(text, out var inCity);
+        var a = ctx.Address;
+        if (!ReferenceEquals(a.Record, ctx.Record) || a.Occurrence != ctx.Occurrence || !string.Equals(a.Field, _entry.LegacyField, StringComparison.Ordinal))
+        {
+            a.Record = ctx.Record;
+            a.Occurrence = ctx.Occurrence;
+            a.Field = _entry.LegacyField;
+            a.UnmappedPua = 0;
+            a.Text = LegacyText.Trim(RawText(Raw(ctx)));
+            if (a.Text is not null && !_config.Gaiji.TryResolve(a.Text, out a.Text, out a.UnmappedPua)) a.Text = null;
+            a.Match = a.Text is null ? default : _config.Abr.MatchInCity(a.Text, out a.InCity);
+        }
+        var text = a.Text;
+        if (text is null)
+        {
+            if (a.UnmappedPua != 0 && part == "machiaza") ReportGaiji(ctx, a.UnmappedPua);
+            return null;
+        }
+        var m = a.Match;
         if (!m.IsMatch)
         {
             if (part != "machiaza") return null;
-            if (inCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
+            if (a.InCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
             return text;
         }
         return part switch
