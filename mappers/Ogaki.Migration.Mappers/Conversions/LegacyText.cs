@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ogaki.Migration.Mappers.Conversions;
 
 /// <summary>Padding rules of legacy text fields.</summary>
@@ -7,7 +9,14 @@ public static class LegacyText
     /// Removes fixed-length padding at both ends: half-width space, full-width space (U+3000), NUL and tab.
     /// Inner spaces (between family and given name) are kept. Returns null for an all-padding field.
     /// </summary>
-    public static string? Trim(string? value)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static string? Trim(string? value) =>
+        // Inline fast path: most fields come trimmed (the fixed-length reader drops trailing padding).
+        value is null || value.Length == 0 ? null
+        : !IsPadding(value[0]) && !IsPadding(value[^1]) ? value
+        : TrimSlow(value);
+
+    static string? TrimSlow(string? value)
     {
         if (value is null) return null;
         var start = 0;

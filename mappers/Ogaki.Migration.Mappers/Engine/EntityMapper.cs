@@ -92,8 +92,7 @@ public sealed class EntityMapper
             // Several rows for one item: the first non-null value wins, in file order.
             foreach (var r in group.Reverse())
             {
-                var d = EntryConverter.Build(r, item, config, prop.PropertyType);
-                Expression call = Expression.Invoke(Expression.Constant(d), ctx);
+                var call = EntryConverter.BuildCall(r, item, config, prop.PropertyType, ctx);
                 value = value is null ? call : Expression.Coalesce(call, value);
             }
             bindings.Add(Expression.Bind(prop, value!));

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Spec;
@@ -23,7 +26,7 @@ internal sealed class EntryConverter
     readonly CodeTable? _table;
     readonly int _width;
     readonly int _chainIndex;
-    readonly HashSet<string>? _trueValues;
+    readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
     // Municipality settings read once (not a settings lookup per record).
     readonly string _lgCode;
@@ -52,7 +55,7 @@ internal sealed class EntryConverter
                 _width = int.Parse(_args[0], CultureInfo.InvariantCulture);
                 break;
             case "flag" when _args.Length > 0:
-                _trueValues = new HashSet<string>(_args[0].Split('|'), StringComparer.Ordinal);
+                _trueValues = _args[0].Split('|');
                 break;
             case "machiaza" when _args.Length > 0:
                 _field2 = new FieldAccessor(_args[0]);
@@ -80,42 +83,51 @@ internal sealed class EntryConverter
         }
     }
 
-    /// <summary>Builds the typed delegate for an item row (T = the property type of the item).</summary>
-    public static Delegate Build(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType)
+    /// <summary>
+    /// The call of an item row's conversion for the record factory: <c>converter.Text(ctx)</c>, a direct call
+    /// (no delegate) whose type is the item's property type; a <c>;each=</c> row gives null for other chain codes.
+    /// </summary>
+    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType, ParameterExpression ctx)
     {
         var c = new EntryConverter(entry, item, config);
-        Delegate d = entry.ConversionName switch
+        var name = entry.ConversionName switch
         {
-            "text" => (Func<MapContext, string?>)c.Text,
-            "kana" => (Func<MapContext, string?>)c.Kana,
-            "codename" => (Func<MapContext, string?>)c.CodeName,
-            "lgpref" => (Func<MapContext, string?>)c.LgPref,
-            "lgcity" => (Func<MapContext, string?>)c.LgCity,
-            "digits" => (Func<MapContext, string?>)c.Digits,
-            "digits-nz" => (Func<MapContext, string?>)c.DigitsNonZero,
-            "mynumber" => (Func<MapContext, string?>)c.MyNumber,
-            "machiaza" => (Func<MapContext, string?>)c.Machiaza,
-            "lgcode" => (Func<MapContext, string?>)c.LgCode,
-            "lookup" => (Func<MapContext, string?>)c.Lookup,
-            "address" => (Func<MapContext, string?>)c.Address,
-            "code" => (Func<MapContext, string?>)c.Code,
-            "chain" => (Func<MapContext, string?>)c.Chain,
-            "each" => (Func<MapContext, string?>)c.Each,
-            "wareki" => (Func<MapContext, WarekiDate?>)c.Wareki,
-            "wareki-text" => (Func<MapContext, WarekiDate?>)c.WarekiText,
-            "date" => (Func<MapContext, DateOnly?>)c.Date,
-            "int" => (Func<MapContext, int?>)c.Int,
-            "occurrence" => (Func<MapContext, int?>)c.OccurrenceNumber,
-            "amount" => (Func<MapContext, decimal?>)c.Amount,
-            "flag" => (Func<MapContext, bool?>)c.Flag,
-            "yearmonth" => (Func<MapContext, YearMonth?>)c.YearMonthValue,
+            "text" => nameof(Text),
+            "kana" => nameof(Kana),
+            "codename" => nameof(CodeName),
+            "lgpref" => nameof(LgPref),
+            "lgcity" => nameof(LgCity),
+            "digits" => nameof(Digits),
+            "digits-nz" => nameof(DigitsNonZero),
+            "mynumber" => nameof(MyNumber),
+            "machiaza" => nameof(Machiaza),
+            "lgcode" => nameof(LgCode),
+            "lookup" => nameof(Lookup),
+            "address" => nameof(Address),
+            "code" => nameof(Code),
+            "chain" => nameof(Chain),
+            "each" => nameof(Each),
+            "wareki" => nameof(Wareki),
+            "wareki-text" => nameof(WarekiText),
+            "date" => nameof(Date),
+            "int" => nameof(Int),
+            "occurrence" => nameof(OccurrenceNumber),
+            "amount" => nameof(Amount),
+            "flag" => nameof(Flag),
+            "yearmonth" => nameof(YearMonthValue),
             _ => throw new MappingConfigException($"{entry.Where}: unknown conversion {entry.ConversionName}"),
         };
-        var produced = d.GetType().GetGenericArguments()[1];
-        if (produced != propertyType) throw new MappingConfigException($"{entry.Where}: conversion {entry.ConversionName} gives {produced.Name}, item needs {propertyType.Name}");
-        if (entry.EachCondition is { } each) d = WrapEach(d, produced, each);
-        return d;
+        var method = typeof(EntryConverter).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance, [typeof(MapContext)])!;
+        if (method.ReturnType != propertyType) throw new MappingConfigException($"{entry.Where}: conversion {entry.ConversionName} gives {method.ReturnType.Name}, item needs {propertyType.Name}");
+        Expression call = Expression.Call(Expression.Constant(c), method, ctx);
+        if (entry.EachCondition is { } each)
+            call = Expression.Condition(
+                Expression.Call(StringEquals, Expression.Property(ctx, nameof(MapContext.EachCode)), Expression.Constant(each)),
+                call, Expression.Default(propertyType));
+        return call;
     }
+
+    static readonly MethodInfo StringEquals = typeof(string).GetMethod(nameof(string.Equals), BindingFlags.Public | BindingFlags.Static, [typeof(string), typeof(string)])!;
 
     /// <summary>A check-only row (<c>@check</c>): runs the conversion for its problems and drops the value.</summary>
     public static Action<MapContext> BuildCheck(FieldMapEntry entry, MappingConfig config)
@@ -140,8 +152,8 @@ internal sealed class EntryConverter
     {
         var c = new EntryConverter(entry, null, config);
         return entry.ConversionName == "positive"
-            ? ctx => c._field!.Get(ctx.Record, ctx.Occurrence) switch { decimal d => d > 0, long l => l > 0, int i => i > 0, string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v > 0, _ => false }
-            : ctx => !IsBlankOrZeros(RawText(c._field!.Get(ctx.Record, ctx.Occurrence)));
+            ? ctx => c.Raw(ctx) switch { decimal d => d > 0, long l => l > 0, int i => i > 0, string s => decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v > 0, _ => false }
+            : ctx => !IsBlankOrZeros(RawText(c.Raw(ctx)));
     }
 
     /// <summary>The <c>@each</c> chain: the standard codes to make one record for each.</summary>
@@ -155,26 +167,16 @@ internal sealed class EntryConverter
         };
     }
 
-    static Delegate WrapEach(Delegate d, Type t, string each) => d switch
-    {
-        Func<MapContext, string?> f => (Func<MapContext, string?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, decimal?> f => (Func<MapContext, decimal?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, int?> f => (Func<MapContext, int?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, DateOnly?> f => (Func<MapContext, DateOnly?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, bool?> f => (Func<MapContext, bool?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, WarekiDate?> f => (Func<MapContext, WarekiDate?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        Func<MapContext, YearMonth?> f => (Func<MapContext, YearMonth?>)(ctx => ctx.EachCode == each ? f(ctx) : null),
-        _ => throw new InvalidOperationException("unsupported type " + t.Name),
-    };
-
     // ---- raw access ----
 
     object? Raw(MapContext ctx) => _field?.Get(ctx.Record, ctx.Occurrence);
 
-    internal static string? RawText(object? v) => v switch
+    // Text fields are strings already: one type check inline, the formatting of numbers out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static string? RawText(object? v) => v as string ?? (v is null ? null : FormatRaw(v));
+
+    static string? FormatRaw(object v) => v switch
     {
-        null => null,
-        string s => s,
         decimal d => decimal.Truncate(d) == d ? decimal.Truncate(d).ToString(CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture),
         long l => l.ToString(CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
@@ -218,13 +220,17 @@ internal sealed class EntryConverter
         if (t is null) return null;
         if (!_config.Gaiji.TryResolve(t, out var resolved, out var pua))
         {
-            if (!report) return null;
-            var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
-            ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
-            ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
+            if (report) ReportGaiji(ctx, pua);
             return null;
         }
         return resolved;
+    }
+
+    void ReportGaiji(MapContext ctx, int pua)
+    {
+        var code = "U+" + pua.ToString("X4", CultureInfo.InvariantCulture);
+        ctx.Fail(_entry, _item, MappingRejectReasons.UnmappableGaiji, $"外字 {code} is not in the 外字 table");
+        ctx.Note(NoteKind.UnmappedGaiji, "gaiji", _entry.System, code, _entry.LegacyField);
     }
 
     string? Kana(MapContext ctx)
@@ -290,16 +296,33 @@ internal sealed class EntryConverter
     // A whole-text address (転入前住所, 転出先住所) is split into the standard items only when it is in this municipality
     // and its 町字 is in the ABR master; any other address (another city, abroad, an unknown 町字) stays whole in the
     // 町字 item, as the legacy system wrote it.
+    // The six parts of one address field are six rows: the field is read, resolved and matched once per record
+    // (and occurrence) and the split shared through the context.
     string? Address(MapContext ctx)
     {
         var part = _args[0];
-        var text = ResolveGaiji(ctx, LegacyText.Trim(RawText(Raw(ctx))), report: part == "machiaza");
-        if (text is null) return null;
-        var m = _config.Abr.MatchInCity(text, out var inCity);
+        var a = ctx.Address;
+        if (!ReferenceEquals(a.Record, ctx.Record) || a.Occurrence != ctx.Occurrence || !string.Equals(a.Field, _entry.LegacyField, StringComparison.Ordinal))
+        {
+            a.Record = ctx.Record;
+            a.Occurrence = ctx.Occurrence;
+            a.Field = _entry.LegacyField;
+            a.UnmappedPua = 0;
+            a.Text = LegacyText.Trim(RawText(Raw(ctx)));
+            if (a.Text is not null && !_config.Gaiji.TryResolve(a.Text, out a.Text, out a.UnmappedPua)) a.Text = null;
+            a.Match = a.Text is null ? default : _config.Abr.MatchInCity(a.Text, out a.InCity);
+        }
+        var text = a.Text;
+        if (text is null)
+        {
+            if (a.UnmappedPua != 0 && part == "machiaza") ReportGaiji(ctx, a.UnmappedPua);
+            return null;
+        }
+        var m = a.Match;
         if (!m.IsMatch)
         {
             if (part != "machiaza") return null;
-            if (inCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
+            if (a.InCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
             return text;
         }
         return part switch
@@ -498,7 +521,7 @@ internal sealed class EntryConverter
     bool? Flag(MapContext ctx)
     {
         var t = LegacyText.Trim(RawText(Raw(ctx)));
-        if (_trueValues is not null) return t is not null && _trueValues.Contains(t);
+        if (_trueValues is not null) return t is not null && Array.IndexOf(_trueValues, t) >= 0;
         switch (t)
         {
             case null: return null;

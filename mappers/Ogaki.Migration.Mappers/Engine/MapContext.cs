@@ -58,6 +58,9 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
     internal object? LastCodeRaw;
     internal CodeTarget? LastCodeTarget;
 
+    // The address field split last (see EntryConverter.Address); reset with every record.
+    internal AddressSplit Address { get; } = new();
+
     /// <summary>Ordinal set of items that already have a conversion problem (their spec violations are not repeated).</summary>
     internal HashSet<string> FailedItems { get; } = new(StringComparer.Ordinal);
 
@@ -79,5 +82,20 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
         Notes.Clear();
         FailedItems.Clear();
         ExcludeReason = null;
+        Address.Record = null;
     }
+}
+
+/// <summary>One whole-text address field of one record, resolved (外字) and matched against the ABR master once.</summary>
+internal sealed class AddressSplit
+{
+    public LegacyRecord? Record;
+    public int Occurrence;
+    public string? Field;
+    /// <summary>The trimmed text with 外字 resolved; null when blank or when a 外字 is not in the table.</summary>
+    public string? Text;
+    /// <summary>The first unmapped 外字 (PUA scalar), or 0.</summary>
+    public int UnmappedPua;
+    public AddressMatch Match;
+    public bool InCity;
 }

@@ -82,6 +82,37 @@ public class ResidentPipelineTests
     }
 
     [Fact]
+    public async Task Consecutive_residents_on_one_worker_each_get_their_own_address_split()
+    {
+        // The split of an address field is shared by its six items within a record: the next record and the other
+        // address field of the same record get their own (same text twice in a row, blank, elsewhere, unknown town).
+        var h = LegacyFixtures.Atena(500000001);
+        var atenas = Enumerable.Range(0, 4).Select(i => LegacyFixtures.Atena(100001 + i * 3)).ToArray();
+        string?[] tennyu = ["大垣市青墓町一丁目１番地", "大垣市青墓町一丁目１番地", "ブラジル", null];
+        string?[] tenshutsu = ["大垣市青墓町二丁目５番地", null, "大垣市青墓町一丁目２番地", "大垣市存在しない町１番地"];
+        var records = new List<LegacyReadResult>();
+        for (var i = 0; i < atenas.Length; i++)
+        {
+            var v = LegacyFixtures.Jumin(atenas[i], h, zokugara: i == 0 ? "01" : "10");
+            v["TENNYUMAE_JUSHO"] = tennyu[i];
+            v["TENSHUTSU_JUSHO"] = tenshutsu[i];
+            records.Add(J(i + 1, v));
+        }
+        var result = await new MappingEngine(Config).RunAsync([Setai(S(1, LegacyFixtures.Setai(h, atenas[0]))), Jumin([.. records])],
+            new MappingOptions(Degree: 1), TestContext.Current.CancellationToken);
+
+        Assert.Empty(result.Rejects);
+        var r = result.RecordsOf("Resident").Cast<Resident>().ToArray();
+        Assert.Equal(4, r.Length);
+        Assert.Equal(("0004001", "１番地", "0004002", "５番地"), (r[0].TennyuMaeMachiazaId, r[0].TennyuMaeBanchi, r[0].TenshutsuKakuteiMachiazaId, r[0].TenshutsuKakuteiBanchi));
+        Assert.Equal(("0004001", "１番地", null, null), (r[1].TennyuMaeMachiazaId, r[1].TennyuMaeBanchi, r[1].TenshutsuKakuteiMachiazaId, r[1].TenshutsuKakuteiMachiaza));
+        Assert.Equal((null, "ブラジル", "0004001", "２番地"), (r[2].TennyuMaeMachiazaId, r[2].TennyuMaeMachiaza, r[2].TenshutsuKakuteiMachiazaId, r[2].TenshutsuKakuteiBanchi));
+        Assert.Equal((null, null, null, "大垣市存在しない町１番地"), (r[3].TennyuMaeMachiazaId, r[3].TennyuMaeMachiaza, r[3].TenshutsuKakuteiMachiazaId, r[3].TenshutsuKakuteiMachiaza));
+        var line = Assert.Single(result.UnmatchedAddresses);
+        Assert.Equal(("TENSHUTSU_JUSHO", 1L), (line.Field, line.Count));
+    }
+
+    [Fact]
     public async Task A_resident_maps_every_converted_item()
     {
         var a = LegacyFixtures.Atena(100001);
