@@ -171,6 +171,21 @@ public class MergeDiffTests
 public class ControlTotalTests
 {
     [Fact]
+    public void Sums_past_the_whole_number_fast_path_stay_exact()
+    {
+        // 80 amounts of 10^16 − 1 (beyond 5·10^17 the running long hands over to the decimal), negatives and a fraction.
+        var entity = TaxCollectionSpec.Entity;
+        var acc = new ControlTotalAccumulator(entity, ControlTotalCatalog.For(entity));
+        var atena = Samples.Atena("1000001");
+        decimal[] amounts = [.. Enumerable.Repeat(9_999_999_999_999_999m, 80), -3m, -9_999_999_999_999_999m, 0.5m, 12_345_678_901_234_567_890m];
+        foreach (var a in amounts)
+            acc.Add(Samples.Row(new TaxCollection { AtenaNo = atena, KazeiNendo = 2025, ChoshuKbn = "1", ChoshuZeigaku = a }));
+        var sum = ControlTotalAccumulator.Compare(acc, acc).Single(t => t.Name == "TaxCollection.ChoshuZeigaku.sum-by-KazeiNendo-ChoshuKbn");
+        Assert.Equal(amounts.Sum(), sum.Source);
+        Assert.Equal(amounts.Length, ControlTotalAccumulator.Compare(acc, acc).Single(t => t.Name == "TaxCollection.count-by-KazeiNendo-ChoshuKbn").Source);
+    }
+
+    [Fact]
     public void Collection_totals_per_year_and_method_are_exact_decimals()
     {
         var entity = TaxCollectionSpec.Entity;

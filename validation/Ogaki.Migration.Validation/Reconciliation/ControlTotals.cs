@@ -114,7 +114,15 @@ public sealed class ControlTotalAccumulator
         public Dictionary<string, Group> Groups { get; } = new(StringComparer.Ordinal);
     }
 
-    sealed record Group(string?[] Texts, decimal[] Sums);
+    // Counts and whole amounts (nearly every value) add up in a long, fractions and overflow in the decimal.
+    sealed class Group(string?[] texts, int width)
+    {
+        public string?[] Texts { get; } = texts;
+        public decimal[] Sums { get; } = new decimal[width];
+        public long[] Whole { get; } = new long[width];
+
+        public decimal Total(int i) => Sums[i] + Whole[i];
+    }
 
     public ControlTotalAccumulator(SpecEntity entity, IReadOnlyList<ControlTotalDefinition> definitions)
     {
@@ -178,7 +186,7 @@ public sealed class ControlTotalAccumulator
                     var slot = set.GroupSlots[i];
                     texts[i] = lengths[slot] < 0 ? null : Encoding.UTF8.GetString(row.Slice(starts[slot], lengths[slot]));
                 }
-                group = new Group(texts, new decimal[set.Defs.Length]);
+                group = new Group(texts, set.Defs.Length);
                 lookup[key[..n]] = group;
             }
             for (var i = 0; i < set.Defs.Length; i++)
@@ -186,11 +194,16 @@ public sealed class ControlTotalAccumulator
                 var slot = set.SumSlots[i];
                 if (slot < 0)
                 {
-                    group.Sums[i] += 1m;
+                    group.Whole[i]++;
                     continue;
                 }
                 if (lengths[slot] < 0) continue;
                 var text = row.Slice(starts[slot], lengths[slot]);
+                if (WholeNumber(text) is { } whole && Math.Abs(group.Whole[i]) < 1_000_000_000_000_000_000L / 2)
+                {
+                    group.Whole[i] += whole;
+                    continue;
+                }
                 if (!System.Buffers.Text.Utf8Parser.TryParse(text, out decimal value, out var used) || used != text.Length)
                     throw new NotSupportedException($"cannot sum the non-numeric values of {_defs[set.Defs[i]].Sum}");
                 group.Sums[i] += value;
@@ -198,8 +211,24 @@ public sealed class ControlTotalAccumulator
         }
     }
 
+    // An optional minus and at most 17 digits: below 10^17, so adding it to a long under 5·10^17 cannot overflow.
+    static long? WholeNumber(ReadOnlySpan<byte> text)
+    {
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        var digits = negative ? text[1..] : text;
+        if (digits.Length is 0 or > 17) return null;
+        long n = 0;
+        foreach (var b in digits)
+        {
+            var d = b - (byte)'0';
+            if ((uint)d > 9) return null;
+            n = n * 10 + d;
+        }
+        return negative ? -n : n;
+    }
+
     IEnumerable<(int Def, string Key, string?[] Texts, decimal Value)> Entries() =>
-        _sets.SelectMany(set => set.Groups.SelectMany(g => set.Defs.Select((d, i) => (d, g.Key, g.Value.Texts, g.Value.Sums[i]))));
+        _sets.SelectMany(set => set.Groups.SelectMany(g => set.Defs.Select((d, i) => (d, g.Key, g.Value.Texts, g.Value.Total(i)))));
 
     /// <summary>Compares two sides' totals group by group (a group missing on one side counts as 0 there).</summary>
     public static IReadOnlyList<ControlTotal> Compare(ControlTotalAccumulator source, ControlTotalAccumulator target, IReadOnlyDictionary<string, decimal>? tolerances = null)
