@@ -190,7 +190,7 @@ public sealed class SqliteTarget : IStandardTarget
             var cols = string.Join(", ", Items.Select(i => "\"" + TargetNames.Column(i) + "\""));
             InsertSql = $"INSERT INTO \"{entity.Table}\" ({cols}) VALUES ({string.Join(", ", Items.Select((_, n) => "$p" + n.ToString(CultureInfo.InvariantCulture)))})";
             // BINARY collation is byte order of UTF-8, the same order as PostgreSQL's "C" collation.
-            SelectSql = $"SELECT {cols} FROM \"{entity.Table}\" ORDER BY {string.Join(", ", TargetNames.KeyItems(entity).Select(k => "\"" + TargetNames.Column(k) + "\""))}";
+            SelectSql = $"SELECT {cols} FROM \"{entity.Table}\" ORDER BY {string.Join(", ", TargetNames.KeyItems(entity).Select(k => "\"" + TargetNames.Column(k) + "\" NULLS LAST"))}"; // nulls last, as PostgreSQL
             Types = [.. Items.Select(i => i.Type is ItemType.Int or ItemType.Flag ? SqliteType.Integer : SqliteType.Text)];
             MaxLengths = [.. Items.Select(TargetNames.MaxLength)];
         }

@@ -80,7 +80,8 @@ public static class CanonicalRow
 
 /// <summary>
 /// The sort key of an entity's rows as bytes whose plain byte order (memcmp) is the key order the target reads
-/// back in: per key item 0x00 for null, else 0x01 and — for whole numbers — eight big-endian bytes with the sign
+/// back in: per key item 0xFF for null (nulls last, PostgreSQL's default for an ascending order; only a key altered
+/// behind the pipeline's back can be null), else 0x01 and — for whole numbers — eight big-endian bytes with the sign
 /// bit flipped, for everything else the UTF-8 canonical text and a 0x00 terminator. UTF-8 byte order is the
 /// order of PostgreSQL's C collation and SQLite's BINARY collation; <c>yyyy-MM-dd</c> and <c>yyyy-MM</c> texts sort
 /// chronologically. Both sides derive their keys from their canonical rows with the same code, so they cannot disagree.
@@ -133,7 +134,7 @@ public sealed class CanonicalKey
         {
             if (lengths[k] < 0)
             {
-                dest[pos++] = 0;
+                dest[pos++] = 0xFF;
                 continue;
             }
             dest[pos++] = 1;

@@ -146,6 +146,9 @@ public class DryRunTests
                   SELECT conname INTO c FROM pg_constraint WHERE conrelid = 'juki_household'::regclass AND contype = 'p';
                   IF c IS NOT NULL THEN EXECUTE 'ALTER TABLE juki_household DROP CONSTRAINT ' || quote_ident(c); END IF; END $$;
                 INSERT INTO juki_household SELECT * FROM juki_household ORDER BY setai_no COLLATE "C" LIMIT 1;
+                ALTER TABLE juki_household ALTER COLUMN setai_no DROP NOT NULL;
+                INSERT INTO juki_household SELECT * FROM juki_household ORDER BY setai_no COLLATE "C" DESC LIMIT 1;
+                UPDATE juki_household SET setai_no = NULL WHERE ctid = (SELECT max(ctid) FROM juki_household);
                 """;
             await using var tamper = new NpgsqlCommand(sql, conn);
             await tamper.ExecuteNonQueryAsync(ct);
@@ -162,6 +165,7 @@ public class DryRunTests
         Assert.Equal(0, Count("Resident", "unexpectedInTarget"));
         Assert.Equal(1, Count("TaxAssessment", "fieldMismatch"));
         Assert.Equal(1, Count("Household", "duplicate"));
+        Assert.Equal(1, Count("Household", "unexpectedInTarget")); // the row whose key was set to NULL, read back last
         foreach (var other in new[] { "ResidentHistory", "TaxIncome", "AllowanceRecipient", "AllowanceChild" })
             Assert.Equal(Count(other, "mapped"), Count(other, "matched"));
         var csv = await File.ReadAllTextAsync(Path.Combine(run, "discrepancies.csv"), ct);

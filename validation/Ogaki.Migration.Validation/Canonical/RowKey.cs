@@ -5,7 +5,7 @@ namespace Ogaki.Migration.Validation;
 /// <summary>
 /// Orders rows of standard values by their entity key, exactly as the reconciliation does: by the bytes of their
 /// <see cref="CanonicalKey"/> (text in UTF-8 byte order — PostgreSQL's C collation — whole numbers numerically,
-/// dates and 年月 chronologically, null first). For tests and callers that hold rows as values.
+/// dates and 年月 chronologically, null last). For tests and callers that hold rows as values.
 /// </summary>
 public sealed class RowKeyComparer : IComparer<object?[]>
 {
