@@ -8,7 +8,7 @@ namespace Ogaki.Migration.Cli.Tests;
 [Collection(nameof(EnvironmentCollection))]
 public class DryRunTests
 {
-    static string RunIdOf(string output)
+    internal static string RunIdOf(string output)
     {
         var marker = "reports: ";
         var at = output.LastIndexOf(marker, StringComparison.Ordinal);

@@ -16,14 +16,13 @@ public sealed partial class ScaleOneReportTests
     [Fact]
     public async Task A_scale_1_dry_run_reports_exactly_the_injected_defects()
     {
-        var ct = TestContext.Current.CancellationToken;
         var pg = await Services.FreshPostgresDatabaseAsync("scale1");
         using var tmp = new TempFolder();
         var estate = Path.Combine(tmp.Path, "estate");
         Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "1", "--seed", "42", "--out", estate)).ExitCode);
         var r = await CliRunner.RunAsync("dry-run", "--source", estate, "--target", pg, "--runs", tmp.Path);
         Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
-        var run = Path.Combine(tmp.Path, Path.GetFileName(r.Output[(r.Output.LastIndexOf("reports: ", StringComparison.Ordinal) + 9)..].Split('\n')[0].Trim()));
+        var run = Path.Combine(tmp.Path, DryRunTests.RunIdOf(r.Output));
 
         // (file or SQLite table, record number, kind); a record with several issues lists each of them.
         var rejectKinds = DefectKinds.All.Where(k => k != DefectKinds.UnknownDate).ToHashSet(StringComparer.Ordinal);
