@@ -63,19 +63,6 @@ public static class CanonicalRow
             next++;
         }
     }
-
-    internal static int WriteVarint(Span<byte> dest, uint value)
-    {
-        var k = 0;
-        do
-        {
-            var b = (byte)(value & 0x7F);
-            value >>= 7;
-            dest[k++] = value == 0 ? b : (byte)(b | 0x80);
-        }
-        while (value != 0);
-        return k;
-    }
 }
 
 /// <summary>
@@ -231,6 +218,40 @@ public sealed class CanonicalRowBatch
         _length += 8 + row.Length + key.Length;
     }
 
+    /// <summary>Adds a row of values (spec item order, CLR types of the generated records) and its key.</summary>
+    public void Add(ReadOnlySpan<object?> values, CanonicalKey key)
+    {
+        BeginRow();
+        try
+        {
+            foreach (var v in values) Append(v);
+            EndRow(key);
+        }
+        catch
+        {
+            AbandonRow();
+            throw;
+        }
+    }
+
+    /// <summary>Adds a standard record (its values through <see cref="IStandardRecord.GetValue"/>) and its key.</summary>
+    public void Add(IStandardRecord record, CanonicalKey key)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        BeginRow();
+        try
+        {
+            var n = record.Entity.Items.Count;
+            for (var i = 0; i < n; i++) Append(record.GetValue(i));
+            EndRow(key);
+        }
+        catch
+        {
+            AbandonRow();
+            throw;
+        }
+    }
+
     /// <summary>Starts a row; append its values in item order, then <see cref="EndRow"/>.</summary>
     public void BeginRow()
     {
@@ -247,12 +268,7 @@ public sealed class CanonicalRowBatch
             AppendNull();
             return;
         }
-        Ensure(value switch
-        {
-            string s => 6 + s.Length * 3,
-            WarekiDate { UnknownText: { } t } => 38 + t.Length * 3,
-            _ => 70,
-        });
+        Ensure(CanonicalValue.MaxEncodedLength(value));
         _length += CanonicalValue.WriteValue(value, _data.AsSpan(_length));
     }
 
@@ -267,7 +283,7 @@ public sealed class CanonicalRowBatch
     {
         Ensure(6 + utf8.Length);
         _data[_length++] = 1;
-        _length += CanonicalRow.WriteVarint(_data.AsSpan(_length), (uint)utf8.Length);
+        _length += CanonicalValue.WriteVarint(_data.AsSpan(_length), (uint)utf8.Length);
         utf8.CopyTo(_data.AsSpan(_length));
         _length += utf8.Length;
     }
@@ -333,9 +349,7 @@ public sealed class CanonicalRowBatch
             n++;
             if (row.Length != items)
                 throw new InvalidDataException(FormattableString.Invariant($"{side} row {n} has {row.Length} values; {entity.Name} has {items} items"));
-            batch.BeginRow();
-            foreach (var v in row) batch.Append(v);
-            batch.EndRow(key);
+            batch.Add(row, key);
             if (batch.Count < 1024) continue;
             yield return batch;
             batch.Clear();

@@ -113,17 +113,31 @@ public static class CanonicalValue
                 n = Encoding.UTF8.GetBytes(ToText(value)!, body);
                 break;
         }
-        var k = 0;
-        var len = (uint)n;
-        do
-        {
-            var b = (byte)(len & 0x7F);
-            len >>= 7;
-            dest[1 + k++] = len == 0 ? b : (byte)(b | 0x80);
-        }
-        while (len != 0);
+        var k = WriteVarint(dest[1..], (uint)n);
         body[..n].CopyTo(dest[(1 + k)..]);
         return 1 + k + n;
+    }
+
+    /// <summary>The most bytes <see cref="WriteValue"/> writes for a non-null value: 6 header bytes + 3 UTF-8 bytes per UTF-16 unit, or 70 for formatted values.</summary>
+    internal static int MaxEncodedLength(object value) => value switch
+    {
+        string s => 6 + s.Length * 3,
+        WarekiDate { UnknownText: { } t } => 38 + t.Length * 3,
+        _ => 70,
+    };
+
+    /// <summary>Writes an unsigned LEB128 length; returns its byte count (1–5).</summary>
+    internal static int WriteVarint(Span<byte> dest, uint value)
+    {
+        var k = 0;
+        do
+        {
+            var b = (byte)(value & 0x7F);
+            value >>= 7;
+            dest[k++] = value == 0 ? b : (byte)(b | 0x80);
+        }
+        while (value != 0);
+        return k;
     }
 
     // yyyy-MM-dd without the custom-format parser (DateOnly's year is 1–9999, always four digits here).
@@ -223,14 +237,7 @@ public sealed class RowHasher : IDisposable
             _buffer[_pos++] = 0;
             return;
         }
-        // Worst case per value: 6 header bytes + 3 UTF-8 bytes per UTF-16 unit, or 64 for formatted values.
-        var need = value switch
-        {
-            null => 1,
-            string s => 6 + s.Length * 3,
-            WarekiDate { UnknownText: { } t } => 38 + t.Length * 3,
-            _ => 70,
-        };
+        var need = CanonicalValue.MaxEncodedLength(value);
         if (_pos + need > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _pos + need));
         _pos += CanonicalValue.WriteValue(value, _buffer.AsSpan(_pos));
     }

@@ -53,18 +53,14 @@ public sealed class ExternalRowSorter : IAsyncDisposable
     public void Add(object?[] row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        _chunk.BeginRow();
-        foreach (var v in row) _chunk.Append(v);
+        _chunk.Add(row, _key);
         Added();
     }
 
     /// <summary>Adds a standard record of the sorter's entity.</summary>
     public void Add(IStandardRecord record)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        _chunk.BeginRow();
-        var n = Entity.Items.Count;
-        for (var i = 0; i < n; i++) _chunk.Append(record.GetValue(i));
+        _chunk.Add(record, _key);
         Added();
     }
 
@@ -79,15 +75,6 @@ public sealed class ExternalRowSorter : IAsyncDisposable
 
     void Added()
     {
-        try
-        {
-            _chunk.EndRow(_key);
-        }
-        catch
-        {
-            _chunk.AbandonRow();
-            throw;
-        }
         Totals?.Add(_chunk.Row(_chunk.Count - 1));
         Count++;
         if (Full()) Spill();

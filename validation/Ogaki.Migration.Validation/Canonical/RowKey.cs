@@ -35,9 +35,7 @@ public sealed class RowKeyComparer : IComparer<object?[]>
     byte[] KeyOf(object?[] row)
     {
         var batch = new CanonicalRowBatch(256, 1);
-        batch.BeginRow();
-        for (var i = 0; i < row.Length; i++) batch.Append(row[i]);
-        batch.EndRow(_key);
+        batch.Add(row, _key);
         return batch.Key(0).ToArray();
     }
 }

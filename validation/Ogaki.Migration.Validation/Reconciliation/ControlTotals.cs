@@ -103,6 +103,7 @@ public sealed class ControlTotalAccumulator
     readonly GroupSet[] _sets;
     readonly int[] _needed;
     readonly CanonicalRowBatch _scratch = new(1024, 1);
+    readonly CanonicalKey _key;
 
     sealed class GroupSet(IReadOnlyList<string> groupBy, int[] groupSlots, int[] defs, int[] sumSlots)
     {
@@ -127,6 +128,7 @@ public sealed class ControlTotalAccumulator
     public ControlTotalAccumulator(SpecEntity entity, IReadOnlyList<ControlTotalDefinition> definitions)
     {
         _entity = entity;
+        _key = new CanonicalKey(entity);
         _defs = definitions;
         foreach (var d in definitions)
             if (d.GroupBy.Count > 3) throw new ArgumentException($"control total {d.Name} groups by more than 3 items");
@@ -144,15 +146,9 @@ public sealed class ControlTotalAccumulator
     {
         ArgumentNullException.ThrowIfNull(row);
         _scratch.Clear();
-        _scratch.BeginRow();
-        foreach (var v in row) _scratch.Append(v);
-        _scratch.EndRow(CanonicalKeyOf());
+        _scratch.Add(row, _key);
         Add(_scratch.Row(0));
     }
-
-    CanonicalKey? _key;
-
-    CanonicalKey CanonicalKeyOf() => _key ??= new CanonicalKey(_entity);
 
     /// <summary>Adds a row in canonical form (<see cref="CanonicalRow"/>).</summary>
     public void Add(ReadOnlySpan<byte> row)

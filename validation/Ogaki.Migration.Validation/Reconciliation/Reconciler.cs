@@ -53,11 +53,8 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             target.ReadBackAsync(entity, cancellationToken), targetSorted: true, counts, cancellationToken);
 
     /// <summary>A source side to fill while the mapping streams by, for <see cref="ReconcileTargetAsync(IStandardTarget, SourceSide, SourceCounts?, CancellationToken)"/>.</summary>
-    public SourceSide CreateSourceSide(SpecEntity entity)
-    {
-        var totals = new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
-        return new(entity, new ExternalRowSorter(entity, Options.SortChunkRows, Options.TempDirectory) { Totals = totals }, totals);
-    }
+    public SourceSide CreateSourceSide(SpecEntity entity) =>
+        new(entity, new ExternalRowSorter(entity, Options.SortChunkRows, Options.TempDirectory) { Totals = new ControlTotalAccumulator(entity, Options.ControlTotals(entity)) });
 
     /// <summary>
     /// Reconciles one entity of a target database against a source side collected during the mapping. The target is
@@ -421,18 +418,18 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
 /// </summary>
 public sealed class SourceSide : IAsyncDisposable
 {
-    internal SourceSide(SpecEntity entity, ExternalRowSorter sorter, ControlTotalAccumulator totals)
+    internal SourceSide(SpecEntity entity, ExternalRowSorter sorter)
     {
         Entity = entity;
         Sorter = sorter;
-        Totals = totals;
     }
 
     public SpecEntity Entity { get; }
 
     internal ExternalRowSorter Sorter { get; }
 
-    internal ControlTotalAccumulator Totals { get; }
+    /// <summary>The totals the sorter adds every row to.</summary>
+    internal ControlTotalAccumulator Totals => Sorter.Totals!;
 
     /// <summary>Rows added.</summary>
     public long Count => Sorter.Count;
