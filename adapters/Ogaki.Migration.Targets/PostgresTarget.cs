@@ -232,8 +232,7 @@ public sealed class PostgresTarget : IStandardTarget
             Items = [.. entity.Items];
             var cols = string.Join(", ", Items.Select(i => "\"" + TargetNames.Column(i) + "\""));
             CopySql = $"COPY \"{entity.Table}\" ({cols}) FROM STDIN (FORMAT BINARY)";
-            var order = string.Join(", ", TargetNames.KeyItems(entity).Select(k =>
-                "\"" + TargetNames.Column(k) + "\"" + (StandardModel.ColumnClrType(k) == typeof(string) ? " COLLATE \"C\"" : "")));
+            var order = TargetNames.PostgresKeyOrder(entity);
             SelectSql = $"SELECT {cols} FROM \"{entity.Table}\" ORDER BY {order}";
             var typed = string.Join(", ", Items.Select(i => "\"" + TargetNames.Column(i) + "\"::" + BinaryCopyReader.WireType(i)));
             CopyOutSql = $"COPY (SELECT {typed} FROM \"{entity.Table}\" ORDER BY {order}) TO STDOUT (FORMAT BINARY)";

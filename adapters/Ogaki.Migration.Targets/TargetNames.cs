@@ -47,4 +47,11 @@ public static class TargetNames
     /// <summary>Items of the key, in key order.</summary>
     public static IReadOnlyList<SpecItem> KeyItems(SpecEntity entity) =>
         entity.Key.Select(k => entity.Find(k) ?? throw new ArgumentException($"entity {entity.Name}: key item {k} is not an item of the entity", nameof(entity))).ToList();
+
+    /// <summary>
+    /// PostgreSQL's <c>ORDER BY</c> list for the key order the reconciliation reads in: text columns in the C
+    /// collation (UTF-8 byte order, the collation the key columns are created with, so the primary key serves it).
+    /// </summary>
+    public static string PostgresKeyOrder(SpecEntity entity) =>
+        string.Join(", ", KeyItems(entity).Select(k => "\"" + Column(k) + "\"" + (StandardModel.ColumnClrType(k) == typeof(string) ? " COLLATE \"C\"" : "")));
 }

@@ -200,9 +200,7 @@ public sealed class LoadTests
             var expected = loaded[e].Select(r =>
             {
                 var one = new CanonicalRowBatch();
-                one.BeginRow();
-                for (var i = 0; i < entity.Items.Count; i++) one.Append(r.GetValue(i));
-                one.EndRow(key);
+                one.Add(r, key);
                 return (Row: one.Row(0).ToArray(), Key: one.Key(0).ToArray());
             }).OrderBy(x => x.Key, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b))).ToList();
             var back = new List<(byte[] Row, byte[] Key)>();
@@ -233,11 +231,11 @@ public sealed class LoadTests
             var tax = TaxAssessmentSpec.Entity.Table;
             var column = TargetNames.Column(TaxAssessmentSpec.Entity.Find("NenZeigaku")!);
             var sql = $"ALTER TABLE \"{tax}\" ALTER COLUMN \"{column}\" TYPE numeric;"
-                + string.Concat(amounts.Select((a, i) => $"UPDATE \"{tax}\" SET \"{column}\" = {a}::numeric WHERE ctid = (SELECT ctid FROM \"{tax}\" ORDER BY {KeyOrder(TaxAssessmentSpec.Entity)} OFFSET {i} LIMIT 1);"));
+                + string.Concat(amounts.Select((a, i) => $"UPDATE \"{tax}\" SET \"{column}\" = {a}::numeric WHERE ctid = (SELECT ctid FROM \"{tax}\" ORDER BY {TargetNames.PostgresKeyOrder(TaxAssessmentSpec.Entity)} OFFSET {i} LIMIT 1);"));
             var recipients = AllowanceRecipientSpec.Entity.Table;
             var date = TargetNames.Column(AllowanceRecipientSpec.Entity.Find("NinteiSeikyuYmd")!);
             sql += string.Concat(new[] { "0001-01-01", "9999-12-31", "1999-12-31", "2000-01-01", "2000-02-29", "1900-03-01" }.Select((d, i) =>
-                $"UPDATE \"{recipients}\" SET \"{date}\" = '{d}' WHERE ctid = (SELECT ctid FROM \"{recipients}\" ORDER BY {KeyOrder(AllowanceRecipientSpec.Entity)} OFFSET {i} LIMIT 1);"));
+                $"UPDATE \"{recipients}\" SET \"{date}\" = '{d}' WHERE ctid = (SELECT ctid FROM \"{recipients}\" ORDER BY {TargetNames.PostgresKeyOrder(AllowanceRecipientSpec.Entity)} OFFSET {i} LIMIT 1);"));
             await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
             await cmd.ExecuteNonQueryAsync(Ct);
         }
@@ -266,9 +264,6 @@ public sealed class LoadTests
         await foreach (var batch in t.Target.ReadBackCanonicalAsync(TaxAssessmentSpec.Entity, Ct))
             Assert.Equal("-999999999999999999999999999999.5", CanonicalRow.Texts(batch.Row(0), TaxAssessmentSpec.Entity.Items.Count)[TaxAssessmentSpec.Ordinals.NenZeigaku]);
     }
-
-    static string KeyOrder(SpecEntity entity) =>
-        string.Join(", ", TargetNames.KeyItems(entity).Select(i => "\"" + TargetNames.Column(i) + "\"" + (i.Type == ItemType.Int ? "" : " COLLATE \"C\"")));
 
     internal static async Task<List<object?[]>> ReadAll(IStandardTarget target, SpecEntity entity)
     {

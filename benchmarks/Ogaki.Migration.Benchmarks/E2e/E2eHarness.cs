@@ -4,7 +4,6 @@ using System.Text;
 using nietras.SeparatedValues;
 using Npgsql;
 using Ogaki.Migration.Cli;
-using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
 
@@ -159,10 +158,9 @@ public static class E2eHarness
         var sw = Stopwatch.StartNew();
         foreach (var entity in StandardSpec.Entities)
         {
-            var order = string.Join(", ", TargetNames.KeyItems(entity).Select(i => "\"" + TargetNames.Column(i) + "\"" + (i.Type == ItemType.Int ? "" : " COLLATE \"C\"")));
             await using (var c = new NpgsqlCommand($"SELECT count(*) FROM \"{entity.Table}\"", conn))
                 rows += (long)(await c.ExecuteScalarAsync())!;
-            await using var export = await conn.BeginRawBinaryCopyAsync($"COPY (SELECT * FROM \"{entity.Table}\" ORDER BY {order}) TO STDOUT (FORMAT BINARY)");
+            await using var export = await conn.BeginRawBinaryCopyAsync($"COPY (SELECT * FROM \"{entity.Table}\" ORDER BY {TargetNames.PostgresKeyOrder(entity)}) TO STDOUT (FORMAT BINARY)");
             var buffer = new byte[1 << 20];
             int n;
             while ((n = await export.ReadAsync(buffer.AsMemory(), CancellationToken.None)) > 0) bytes += n;
