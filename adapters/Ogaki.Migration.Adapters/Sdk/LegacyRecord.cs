@@ -39,6 +39,12 @@ public sealed class LegacyGroup
 
     public int Count => _names.Length;
 
+    /// <summary>
+    /// Identifies the layout: groups with the same <see cref="Shape"/> have the same names in the same order (an
+    /// adapter shares one names array per layout), so a reader may resolve a name to an index once per shape.
+    /// </summary>
+    public object Shape => _names;
+
     public string NameAt(int index) => _names[index];
 
     public object? ValueAt(int index) => _values[index];

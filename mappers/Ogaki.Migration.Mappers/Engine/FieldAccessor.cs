@@ -13,6 +13,10 @@ public sealed class FieldAccessor
 {
     readonly Segment[] _segments;
     Step[]? _steps;
+    // A plain top-level path (no index, no occurrence) resolved for one shape: one reference compare and one read.
+    PlainTopLevel? _plain;
+
+    sealed record PlainTopLevel(object Shape, int Index);
 
     readonly record struct Segment(string Name, int Index); // Index: 0 none, n (1-based), -1 = (*)
 
@@ -45,7 +49,13 @@ public sealed class FieldAccessor
     public bool HasOccurrence { get; }
 
     /// <summary>The value at the path; <paramref name="occurrence"/> (1-based) fills the <c>(*)</c> segment.</summary>
-    public object? Get(LegacyRecord record, int occurrence = 0) => TryGet(record.Fields, occurrence, out var v) ? v : null;
+    public object? Get(LegacyRecord record, int occurrence = 0)
+    {
+        var root = record.Fields;
+        var plain = _plain;
+        if (plain is not null && ReferenceEquals(root.Shape, plain.Shape)) return root.ValueAt(plain.Index);
+        return TryGet(root, occurrence, out var v) ? v : null;
+    }
 
     /// <summary>True when the record has the path (the value may be null).</summary>
     public bool Exists(LegacyRecord record) => TryGet(record.Fields, 1, out _);
@@ -107,6 +117,7 @@ public sealed class FieldAccessor
             return false;
         }
         _steps = steps; // benign race: every thread computes the same steps for the same shape
+        if (steps is [{ ListIndex: 0 } only]) _plain = new PlainTopLevel(root.Shape, only.FieldIndex);
         return Read(root, steps, occurrence, out value) == Shape.Found;
     }
 

@@ -32,6 +32,33 @@ public class ResidentPipelineTests
     }
 
     [Fact]
+    public void Records_of_another_field_order_read_their_own_fields_through_the_same_mapper()
+    {
+        // Field indexes are resolved once per layout (names array); a record of another layout must not be read
+        // at the indexes of the first, whichever comes first and however they alternate.
+        var mapper = new MappingEngine(Config).FindMapper("opensys", "JUMIN")!;
+        var links = new LinkIndex();
+        var h = LegacyFixtures.Atena(500000001);
+        links.Households[h] = "山田\u3000太郎";
+        var ctx = new MapContext(Config, links);
+        string[] reversed = [.. LegacyFixtures.JuminFields.Reverse()];
+        var output = new List<IStandardRecord>();
+        var seen = new List<(string?, string?, WarekiDate?)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var a = LegacyFixtures.Atena(100001 + i);
+            var v = LegacyFixtures.Jumin(a, h);
+            v["SHIMEI"] = "氏名" + i;
+            var record = LegacyFixtures.Record("JUMIN.dat", i + 1, "", i % 2 == 0 ? LegacyFixtures.JuminFields : reversed, v);
+            Assert.Equal(0, mapper.MapAndValidate(ctx, record, output, []));
+            var r = Assert.IsType<Resident>(Assert.Single(output));
+            seen.Add((r.AtenaNo, r.Shimei, r.IdoYmd));
+            Assert.Equal((a, "氏名" + i), (r.AtenaNo, r.Shimei));
+        }
+        Assert.Single(seen.Select(s => s.Item3).Distinct());
+    }
+
+    [Fact]
     public async Task An_address_in_the_city_is_split_into_the_standard_items_with_its_abr_town()
     {
         var (r, result) = await MapAddressesAsync("岐阜県大垣市青墓町一丁目１２番地３", "大垣市青墓町二丁目５番地");
