@@ -15,7 +15,10 @@ namespace Ogaki.Migration.Spec;
 public sealed record JapaneseEra(int Code, string Name, char Letter, DateOnly FirstDay, bool PreviousEraKeepsFirstDay)
 {
     /// <summary>Eras in order. New eras are added here (the standard wants them by parameter).</summary>
-    public static IReadOnlyList<JapaneseEra> All { get; } =
+    public static IReadOnlyList<JapaneseEra> All => Eras;
+
+    // An array behind All: every date conversion looks eras up by code, without interface calls.
+    static readonly JapaneseEra[] Eras =
     [
         // 明治元年1月1日 was 1868-01-25 (lunisolar calendar until 明治5年12月2日).
         new(1, "明治", 'M', new DateOnly(1868, 1, 25), false),
@@ -25,10 +28,15 @@ public sealed record JapaneseEra(int Code, string Name, char Letter, DateOnly Fi
         new(5, "令和", 'R', new DateOnly(2019, 5, 1), false),
     ];
 
+    /// <summary>Number of eras (the highest CT-GENGO code).</summary>
+    public static int Count => Eras.Length;
+
     /// <summary>The first day of the Gregorian calendar in Japan (明治6年1月1日).</summary>
     public static DateOnly GregorianAdoption { get; } = new(1873, 1, 1);
 
-    public static JapaneseEra? FromCode(int code) => code >= 1 && code <= All.Count ? All[code - 1] : null;
+    const int GregorianAdoptionYear = 1873;
+
+    public static JapaneseEra? FromCode(int code) => (uint)(code - 1) < (uint)Eras.Length ? Eras[code - 1] : null;
 
     public static JapaneseEra? FromLetter(char letter)
     {
@@ -38,10 +46,29 @@ public sealed record JapaneseEra(int Code, string Name, char Letter, DateOnly Fi
     }
 
     /// <summary>The era after this one, or null for the current era.</summary>
-    public JapaneseEra? Next => Code < All.Count ? All[Code] : null;
+    public JapaneseEra? Next => Code < Eras.Length ? Eras[Code] : null;
 
     /// <summary>Gregorian year of 元年 (year 1) of this era.</summary>
-    public int FirstYear => FirstDay.Year;
+    public int FirstYear { get; } = FirstDay.Year;
+
+    /// <summary>
+    /// The Gregorian day of year <paramref name="year"/> (1 = 元年), month and day of this era, when it exists:
+    /// the day is in its month and the date lies within the era (a changeover day kept in the old era counts).
+    /// False for a date before 明治6年 (lunisolar: <paramref name="lunisolar"/> tells whether its day could exist).
+    /// </summary>
+    internal bool TryGregorian(int year, int month, int day, out DateOnly date, out bool lunisolar)
+    {
+        date = default;
+        var y = FirstYear + year - 1;
+        lunisolar = y < GregorianAdoptionYear;
+        if (lunisolar || day > DateTime.DaysInMonth(y, month)) return false;
+        var d = new DateOnly(y, month, day);
+        if (d < FirstDay) return false;
+        var next = Next;
+        if (next is not null && !(d < next.FirstDay || (d == next.FirstDay && next.PreviousEraKeepsFirstDay))) return false;
+        date = d;
+        return true;
+    }
 }
 
 /// <summary>
@@ -63,7 +90,7 @@ public readonly record struct WarekiDate(int Era, int Year, int Month, int Day, 
 
     /// <summary>Structurally valid: parts in range and, if not 不詳, all parts given.</summary>
     public bool IsWellFormed =>
-        Era >= 0 && Era <= JapaneseEra.All.Count && Year >= 0 && Year <= 99 && Month >= 0 && Month <= 12 && Day >= 0 && Day <= 31
+        Era >= 0 && Era <= JapaneseEra.Count && Year >= 0 && Year <= 99 && Month >= 0 && Month <= 12 && Day >= 0 && Day <= 31
         && (UnknownText is null || (UnknownText.Length > 0 && SpecText.Length(UnknownText) <= MaxUnknownTextLength))
         && (UnknownText is not null || (Era > 0 && Year > 0 && Month > 0 && Day > 0));
 
@@ -71,30 +98,13 @@ public readonly record struct WarekiDate(int Era, int Year, int Month, int Day, 
     /// True when the date is known and real: the day exists in its month and the date lies within its
     /// era (the changeover days 明治45年7月30日 and 大正15年12月25日 included).
     /// </summary>
-    public bool Exists => IsWellFormed && !IsUnknown && CheckExists();
-
-    bool CheckExists()
-    {
-        var era = JapaneseEra.FromCode(Era)!;
-        var year = era.FirstYear + Year - 1;
-        if (year < JapaneseEra.GregorianAdoption.Year)
-            return Day <= 30; // lunisolar months had 29 or 30 days; no Gregorian check is possible.
-        if (Day > DateTime.DaysInMonth(year, Month)) return false;
-        var d = new DateOnly(year, Month, Day);
-        if (d < era.FirstDay) return false;
-        var next = era.Next;
-        return next is null || d < next.FirstDay || (d == next.FirstDay && next.PreviousEraKeepsFirstDay);
-    }
+    public bool Exists => IsWellFormed && !IsUnknown && (JapaneseEra.FromCode(Era)!.TryGregorian(Year, Month, Day, out _, out var lunisolar) || (lunisolar && Day <= 30)); // lunisolar months had 29 or 30 days; no Gregorian check is possible.
 
     /// <summary>The Gregorian date; only for real dates from 明治6年 on (earlier ones are lunisolar).</summary>
     public bool TryToDateOnly(out DateOnly date)
     {
         date = default;
-        if (!Exists) return false;
-        var year = JapaneseEra.FromCode(Era)!.FirstYear + Year - 1;
-        if (year < JapaneseEra.GregorianAdoption.Year) return false;
-        date = new DateOnly(year, Month, Day);
-        return true;
+        return IsWellFormed && !IsUnknown && JapaneseEra.FromCode(Era)!.TryGregorian(Year, Month, Day, out date, out _);
     }
 
     public DateOnly ToDateOnly() => TryToDateOnly(out var d) ? d

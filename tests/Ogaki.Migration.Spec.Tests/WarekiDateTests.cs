@@ -66,6 +66,16 @@ public class WarekiDateTests
         Assert.False(new WarekiDate(3, 20, 1, 1, new string('あ', 73)).IsWellFormed);
     }
 
+    [Fact]
+    public void Lunisolar_days_exist_without_a_gregorian_date()
+    {
+        var last = new WarekiDate(1, 5, 12, 30); // 明治5年12月30日, the day before 明治6年1月1日 = 1873-01-01
+        Assert.True(last.Exists);
+        Assert.False(last.TryToDateOnly(out _));
+        Assert.False(new WarekiDate(1, 5, 12, 31).Exists);
+        Assert.Equal(new DateOnly(1873, 1, 1), new WarekiDate(1, 6, 1, 1).ToDateOnly());
+    }
+
     [Theory]
     [InlineData("3640107", 3, 64, 1, 7, true)]
     [InlineData("4010108", 4, 1, 1, 8, true)]

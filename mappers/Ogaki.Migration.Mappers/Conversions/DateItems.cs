@@ -39,17 +39,12 @@ public static class DateItems
             failure = new(MappingRejectReasons.InvalidDate, "不詳 is not allowed in an item of type date");
             return false;
         }
-        if (!value.Exists)
-        {
-            failure = new(MappingRejectReasons.ImpossibleDate, "the date does not exist (day not in month or outside its era)");
-            return false;
-        }
-        if (!value.TryToDateOnly(out result))
-        {
-            failure = new(MappingRejectReasons.InvalidDate, "a lunisolar date (before 明治6年) cannot be a Gregorian date");
-            return false;
-        }
-        return true;
+        // One era lookup for the real date; the two failures are told apart only when there is one.
+        if (value.TryToDateOnly(out result)) return true;
+        failure = value.Exists
+            ? new(MappingRejectReasons.InvalidDate, "a lunisolar date (before 明治6年) cannot be a Gregorian date")
+            : new(MappingRejectReasons.ImpossibleDate, "the date does not exist (day not in month or outside its era)");
+        return false;
     }
 
     /// <summary>A Gregorian year/month/day for a <c>date</c> item; a non-existent one is rejected.</summary>

@@ -149,6 +149,9 @@ public class WarekiConversionsTests
     [InlineData("4050229", false, MappingRejectReasons.ImpossibleDate)]
     [InlineData("4010107", false, MappingRejectReasons.ImpossibleDate)]
     [InlineData("3200000", false, MappingRejectReasons.InvalidDate)]
+    [InlineData("1051230", false, MappingRejectReasons.InvalidDate)]    // 明治5年12月30日: a lunisolar day, real but not Gregorian
+    [InlineData("1051231", false, MappingRejectReasons.ImpossibleDate)] // 明治5年12月31日: lunisolar months had at most 30 days
+    [InlineData("1060101", true, null)]                                 // 明治6年1月1日: the first Gregorian day
     public void Date_items_reject_what_wareki_items_keep(string coded, bool dateOk, string? reason)
     {
         Assert.True(WarekiDate.TryParseEraCoded(coded, EraScheme.Digit, out var w));
