@@ -28,6 +28,9 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
+    readonly AddressPart _part;
+    // The six rows of one address field share this string (interned), so the split is found by reference.
+    readonly string _addressField = "";
     // Municipality settings read once (not a settings lookup per record).
     readonly string _lgCode;
     readonly string _prefecture;
@@ -76,8 +79,12 @@ internal sealed class EntryConverter
                 break;
             case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
                 throw new MappingConfigException($"{entry.Where}: date needs yyyymmdd or eyymmdd");
-            case "address" when _args.Length != 1 || !AddressParts.Contains(_args[0]):
-                throw new MappingConfigException($"{entry.Where}: address needs one of {string.Join(", ", AddressParts)}");
+            case "address":
+                var part = _args.Length == 1 ? Array.IndexOf(AddressParts, _args[0]) : -1;
+                if (part < 0) throw new MappingConfigException($"{entry.Where}: address needs one of {string.Join(", ", AddressParts)}");
+                _part = (AddressPart)part;
+                _addressField = string.Intern(entry.LegacyField);
+                break;
             case "lookup" when _args.Length == 0 || !LinkIndex.LookupNames.Contains(_args[0]):
                 throw new MappingConfigException($"{entry.Where}: lookup needs one of {string.Join(", ", LinkIndex.LookupNames)}");
         }
@@ -293,6 +300,9 @@ internal sealed class EntryConverter
     /// <summary>The items a whole-text address is split into (<c>address:&lt;part&gt;</c>).</summary>
     internal static readonly string[] AddressParts = ["lgcode", "machiaza-id", "pref", "city", "machiaza", "banchi"];
 
+    // In the order of AddressParts; read once from the row (no string compare per record).
+    enum AddressPart { LgCode, MachiazaId, Pref, City, Machiaza, Banchi }
+
     // A whole-text address (転入前住所, 転出先住所) is split into the standard items only when it is in this municipality
     // and its 町字 is in the ABR master; any other address (another city, abroad, an unknown 町字) stays whole in the
     // 町字 item, as the legacy system wrote it.
@@ -300,13 +310,13 @@ internal sealed class EntryConverter
     // (and occurrence) and the split shared through the context.
     string? Address(MapContext ctx)
     {
-        var part = _args[0];
+        var part = _part;
         var a = ctx.Address;
-        if (!ReferenceEquals(a.Record, ctx.Record) || a.Occurrence != ctx.Occurrence || !string.Equals(a.Field, _entry.LegacyField, StringComparison.Ordinal))
+        if (!ReferenceEquals(a.Record, ctx.Record) || a.Occurrence != ctx.Occurrence || !ReferenceEquals(a.Field, _addressField))
         {
             a.Record = ctx.Record;
             a.Occurrence = ctx.Occurrence;
-            a.Field = _entry.LegacyField;
+            a.Field = _addressField;
             a.UnmappedPua = 0;
             a.Text = LegacyText.Trim(RawText(Raw(ctx)));
             if (a.Text is not null && !_config.Gaiji.TryResolve(a.Text, out a.Text, out a.UnmappedPua)) a.Text = null;
@@ -315,23 +325,23 @@ internal sealed class EntryConverter
         var text = a.Text;
         if (text is null)
         {
-            if (a.UnmappedPua != 0 && part == "machiaza") ReportGaiji(ctx, a.UnmappedPua);
+            if (a.UnmappedPua != 0 && part == AddressPart.Machiaza) ReportGaiji(ctx, a.UnmappedPua);
             return null;
         }
         var m = a.Match;
         if (!m.IsMatch)
         {
-            if (part != "machiaza") return null;
+            if (part != AddressPart.Machiaza) return null;
             if (a.InCity) ctx.Note(NoteKind.UnmatchedAddress, "abr", _entry.System, text, _entry.LegacyField);
             return text;
         }
         return part switch
         {
-            "lgcode" => _lgCode,
-            "machiaza-id" => m.Town!.MachiazaId,
-            "pref" => _prefecture,
-            "city" => _city,
-            "machiaza" => m.Town!.Name,
+            AddressPart.LgCode => _lgCode,
+            AddressPart.MachiazaId => m.Town!.MachiazaId,
+            AddressPart.Pref => _prefecture,
+            AddressPart.City => _city,
+            AddressPart.Machiaza => m.Town!.Name,
             _ => LegacyText.Trim(m.Remainder), // banchi: what follows the 町字
         };
     }
