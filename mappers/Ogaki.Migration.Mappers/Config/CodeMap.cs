@@ -26,6 +26,8 @@ public sealed class CodeMap
 
     // Frozen: read by every worker for every coded field; built once per run.
     readonly FrozenDictionary<string, CodeTarget> _map;
+    // Most legacy codes are one ASCII character (N/G, 1/2, M/F): looked up by the character, without hashing.
+    readonly CodeTarget?[] _byAscii = new CodeTarget?[128];
 
     public CodeMap(string tableId, string system, string file, Dictionary<string, CodeTarget> map)
     {
@@ -33,6 +35,8 @@ public sealed class CodeMap
         System = system;
         File = file;
         _map = map.ToFrozenDictionary(StringComparer.Ordinal);
+        foreach (var (code, target) in map)
+            if (code is [< '\u0080' and var c]) _byAscii[c] = target;
     }
 
     public string TableId { get; }
@@ -45,8 +49,15 @@ public sealed class CodeMap
     public IEnumerable<KeyValuePair<string, CodeTarget>> Entries => _map.OrderBy(e => e.Key, StringComparer.Ordinal);
 
     /// <summary>Looks up a trimmed legacy code (null/empty = the blank key).</summary>
-    public bool TryMap(string? legacyCode, out CodeTarget target) =>
-        _map.TryGetValue(string.IsNullOrEmpty(legacyCode) ? BlankKey : legacyCode, out target!);
+    public bool TryMap(string? legacyCode, out CodeTarget target)
+    {
+        if (legacyCode is [< '\u0080' and var c])
+        {
+            target = _byAscii[c]!;
+            return target is not null;
+        }
+        return _map.TryGetValue(string.IsNullOrEmpty(legacyCode) ? BlankKey : legacyCode, out target!);
+    }
 
     public bool HasBlank => _map.ContainsKey(BlankKey);
 

@@ -126,11 +126,11 @@ public static class WarekiConversions
         }
     }
 
-    /// <summary>Parses <c>yyyyMMdd</c> or <c>yyyy-MM-dd</c> (Gregorian); all zeros / blank is no value.</summary>
+    /// <summary>Parses <c>yyyyMMdd</c>, <c>yyyy-MM-dd</c> or <c>yyyy/MM/dd</c> (Gregorian); all zeros / blank is no value.</summary>
     public static bool TryParseGregorian(ReadOnlySpan<char> s, out int year, out int month, out int day)
     {
         year = month = day = 0;
-        if (s.Length == 10 && s[4] == '-' && s[7] == '-')
+        if (s.Length == 10 && s[4] is '-' or '/' && s[7] == s[4])
             return TryDigits(s[..4], out year) && TryDigits(s.Slice(5, 2), out month) && TryDigits(s.Slice(8, 2), out day);
         return s.Length == 8 && TryDigits(s[..4], out year) && TryDigits(s.Slice(4, 2), out month) && TryDigits(s.Slice(6, 2), out day);
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -28,6 +29,9 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
+    // Options of the row read once (no string compare per record).
+    readonly bool _eraCodedDate;
+    readonly bool _legacyLength;
     readonly AddressPart _part;
     // The six rows of one address field share this string (interned), so the split is found by reference.
     readonly string _addressField = "";
@@ -79,6 +83,12 @@ internal sealed class EntryConverter
                 break;
             case "date" when _args.Length > 0 && _args[0] is not ("yyyymmdd" or "eyymmdd"):
                 throw new MappingConfigException($"{entry.Where}: date needs yyyymmdd or eyymmdd");
+            case "date":
+                _eraCodedDate = _args.Length > 0 && _args[0] == "eyymmdd";
+                break;
+            case "kana":
+                _legacyLength = _args.Length > 0 && _args[0] == "legacy-length";
+                break;
             case "address":
                 var part = _args.Length == 1 ? Array.IndexOf(AddressParts, _args[0]) : -1;
                 if (part < 0) throw new MappingConfigException($"{entry.Where}: address needs one of {string.Join(", ", AddressParts)}");
@@ -191,22 +201,14 @@ internal sealed class EntryConverter
         _ => v.ToString(),
     };
 
-    static bool IsBlankOrZeros(string? s)
-    {
-        if (s is null) return true;
-        foreach (var c in s)
-            if (c is not (' ' or '\u3000' or '0')) return false;
-        return true;
-    }
+    static readonly SearchValues<char> BlankOrZero = SearchValues.Create(" \u30000");
+    static readonly SearchValues<char> BlankOrZeroDate = SearchValues.Create(" \u30000/-");
+
+    // Vectorised scans: these run for every number, code and date field of every record.
+    static bool IsBlankOrZeros(string? s) => s is null || !s.AsSpan().ContainsAnyExcept(BlankOrZero);
 
     // A date field of only padding, zeros and separators (0000/00/00) holds no date.
-    static bool IsBlankOrZeroDate(string? s)
-    {
-        if (s is null) return true;
-        foreach (var c in s)
-            if (c is not (' ' or '\u3000' or '0' or '/' or '-')) return false;
-        return true;
-    }
+    static bool IsBlankOrZeroDate(string? s) => s is null || !s.AsSpan().ContainsAnyExcept(BlankOrZeroDate);
 
     string? TrimmedDigits(MapContext ctx)
     {
@@ -246,7 +248,7 @@ internal sealed class EntryConverter
         if (t is null) return null;
         // kana:legacy-length — the item's length also bounds the legacy half-width text (口座名義カナ: the bank
         // transfer format counts half-width characters, so ｶﾞ is two), checked before ﾞ/ﾟ are joined.
-        if (_item is not null && _args.Length > 0 && _args[0] == "legacy-length" && t.Length > _item.Length)
+        if (_item is not null && _legacyLength && t.Length > _item.Length)
         {
             ctx.Fail(_entry, _item, MappingRejectReasons.OverLength, "legacy half-width text is longer than " + _item.Length.ToString(CultureInfo.InvariantCulture) + " characters");
             return null;
@@ -454,7 +456,7 @@ internal sealed class EntryConverter
         if (IsBlankOrZeroDate(t)) return null;
         DateOnly d;
         ConversionFailure f;
-        if (_args.Length > 0 && _args[0] == "eyymmdd")
+        if (_eraCodedDate)
         {
             if (raw is not string && t!.Length < 7) t = t.PadLeft(7, '0');
             if (!WarekiDate.TryParseEraCoded(t, EraScheme.Digit, out var w))
@@ -466,8 +468,7 @@ internal sealed class EntryConverter
         }
         else
         {
-            var s = t!.Replace('/', '-');
-            if (!WarekiConversions.TryParseGregorian(s, out var y, out var m, out var dd))
+            if (!WarekiConversions.TryParseGregorian(t, out var y, out var m, out var dd))
             {
                 ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not a date YYYYMMDD");
                 return null;

@@ -73,6 +73,30 @@ public class MappingConfigTests
     }
 
     [Fact]
+    public void One_character_codes_map_as_the_table_says_and_unknown_ones_do_not()
+    {
+        var map = new CodeMap("CT-SEIBETSU", "test", "codes/CT-SEIBETSU.test.csv", new Dictionary<string, CodeTarget>
+        {
+            ["M"] = new(["1"], false, "", "男"),
+            ["F"] = new(["2"], false, "", "女"),
+            ["MF"] = new(["3"], false, "", "不明"),
+            ["性"] = new(["3"], false, "", "全角"),
+            [CodeMap.BlankKey] = new([], false, "", "空白"),
+        });
+        Assert.True(map.TryMap("M", out var m));
+        Assert.Equal("1", m.First);
+        Assert.Equal("2", map.TryMap("F", out var f) ? f.First : null);
+        Assert.Equal("3", map.TryMap("MF", out var mf) ? mf.First : null);
+        Assert.Equal("3", map.TryMap("性", out var k) ? k.First : null);
+        Assert.True(map.TryMap("", out var blank));
+        Assert.Empty(blank.Codes);
+        Assert.False(map.TryMap("m", out var none)); // codes are case-sensitive
+        Assert.Null(none);
+        Assert.False(map.TryMap("X", out _));
+        Assert.False(map.TryMap("\u007F", out _));
+    }
+
+    [Fact]
     public void Gaiji_table_in_the_estate_format_resolves_pua_with_ivs()
     {
         var dir = Directory.CreateTempSubdirectory("gaiji");

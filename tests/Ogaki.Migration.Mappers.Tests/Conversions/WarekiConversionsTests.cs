@@ -182,4 +182,17 @@ public class WarekiConversionsTests
         Assert.True(DateItems.TryForDateItem(2024, 2, 29, out var d, out _));
         Assert.Equal(new DateOnly(2024, 2, 29), d);
     }
+
+    [Theory]
+    [InlineData("20240405", true)]
+    [InlineData("2024-04-05", true)]
+    [InlineData("2024/04/05", true)]
+    [InlineData("2024/04-05", false)] // separators must agree
+    [InlineData("2024.04.05", false)]
+    [InlineData("2024045", false)]
+    public void Gregorian_text_takes_three_written_forms(string text, bool ok)
+    {
+        Assert.Equal(ok, WarekiConversions.TryParseGregorian(text, out var y, out var m, out var d));
+        if (ok) Assert.Equal((2024, 4, 5), (y, m, d));
+    }
 }
