@@ -25,9 +25,12 @@ public static class SpecText
         c is (>= '\u0300' and <= '\u036F') or (>= '\u3099' and <= '\u309A') or (>= '\uFE00' and <= '\uFE0F') or '\u200D' or (>= '\u20D0' and <= '\u20FF');
 
     /// <summary>True when every character is a half-width digit 0–9.</summary>
-    public static bool IsDigits(string value) =>
-        // One vectorised scan (numbers of 10–15 digits are one or two vectors), not a branch per character.
-        value.Length > 0 && !value.AsSpan().ContainsAnyExceptInRange('0', '9');
+    public static bool IsDigits(string value)
+    {
+        foreach (var c in value)
+            if (c is < '0' or > '9') return false;
+        return value.Length > 0;
+    }
 
     /// <summary>
     /// True for フリガナ text: full-width katakana (with ー・ヽヾ), the full-width space, and full-width

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Linq.Expressions;
 using System.Reflection;
@@ -201,14 +200,23 @@ internal sealed class EntryConverter
         _ => v.ToString(),
     };
 
-    static readonly SearchValues<char> BlankOrZero = SearchValues.Create(" \u30000");
-    static readonly SearchValues<char> BlankOrZeroDate = SearchValues.Create(" \u30000/-");
-
-    // Vectorised scans: these run for every number, code and date field of every record.
-    static bool IsBlankOrZeros(string? s) => s is null || !s.AsSpan().ContainsAnyExcept(BlankOrZero);
+    // Plain loops: these fields are a few characters long, where a vectorised search costs more than it saves (measured).
+    static bool IsBlankOrZeros(string? s)
+    {
+        if (s is null) return true;
+        foreach (var c in s)
+            if (c is not (' ' or '\u3000' or '0')) return false;
+        return true;
+    }
 
     // A date field of only padding, zeros and separators (0000/00/00) holds no date.
-    static bool IsBlankOrZeroDate(string? s) => s is null || !s.AsSpan().ContainsAnyExcept(BlankOrZeroDate);
+    static bool IsBlankOrZeroDate(string? s)
+    {
+        if (s is null) return true;
+        foreach (var c in s)
+            if (c is not (' ' or '\u3000' or '0' or '/' or '-')) return false;
+        return true;
+    }
 
     string? TrimmedDigits(MapContext ctx)
     {
