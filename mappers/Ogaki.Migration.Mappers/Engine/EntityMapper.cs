@@ -109,12 +109,15 @@ public sealed class EntityMapper
 public sealed class RecordMapper
 {
     readonly Action<MapContext>[] _checks;
+    // The same mappers as an array: the per-record loop must not box an enumerator of the interface.
+    readonly EntityMapper[] _entities;
 
-    RecordMapper(string system, string recordType, IReadOnlyList<EntityMapper> entities, Action<MapContext>[] checks)
+    RecordMapper(string system, string recordType, EntityMapper[] entities, Action<MapContext>[] checks)
     {
         System = system;
         RecordType = recordType;
         Entities = entities;
+        _entities = entities;
         _checks = checks;
     }
 
@@ -128,7 +131,7 @@ public sealed class RecordMapper
     public void Map(MapContext ctx, List<IStandardRecord> output)
     {
         foreach (var c in _checks) c(ctx);
-        foreach (var e in Entities) e.Map(ctx, output);
+        foreach (var e in _entities) e.Map(ctx, output);
     }
 
     /// <summary>
@@ -163,7 +166,7 @@ public sealed class RecordMapper
                 entities.Add(EntityMapper.Build(spec, eg.Where(f => f.ItemId != FieldMapEntry.Check).ToList(), config));
             }
             var checks = g.Where(f => f.ItemId == FieldMapEntry.Check).Select(f => EntryConverter.BuildCheck(f, config)).ToArray();
-            result[g.Key] = new RecordMapper(g.Key.System, g.Key.RecordType, entities, checks);
+            result[g.Key] = new RecordMapper(g.Key.System, g.Key.RecordType, [.. entities], checks);
         }
         return result;
     }

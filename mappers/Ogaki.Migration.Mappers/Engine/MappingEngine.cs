@@ -382,7 +382,7 @@ public sealed class MappingEngine
             Emit(counts, o.Records);
         }
 
-        void Emit(SourceCounts counts, IReadOnlyList<IStandardRecord> records)
+        void Emit(SourceCounts counts, IStandardRecord[] records) // an array: foreach over the interface would box an enumerator per record
         {
             counts.Mapped++;
             foreach (var r in records)
