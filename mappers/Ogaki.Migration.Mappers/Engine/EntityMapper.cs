@@ -135,15 +135,21 @@ public sealed class RecordMapper
     }
 
     /// <summary>
-    /// Maps one record and validates every record made against its item rules (the per-record hot path, without
-    /// the ordered cross-area stage). Returns the number of problems; they are in <see cref="MapContext.Issues"/>.
+    /// Maps a batch of records, then validates every record made against its item rules, in the engine's order (a
+    /// worker maps all of a batch before it validates any): the per-record hot path without the ordered cross-area
+    /// stage. <paramref name="output"/> receives the records made, in order. Returns the number of problems: conversion
+    /// problems (<see cref="MapContext.Issues"/> of each record) plus item-rule violations.
     /// </summary>
-    public int MapAndValidate(MapContext ctx, LegacyRecord record, List<IStandardRecord> output, List<SpecViolation> violations)
+    public int MapAndValidate(MapContext ctx, ReadOnlySpan<LegacyRecord> batch, List<IStandardRecord> output, List<SpecViolation> violations)
     {
-        ctx.ResetRecord(record);
         output.Clear();
-        Map(ctx, output);
-        var n = ctx.Issues.Count;
+        var n = 0;
+        foreach (var record in batch)
+        {
+            ctx.ResetRecord(record);
+            Map(ctx, output);
+            n += ctx.Issues.Count;
+        }
         foreach (var r in output)
         {
             violations.Clear();

@@ -27,7 +27,7 @@ internal static class OrderedBatches
     public static async IAsyncEnumerable<Batch<TOut>> MapAsync<TWorker, TOut>(
         IAsyncEnumerable<LegacyReadResult> source,
         Func<TWorker> newWorker,
-        Action<TWorker, LegacyReadResult, int, Batch<TOut>> map,
+        Action<TWorker, Batch<TOut>> map,
         int degree,
         int batchSize,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -85,7 +85,7 @@ internal static class OrderedBatches
                     {
                         try
                         {
-                            for (var i = 0; i < b.Count; i++) map(worker, b.Items[i], i, b);
+                            map(worker, b);
                             b.Done.TrySetResult();
                         }
                         catch (Exception ex)

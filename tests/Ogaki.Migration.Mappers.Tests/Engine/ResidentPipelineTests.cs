@@ -50,12 +50,36 @@ public class ResidentPipelineTests
             var v = LegacyFixtures.Jumin(a, h);
             v["SHIMEI"] = "氏名" + i;
             var record = LegacyFixtures.Record("JUMIN.dat", i + 1, "", i % 2 == 0 ? LegacyFixtures.JuminFields : reversed, v);
-            Assert.Equal(0, mapper.MapAndValidate(ctx, record, output, []));
+            Assert.Equal(0, mapper.MapAndValidate(ctx, [record], output, []));
             var r = Assert.IsType<Resident>(Assert.Single(output));
             seen.Add((r.AtenaNo, r.Shimei, r.IdoYmd));
             Assert.Equal((a, "氏名" + i), (r.AtenaNo, r.Shimei));
         }
         Assert.Single(seen.Select(s => s.Item3).Distinct());
+    }
+
+    [Fact]
+    public void A_batch_is_mapped_then_validated_and_each_problem_counts_once()
+    {
+        var mapper = new MappingEngine(Config).FindMapper("opensys", "JUMIN")!;
+        var links = new LinkIndex();
+        var h = LegacyFixtures.Atena(500000001);
+        links.Households[h] = "山田\u3000太郎";
+        var ctx = new MapContext(Config, links);
+        var good = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
+        var badCheckDigit = LegacyFixtures.Jumin(LegacyFixtures.Atena(100002), h);
+        badCheckDigit["KOJIN_NO"] = "123456789019";            // conversion problem (the item is then empty, not reported again)
+        var noName = LegacyFixtures.Jumin(LegacyFixtures.Atena(100003), h);
+        noName["SHIMEI"] = "";                                 // item rule: 氏名 is required
+        LegacyRecord[] batch = [.. new[] { good, badCheckDigit, noName }.Select((v, i) => LegacyFixtures.Record("JUMIN.dat", i + 1, "", LegacyFixtures.JuminFields, v))];
+        var output = new List<IStandardRecord>();
+        var violations = new List<SpecViolation>();
+
+        Assert.Equal(2, mapper.MapAndValidate(ctx, batch, output, violations));
+        Assert.Equal([LegacyFixtures.Atena(100001), LegacyFixtures.Atena(100002), LegacyFixtures.Atena(100003)], output.Cast<Resident>().Select(r => r.AtenaNo));
+        Assert.Equal(ViolationKind.Required, Assert.Single(violations).Kind); // the last record's violations
+        Assert.Equal(0, mapper.MapAndValidate(ctx, batch.AsSpan(0, 1), output, violations));
+        Assert.Single(output);
     }
 
     [Fact]
