@@ -31,16 +31,21 @@ public class ResidentPipelineTests
         return (result.RecordsOf("Resident").Cast<Resident>().SingleOrDefault(), result);
     }
 
+    // The JUMIN mapper of the default configuration and a worker context whose household source knows household h.
+    static (RecordMapper Mapper, MapContext Context, string Household) JuminMapper()
+    {
+        var links = new LinkIndex();
+        var h = LegacyFixtures.Atena(500000001);
+        links.Households[h] = "山田\u3000太郎";
+        return (new MappingEngine(Config).FindMapper("opensys", "JUMIN")!, new MapContext(Config, links), h);
+    }
+
     [Fact]
     public void Records_of_another_field_order_read_their_own_fields_through_the_same_mapper()
     {
         // Field indexes are resolved once per layout (names array); a record of another layout must not be read
         // at the indexes of the first, whichever comes first and however they alternate.
-        var mapper = new MappingEngine(Config).FindMapper("opensys", "JUMIN")!;
-        var links = new LinkIndex();
-        var h = LegacyFixtures.Atena(500000001);
-        links.Households[h] = "山田\u3000太郎";
-        var ctx = new MapContext(Config, links);
+        var (mapper, ctx, h) = JuminMapper();
         string[] reversed = [.. LegacyFixtures.JuminFields.Reverse()];
         var output = new List<IStandardRecord>();
         var seen = new List<(string?, string?, WarekiDate?)>();
@@ -61,11 +66,7 @@ public class ResidentPipelineTests
     [Fact]
     public void A_batch_is_mapped_then_validated_and_each_problem_counts_once()
     {
-        var mapper = new MappingEngine(Config).FindMapper("opensys", "JUMIN")!;
-        var links = new LinkIndex();
-        var h = LegacyFixtures.Atena(500000001);
-        links.Households[h] = "山田\u3000太郎";
-        var ctx = new MapContext(Config, links);
+        var (mapper, ctx, h) = JuminMapper();
         var good = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
         var badCheckDigit = LegacyFixtures.Jumin(LegacyFixtures.Atena(100002), h);
         badCheckDigit["KOJIN_NO"] = "123456789019";            // conversion problem (the item is then empty, not reported again)
