@@ -175,7 +175,7 @@ public static class DryRunCommand
         }
         catch (PseudonymKeyMissingException e)
         {
-            throw new CliException(e.Message + $" Set {Pseudonymizer.EnvironmentVariable} (a secret of at least 16 characters) in the environment.");
+            throw new CliException(e.Message + $". Set {Pseudonymizer.EnvironmentVariable} (a secret of at least 16 characters) in the environment.");
         }
     }
 

@@ -86,6 +86,9 @@ public class PrivacyTests
         var ex = Assert.Throws<PseudonymKeyMissingException>(() => Pseudonymizer.FromValues("", "true"));
         Assert.Contains("OGAKI_PSEUDONYM_KEY", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new Pseudonymizer("short"));
+        // A too-short key from the environment is the operator's configuration error, named without the key.
+        var tooShort = Assert.Throws<PseudonymKeyMissingException>(() => Pseudonymizer.FromValues("short-secret", "false"));
+        Assert.Equal("OGAKI_PSEUDONYM_KEY has 12 characters; a key needs at least 16", tooShort.Message);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public enum PseudonymKeySource
     Development,
 }
 
-/// <summary>The pseudonymisation key was required but not available (unset in CI).</summary>
+/// <summary>The pseudonymisation key was required but not available (unset in CI) or is too short to use.</summary>
 public sealed class PseudonymKeyMissingException(string message) : Exception(message);
 
 /// <summary>
@@ -58,7 +58,7 @@ public sealed class Pseudonymizer
     /// <summary>
     /// The key from <c>OGAKI_PSEUDONYM_KEY</c>; when unset, the development key outside CI.
     /// </summary>
-    /// <exception cref="PseudonymKeyMissingException">The variable is unset and <c>CI</c> is <c>true</c>.</exception>
+    /// <exception cref="PseudonymKeyMissingException">The variable is unset and <c>CI</c> is <c>true</c>, or it is shorter than 16 characters.</exception>
     public static Pseudonymizer FromEnvironment() => FromValues(
         System.Environment.GetEnvironmentVariable(EnvironmentVariable),
         System.Environment.GetEnvironmentVariable("CI"));
@@ -66,7 +66,14 @@ public sealed class Pseudonymizer
     /// <summary><see cref="FromEnvironment"/> with the variable values given (testable).</summary>
     public static Pseudonymizer FromValues(string? key, string? ci)
     {
-        if (!string.IsNullOrEmpty(key)) return new Pseudonymizer(key, PseudonymKeySource.Environment);
+        if (!string.IsNullOrEmpty(key))
+        {
+            // A configuration error of the operator, said as such (not an unexpected failure of the tool); the key
+            // itself is never echoed.
+            if (key.Length < MinimumKeyLength)
+                throw new PseudonymKeyMissingException($"{EnvironmentVariable} has {key.Length} characters; a key needs at least {MinimumKeyLength}");
+            return new Pseudonymizer(key, PseudonymKeySource.Environment);
+        }
         if (string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase))
             throw new PseudonymKeyMissingException($"{EnvironmentVariable} is not set; in CI the development key is not allowed");
         return new Pseudonymizer(DevelopmentKey, PseudonymKeySource.Development);
