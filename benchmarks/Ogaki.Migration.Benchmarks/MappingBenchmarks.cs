@@ -42,7 +42,7 @@ public class MappingBenchmarks
     MapContext _ctx = null!;
     LegacyRecord[] _records = null!;
     LegacyRecord _household = null!;
-    readonly List<IStandardRecord> _output = new(256);
+    readonly List<IStandardRecord> _output = new(EngineBatch);
     readonly List<SpecViolation> _violations = [];
 
     [GlobalSetup]

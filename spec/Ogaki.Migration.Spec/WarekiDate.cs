@@ -32,7 +32,7 @@ public sealed record JapaneseEra(int Code, string Name, char Letter, DateOnly Fi
     public static int Count => Eras.Length;
 
     /// <summary>The first day of the Gregorian calendar in Japan (明治6年1月1日).</summary>
-    public static DateOnly GregorianAdoption { get; } = new(1873, 1, 1);
+    public static DateOnly GregorianAdoption { get; } = new(GregorianAdoptionYear, 1, 1);
 
     const int GregorianAdoptionYear = 1873;
 
@@ -52,7 +52,7 @@ public sealed record JapaneseEra(int Code, string Name, char Letter, DateOnly Fi
     public int FirstYear { get; } = FirstDay.Year;
 
     /// <summary>
-    /// The Gregorian day of year <paramref name="year"/> (1 = 元年), month and day of this era, when it exists:
+    /// The Gregorian date of year <paramref name="year"/> (1 = 元年), month and day of this era, when it exists:
     /// the day is in its month and the date lies within the era (a changeover day kept in the old era counts).
     /// False for a date before 明治6年 (lunisolar: <paramref name="lunisolar"/> tells whether its day could exist).
     /// </summary>

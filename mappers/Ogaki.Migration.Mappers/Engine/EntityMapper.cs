@@ -109,14 +109,13 @@ public sealed class EntityMapper
 public sealed class RecordMapper
 {
     readonly Action<MapContext>[] _checks;
-    // The same mappers as an array: the per-record loop must not box an enumerator of the interface.
+    // An array: the per-record loop must not box an enumerator of the interface.
     readonly EntityMapper[] _entities;
 
     RecordMapper(string system, string recordType, EntityMapper[] entities, Action<MapContext>[] checks)
     {
         System = system;
         RecordType = recordType;
-        Entities = entities;
         _entities = entities;
         _checks = checks;
     }
@@ -125,7 +124,7 @@ public sealed class RecordMapper
 
     public string RecordType { get; }
 
-    public IReadOnlyList<EntityMapper> Entities { get; }
+    public IReadOnlyList<EntityMapper> Entities => _entities;
 
     /// <summary>Maps the record in <see cref="MapContext.Record"/>; problems go to the context.</summary>
     public void Map(MapContext ctx, List<IStandardRecord> output)

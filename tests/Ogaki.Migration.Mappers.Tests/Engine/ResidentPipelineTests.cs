@@ -69,7 +69,7 @@ public class ResidentPipelineTests
         var (mapper, ctx, h) = JuminMapper();
         var good = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
         var badCheckDigit = LegacyFixtures.Jumin(LegacyFixtures.Atena(100002), h);
-        badCheckDigit["KOJIN_NO"] = "123456789019";            // conversion problem (the item is then empty, not reported again)
+        badCheckDigit["KOJIN_NO"] = "123456789019";            // conversion problem; 個人番号 is optional, so the emptied item breaks no rule
         var noName = LegacyFixtures.Jumin(LegacyFixtures.Atena(100003), h);
         noName["SHIMEI"] = "";                                 // item rule: 氏名 is required
         LegacyRecord[] batch = [.. new[] { good, badCheckDigit, noName }.Select((v, i) => LegacyFixtures.Record("JUMIN.dat", i + 1, "", LegacyFixtures.JuminFields, v))];
