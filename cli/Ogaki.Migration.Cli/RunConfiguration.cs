@@ -53,7 +53,9 @@ public sealed class RunConfiguration
             if (!File.Exists(configFile)) throw new CliException($"configuration file {configFile} not found; pass an existing JSON file to --config.");
             try
             {
-                using var _ = JsonDocument.Parse(File.ReadAllText(configFile));
+                using var json = JsonDocument.Parse(File.ReadAllText(configFile));
+                if (json.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new CliException($"configuration file {configFile} holds a JSON {json.RootElement.ValueKind.ToString().ToLowerInvariant()}; it must be one JSON object of settings (e.g. {{\"Source\": \"estate\"}}).");
             }
             catch (JsonException e)
             {
@@ -72,7 +74,7 @@ public sealed class RunConfiguration
         {
             throw new CliException($"configuration is invalid: {e.Message}");
         }
-        if (config.Sample.Scale <= 0) throw new CliException("sample scale must be greater than 0.");
+        if (!(config.Sample.Scale is > 0 and <= 100)) throw new CliException($"sample scale {config.Sample.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range; use a value above 0 and at most 100.");
         if (config.BatchSize < 1) throw new CliException("batch size must be at least 1.");
         return config;
     }

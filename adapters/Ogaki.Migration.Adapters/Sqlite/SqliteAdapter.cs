@@ -55,7 +55,16 @@ public sealed class SqliteAdapter : ILegacyAdapter
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
         var names = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        SqliteDataReader r;
+        try
+        {
+            r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw InputError(databasePath, ex);
+        }
+        await using var _ = r.ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(r.GetString(0));
         names.Sort(StringComparer.Ordinal);
         return names;
@@ -85,13 +94,20 @@ public sealed class SqliteAdapter : ILegacyAdapter
         SqliteDataReader reader;
         try
         {
-            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (_source != "query" && ex.Message.Contains("rowid", StringComparison.OrdinalIgnoreCase))
+            {
+                // WITHOUT ROWID tables: order by the primary key columns SQLite uses anyway.
+                cmd.CommandText = $"SELECT * FROM \"{_source}\"";
+                reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
-        catch (SqliteException ex) when (_source != "query" && ex.Message.Contains("rowid", StringComparison.OrdinalIgnoreCase))
+        catch (SqliteException ex)
         {
-            // WITHOUT ROWID tables: order by the primary key columns SQLite uses anyway.
-            cmd.CommandText = $"SELECT * FROM \"{_source}\"";
-            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            throw InputError(_databasePath, ex);
         }
         await using (reader.ConfigureAwait(false))
         {
@@ -119,6 +135,22 @@ public sealed class SqliteAdapter : ILegacyAdapter
                 yield return reject is not null ? reject : new LegacyRecord(loc, _source == "query" ? "" : _source, new LegacyGroup(names, values));
             }
         }
+    }
+
+    /// <summary>A database that is not SQLite, or lacks the table or columns asked for: the operator's input, not a bug.</summary>
+    InputFormatException InputError(string path, SqliteException ex) => InputError(path, ex, _source);
+
+    static InputFormatException InputError(string path, SqliteException ex, string source = "*")
+    {
+        var file = Path.GetFileName(path);
+        var what = ex.SqliteErrorCode switch
+        {
+            26 => "is not a SQLite database (SQLite error 26: file is not a database)",
+            11 => "is a damaged SQLite database (SQLite error 11: database disk image is malformed)",
+            _ when ex.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase) => $"has no table {source}",
+            _ => $"cannot be read ({source}): {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}",
+        };
+        return new InputFormatException(file, 0, what, ex);
     }
 
     static object? Convert(SqliteDataReader r, int i)
