@@ -315,6 +315,6 @@ public static class LayoutLoader
         if (name.EndsWith(".cpy", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".cob", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".cbl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".copy", StringComparison.OrdinalIgnoreCase))
             return CopybookParser.ParseFile(path);
-        throw new ArgumentException($"Unknown layout file type '{name}' (expected .cpy copybook or .layout.csv).", nameof(path));
+        throw new InputFormatException(name, 0, "unknown layout file type; give a .cpy copybook or a .layout.csv layout file.");
     }
 }
