@@ -126,6 +126,7 @@ public class BadInputCorpusTests
         ["inspect missing SQLite table"] = new(2, "jidoteate.db", w => ["inspect", "--table", "NOPE", Path.Combine(w.Estate(), "sqlite", "jidoteate.db")]),
         ["inspect --limit 0"] = new(2, "--limit 0", w => ["inspect", "--limit", "0", w.Write("h.csv", "a,b\n1,2\n")]),
         ["inspect layout and data swapped"] = new(2, "d.dat", w => ["inspect", "--layout", w.Data(), w.Data()]),
+        ["inspect SQLite query on a missing table"] = new(2, "jidoteate.db", w => ["inspect", "--table", "SELECT * FROM NOPE", Path.Combine(w.Estate(), "sqlite", "jidoteate.db")]),
         // Estates (dry-run).
         ["estate corrupt gaiji.csv"] = new(2, "gaiji.csv", w => w.DryRun(e => File.WriteAllText(Path.Combine(e, "gaiji.csv"), "pua,cp932\n\"U+E000,F040\n"))),
         ["estate gaiji.csv without standard column"] = new(2, "gaiji.csv", w => w.DryRun(e => File.WriteAllText(Path.Combine(e, "gaiji.csv"), "pua,cp932\nU+E000,F040\n"))),

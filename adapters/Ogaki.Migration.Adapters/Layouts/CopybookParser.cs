@@ -404,7 +404,7 @@ public static class CopybookParser
                 if (close < 0 || sb.Length == 0) throw new LayoutException(source, line, $"Malformed PICTURE '{pic}'.");
                 var n = LayoutDirectives.ParseInt(source, line, pic[(i + 1)..close], $"Repetition in PICTURE '{pic}'");
                 if (n < 1) throw new LayoutException(source, line, $"Repetition must be at least 1 in PICTURE '{pic}'.");
-                LayoutLimits.Check((long)sb.Length + n, source, line, $"PICTURE '{pic}'");
+                LayoutLimits.Check((long)sb.Length + n - 1, source, line, $"PICTURE '{pic}'");
                 sb.Append(sb[^1], n - 1);
                 i = close;
             }

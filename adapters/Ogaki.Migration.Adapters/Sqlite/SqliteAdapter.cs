@@ -147,6 +147,7 @@ public sealed class SqliteAdapter : ILegacyAdapter
         {
             26 => "is not a SQLite database (SQLite error 26: file is not a database)",
             11 => "is a damaged SQLite database (SQLite error 11: database disk image is malformed)",
+            _ when source == "query" => $"the query cannot run: {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}",
             _ when ex.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase) => $"has no table {source}",
             _ => $"cannot be read ({source}): {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}",
         };
