@@ -9,17 +9,6 @@ namespace Ogaki.Migration.Cli.Tests;
 [Collection(nameof(EnvironmentCollection))]
 public class BadInputCorpusTests
 {
-    static readonly Lazy<Task<string>> Estate = new(async () =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "ogaki-cli-corpus-estate-" + Environment.ProcessId);
-        if (!File.Exists(Path.Combine(dir, "estate.json")))
-        {
-            var r = await CliRunner.RunAsync("sample", "--scale", "0.002", "--seed", "42", "--out", dir);
-            Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
-        }
-        return dir;
-    });
-
     /// <summary>One bad input: what to write into the case's folder, the arguments, the exit code and the file the error must name.</summary>
     sealed record Case(int Exit, string Names, Func<Work, string[]> Arrange);
 
@@ -56,7 +45,7 @@ public class BadInputCorpusTests
         public string Estate(Action<string>? damage = null)
         {
             var e = P("estate");
-            Copy(estate, e);
+            SmallEstate.Copy(estate, e);
             damage?.Invoke(e);
             return e;
         }
@@ -67,19 +56,9 @@ public class BadInputCorpusTests
         public string Mapping(Action<string> damage)
         {
             var m = P("mapping");
-            Copy(MappingConfig.DefaultRoot(), m);
+            SmallEstate.Copy(MappingConfig.DefaultRoot(), m);
             damage(m);
             return m;
-        }
-
-        static void Copy(string from, string to)
-        {
-            foreach (var f in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(to, Path.GetRelativePath(from, f));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(f, target);
-            }
         }
     }
 
@@ -173,7 +152,7 @@ public class BadInputCorpusTests
     {
         var c = Cases[name];
         using var tmp = new TempFolder();
-        var r = await CliRunner.RunAsync(c.Arrange(new Work(tmp.Path, await Estate.Value)));
+        var r = await CliRunner.RunAsync(c.Arrange(new Work(tmp.Path, await SmallEstate.PathAsync())));
         var all = r.Output + r.Error;
         Assert.True(r.ExitCode != ExitCodes.InternalError, $"{name}: exit 70\n{all}");
         Assert.True(r.ExitCode == c.Exit, $"{name}: exit {r.ExitCode}, expected {c.Exit}\n{all}");

@@ -7,17 +7,6 @@ namespace Ogaki.Migration.Cli.Tests;
 [Collection(nameof(EnvironmentCollection))]
 public class SourceAccountingTests
 {
-    static readonly Lazy<Task<string>> Estate = new(async () =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "ogaki-cli-accounting-estate-" + Environment.ProcessId);
-        if (!File.Exists(Path.Combine(dir, "estate.json")))
-        {
-            var r = await CliRunner.RunAsync("sample", "--scale", "0.002", "--seed", "42", "--out", dir);
-            Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
-        }
-        return dir;
-    });
-
     const int ZeimastRecord = 700; // RECFM=F LRECL=700, no terminator
 
     public static TheoryData<string, string> Damages => new()
@@ -78,7 +67,7 @@ public class SourceAccountingTests
     {
         using var tmp = new TempFolder();
         var estate = Path.Combine(tmp.Path, "estate");
-        Copy(await Estate.Value, estate);
+        SmallEstate.Copy(await SmallEstate.PathAsync(), estate);
         Damage(estate, damage);
         var runs = Path.Combine(tmp.Path, "runs");
         var r = await CliRunner.RunAsync("dry-run", "--source", estate, "--runs", runs);
@@ -97,7 +86,7 @@ public class SourceAccountingTests
     {
         using var tmp = new TempFolder();
         var runs = Path.Combine(tmp.Path, "runs");
-        var r = await CliRunner.RunAsync("dry-run", "--source", await Estate.Value, "--runs", runs);
+        var r = await CliRunner.RunAsync("dry-run", "--source", await SmallEstate.PathAsync(), "--runs", runs);
         Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
         Assert.Contains("0 problem(s)", r.Output, StringComparison.Ordinal);
         var run = Directory.GetDirectories(runs).Single(d => !Path.GetFileName(d).StartsWith('.'));
@@ -112,7 +101,7 @@ public class SourceAccountingTests
     {
         using var tmp = new TempFolder();
         var estate = Path.Combine(tmp.Path, "estate");
-        Copy(await Estate.Value, estate);
+        SmallEstate.Copy(await SmallEstate.PathAsync(), estate);
         // A real extract has no estate.json; its own control file announces one JUMIN record more than it holds.
         File.Delete(Path.Combine(estate, "estate.json"));
         var jumin = File.ReadAllBytes(Path.Combine(estate, "opensys/JUMIN.dat")).Length / 800;
@@ -120,15 +109,5 @@ public class SourceAccountingTests
         var r = await CliRunner.RunAsync("dry-run", "--source", estate, "--runs", Path.Combine(tmp.Path, "runs"));
         Assert.True(r.ExitCode == ExitCodes.Discrepancies, r.Output + r.Error);
         Assert.Contains($"fixed:JUMIN.dat: expected-count: {jumin} records read; expected-counts.json announces {jumin + 1} (1 missing)", r.Output, StringComparison.Ordinal);
-    }
-
-    static void Copy(string from, string to)
-    {
-        foreach (var f in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
     }
 }
