@@ -114,6 +114,8 @@ public class BadInputCorpusTests
         ["estate copybook PIC X(999999999)"] = new(2, "ZEIMAST.cpy(", w => w.DryRun(e => Replace(Path.Combine(e, "layouts", "ZEIMAST.cpy"), "PIC X(699).", "PIC X(999999999)."))),
         ["estate non-SQLite database"] = new(2, "jidoteate.db", w => w.DryRun(e => File.Copy(Path.Combine(e, "opensys", "SETAI.dat"), Path.Combine(e, "sqlite", "jidoteate.db"), true))),
         ["estate SQLite without a table"] = new(2, "jidoteate.db", w => w.DryRun(e => DropTable(Path.Combine(e, "sqlite", "jidoteate.db"), "SHIHARAI"))),
+        ["estate SQLite page overwritten"] = new(2, "jidoteate.db", w => w.DryRun(e => Overwrite(Path.Combine(e, "sqlite", "jidoteate.db"), 0.5))),
+        ["estate SQLite last page overwritten"] = new(2, "jidoteate.db", w => w.DryRun(e => Overwrite(Path.Combine(e, "sqlite", "jidoteate.db"), 0.9))),
         ["estate missing file"] = new(2, "SETAI.dat", w => w.DryRun(e => File.Delete(Path.Combine(e, "opensys", "SETAI.dat")))),
         ["estate folder missing"] = new(2, "no-estate", w => ["dry-run", "--source", w.P("no-estate"), "--runs", w.P("runs")]),
         ["estate expected counts not JSON"] = new(2, "estate.json", w => w.DryRun(e => File.WriteAllText(Path.Combine(e, "estate.json"), "{\"counts\": [1,"))),
@@ -169,6 +171,15 @@ public class BadInputCorpusTests
         var text = File.ReadAllText(path);
         Assert.Contains(from, text, StringComparison.Ordinal);
         File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    /// <summary>Overwrites 2,000 bytes at a fraction of the file (a damaged disk block).</summary>
+    static void Overwrite(string path, double at)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var from = (int)(bytes.Length * at);
+        bytes.AsSpan(from, Math.Min(2000, bytes.Length - from)).Fill((byte)'Z');
+        File.WriteAllBytes(path, bytes);
     }
 
     static void DropTable(string db, string table)

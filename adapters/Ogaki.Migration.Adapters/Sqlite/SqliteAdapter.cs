@@ -90,10 +90,14 @@ public sealed class SqliteAdapter : ILegacyAdapter
         await using var conn = Open(_databasePath);
         await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = _sql;
         SqliteDataReader reader;
         try
         {
+            // A damaged page may sit where this read never looks (an index, another table): the extract is still not whole.
+            cmd.CommandText = "PRAGMA quick_check(1)";
+            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string check && check != "ok")
+                throw new InputFormatException(Path.GetFileName(_databasePath), 0, $"is a damaged SQLite database (quick_check: {check.ReplaceLineEndings("; ")})");
+            cmd.CommandText = _sql;
             try
             {
                 reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -113,7 +117,7 @@ public sealed class SqliteAdapter : ILegacyAdapter
         {
             var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
             long number = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await NextAsync(reader, number, cancellationToken).ConfigureAwait(false))
             {
                 number++;
                 var loc = new SourceLocation(_source, number, -1);
@@ -134,6 +138,20 @@ public sealed class SqliteAdapter : ILegacyAdapter
                 }
                 yield return reject is not null ? reject : new LegacyRecord(loc, _source == "query" ? "" : _source, new LegacyGroup(names, values));
             }
+        }
+    }
+
+    /// <summary>The next row; a page found damaged while reading is the extract's fault, named with the rows read before it.</summary>
+    async Task<bool> NextAsync(SqliteDataReader reader, long rowsRead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InputFormatException(Path.GetFileName(_databasePath), 0,
+                FormattableString.Invariant($"cannot be read after row {rowsRead} of {_source}: {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}"), ex);
         }
     }
 
