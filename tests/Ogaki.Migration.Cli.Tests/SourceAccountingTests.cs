@@ -77,6 +77,8 @@ public class SourceAccountingTests
         var run = Directory.GetDirectories(runs).Single(d => !Path.GetFileName(d).StartsWith('.'));
         foreach (var report in new[] { "reconciliation.md", "reconciliation.html", "reconciliation.json" })
             Assert.Contains(problem, File.ReadAllText(Path.Combine(run, report)), StringComparison.Ordinal);
+        var kind = problem[(problem.LastIndexOf(": ", StringComparison.Ordinal) + 2)..];
+        Assert.Contains($" | {kind} | ", File.ReadAllText(Path.Combine(run, "mapping", "mapping-report.md")), StringComparison.Ordinal);
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "reconciliation.json")));
         Assert.Equal("discrepancies", json.RootElement.GetProperty("outcome").GetString(), ignoreCase: true);
     }
