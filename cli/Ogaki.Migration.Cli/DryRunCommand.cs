@@ -122,7 +122,7 @@ public static class DryRunCommand
         }
 
         var targetConnection = string.IsNullOrWhiteSpace(config.Target) ? "sqlite:" + Path.Combine(work, "target.db") : config.Target;
-        var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory);
+        var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory, sealer: new ManifestSealer(pseudonymizer));
         var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(unmask));
         // Sort spill files hold personal data: they go to the run's work folder, next to the source and target.db.
         var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = work }, renderer);

@@ -41,7 +41,7 @@ static class ReconcileCommand
                 mapping = run.Mapping;
                 result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
             }
-            var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory);
+            var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory, sealer: new ManifestSealer(pseudonymizer));
             await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), config.Source, ct);
             await store.CompleteRunAsync(runId, ct);
             foreach (var e in result.Entities)
