@@ -19,6 +19,7 @@ public class TargetReconcileTests
         public Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default) => Task.FromResult((long)tables.GetValueOrDefault(entity.Name, []).Count);
 
         public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<LedgerEntry>>([]);
+        public Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
