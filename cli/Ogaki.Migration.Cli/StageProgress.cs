@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Ogaki.Migration.Pipeline;
 using Spectre.Console;
 
 namespace Ogaki.Migration.Cli;
@@ -8,7 +9,7 @@ namespace Ogaki.Migration.Cli;
 /// Progress of the stages of a run: a live line per stage on a terminal (records/s, done/total, elapsed),
 /// plain periodic log lines when output is redirected or <c>CI</c> is set.
 /// </summary>
-public sealed class StageProgress(TextWriter output, bool live)
+public sealed class StageProgress(TextWriter output, bool live) : IStageProgress
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ogaki.Migration.Artifacts;
+using Ogaki.Migration.Pipeline;
 
 namespace Ogaki.Migration.Cli;
 
@@ -21,8 +22,8 @@ static class VerifyCommand
         {
             var connection = parse.GetValue(store) ?? Environment.GetEnvironmentVariable("OGAKI_Store");
             // The seal is checked with the run's key: only a holder of OGAKI_PSEUDONYM_KEY can call a run intact.
-            var sealer = new ManifestSealer(DryRunCommand.CreatePseudonymizer());
-            var artifactStore = ArtifactStoreFactory.Create(connection, parse.GetValue(runs)!, sealer: sealer);
+            var sealer = new ManifestSealer(MigrationRunner.CreatePseudonymizer());
+            var artifactStore = MigrationRunner.CreateStore(connection, parse.GetValue(runs)!, sealer);
             VerifyReport report;
             try
             {

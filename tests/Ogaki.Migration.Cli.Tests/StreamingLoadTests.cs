@@ -1,4 +1,4 @@
-using Ogaki.Migration.Cli.Pipeline;
+using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Targets;
@@ -41,11 +41,11 @@ public class StreamingLoadTests
         var renderer = new ValueRenderer(key, ReportPrivacy.Default);
         var spill = Directory.CreateDirectory(Path.Combine(tmp.Path, "spill")).FullName;
         var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = spill, SortChunkRows = 100 }, renderer);
-        var job = new MigrationJob(new StageProgress(TextWriter.Null, live: false));
+        var job = new MigrationJob(IStageProgress.None);
         await using var target = new FailingTarget(TargetFactory.Create("sqlite:" + Path.Combine(tmp.Path, "t.db")), "ResidentHistory", 3);
-        var e = await Assert.ThrowsAsync<CliException>(() => job.MapAndLoadAsync(estate, null, key, reconciler,
+        var e = await Assert.ThrowsAsync<PipelineException>(() => job.MapAndLoadAsync(estate, null, key, reconciler,
             new ValidationRun(new ValidationOptions(), renderer), target, "failing", 100, TestContext.Current.CancellationToken));
-        Assert.Equal(ExitCodes.Infrastructure, e.ExitCode);
+        Assert.Equal(FailureKind.Infrastructure, e.Kind);
         Assert.Contains("ResidentHistory batch 3 (input records 201–300)", e.Message, StringComparison.Ordinal);
         Assert.Contains("connection reset by peer", e.Message, StringComparison.Ordinal);
         Assert.True(target.Loaded > 2, "batches before the failing one were loaded while mapping went on");
