@@ -14,6 +14,7 @@ public class SourceAccountingTests
         { "empty JUMIN.dat", "fixed:JUMIN.dat: empty" },
         { "random JUMIN.dat", "fixed:JUMIN.dat: unreadable" },
         { "JUMIN.dat cut at a record boundary", "fixed:JUMIN.dat: expected-count" },
+        { "JUMIN.dat mostly undecodable", "fixed:JUMIN.dat: unreadable" },
         { "ZEIMAST.dat cut in half", "fixed:ZEIMAST.dat: control-count" },
         { "ZEIMAST.dat one record deleted", "fixed:ZEIMAST.dat: control-count" },
         { "SHIHARAI emptied", "sqlite:jidoteate.db:SHIHARAI: empty" },
@@ -36,6 +37,13 @@ public class SourceAccountingTests
             case "JUMIN.dat cut at a record boundary":
                 var jumin = File.ReadAllBytes(F("opensys/JUMIN.dat"));
                 File.WriteAllBytes(F("opensys/JUMIN.dat"), jumin[..(800 * 10)]); // 798 bytes + CRLF
+                break;
+            case "JUMIN.dat mostly undecodable":
+                // Letters in 宛名番号 (PIC 9) of two records in three: every record is still there, most do not decode.
+                var most = File.ReadAllBytes(F("opensys/JUMIN.dat"));
+                for (var at = 0; at + 800 <= most.Length; at += 800)
+                    if (at / 800 % 3 != 0) most.AsSpan(at, 10).Fill((byte)'Z');
+                File.WriteAllBytes(F("opensys/JUMIN.dat"), most);
                 break;
             case "ZEIMAST.dat cut in half":
                 var half = File.ReadAllBytes(F("mainframe/ZEIMAST.dat"));

@@ -26,7 +26,7 @@ public static class SourceProblemKinds
     public const string Truncated = "truncated";
     /// <summary>The source holds no record.</summary>
     public const string Empty = "empty";
-    /// <summary>Not one record of the source could be decoded.</summary>
+    /// <summary>More than half of the source's records could not be decoded (the wrong file, layout or encoding).</summary>
     public const string Unreadable = "unreadable";
     /// <summary>The records read differ from the count the extract announces (<see cref="ExpectedCounts"/>).</summary>
     public const string ExpectedCount = "expected-count";
@@ -64,9 +64,14 @@ public static class SourceAccounting
             var undecoded = adapterRejects.Count(r => r.Location.RecordNumber > 0);
             if (records == 0 && !emptyFile && c.Expected != 0)
                 problems.Add(new SourceProblem(c.Source, SourceProblemKinds.Empty, "the source holds no record"));
-            else if (records > 0 && undecoded == records)
+            else if (records > 0 && undecoded * 2 > records)
+            {
+                // Most records failing to decode means the wrong file, layout or encoding, not a few bad records.
+                var first = adapterRejects.First(r => r.Location.RecordNumber > 0);
+                var share = undecoded == records ? $"none of its {records} records could be decoded" : $"{undecoded} of its {records} records could not be decoded";
                 problems.Add(new SourceProblem(c.Source, SourceProblemKinds.Unreadable,
-                    FormattableString.Invariant($"none of its {records} records could be decoded (first: {Where(adapterRejects.First(r => r.Location.RecordNumber > 0).Location)}: {adapterRejects.First(r => r.Location.RecordNumber > 0).Issues[0].Message})")));
+                    FormattableString.Invariant($"{share} (first: {Where(first.Location)}: {first.Issues[0].Message})")));
+            }
             if (c.Expected is { } expected && expected != records)
                 problems.Add(new SourceProblem(c.Source, SourceProblemKinds.ExpectedCount,
                     FormattableString.Invariant($"{records} records read; {c.ExpectedFrom} announces {expected} ({Math.Abs(expected - records)} {(records < expected ? "missing" : "more than announced")})")));
