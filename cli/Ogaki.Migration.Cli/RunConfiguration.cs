@@ -95,7 +95,7 @@ public sealed class RunConfiguration
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The runner's request for this configuration: a dry run (<paramref name="load"/>) or a reconciliation.</summary>
-    public RunRequest ToRunRequest(bool load, string? runId, bool unmask) => new()
+    public RunRequest ToRunRequest(bool load, Ogaki.Migration.Artifacts.RunId? runId, bool unmask) => new()
     {
         SpecVersion = SpecVersion,
         Source = Source,

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.LegacyEstate;
@@ -43,8 +42,8 @@ public sealed record RunRequest
     /// <summary>True (dry-run): load the target before reconciling. False (reconcile): only read the target back.</summary>
     public bool Load { get; init; } = true;
 
-    /// <summary>Run id; null: a new one. With <see cref="Load"/>, an interrupted run's id resumes it.</summary>
-    public string? RunId { get; init; }
+    /// <summary>Run id; null: a new run. With <see cref="Load"/>, the id of an interrupted run resumes it; any other id is refused.</summary>
+    public RunId? RunId { get; init; }
 
     /// <summary>Auditor view: names and addresses shown in reports (個人番号 stay hidden).</summary>
     public bool Unmask { get; init; }
@@ -65,12 +64,8 @@ public sealed record RunOutcome(string RunId, ReconciliationResult Reconciliatio
 /// </summary>
 public sealed class MigrationRunner(IStageProgress progress)
 {
-    /// <summary>New run id: UTC time plus a random suffix, safe as a folder and blob prefix.</summary>
-    public static string NewRunId() =>
-        DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
-
     /// <summary>The work folder of a run: sample, SQLite target, spill files and run.log.</summary>
-    public static string WorkFolder(string runsDirectory, string runId) => Path.Combine(runsDirectory, ".work", runId);
+    public static string WorkFolder(string runsDirectory, RunId runId) => Path.Combine(runsDirectory, ".work", runId.Value);
 
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken ct)
     {
@@ -79,8 +74,13 @@ public sealed class MigrationRunner(IStageProgress progress)
             throw new PipelineException($"spec version {request.SpecVersion} is configured but this build maps to {StandardSpec.Version}; rebuild with OgakiSpecVersion={request.SpecVersion} or change SpecVersion.");
         var wall = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
-        var runId = request.RunId ?? (request.Load ? "" : "reconcile-") + NewRunId();
-        var work = WorkFolder(request.RunsDirectory, runId);
+        var store = CreateStore(request.Store, request.RunsDirectory);
+        var id = request.RunId ?? RunId.New(request.Load ? "" : "reconcile-");
+        var resuming = request.RunId is not null;
+        var runId = id.Value;
+        var work = WorkFolder(request.RunsDirectory, id);
+        // Checked before anything is written: a finished run is never redone, and an id with no work folder is a typo, not a new run.
+        if (resuming) await CheckResumableAsync(store, id, work, ct);
         Directory.CreateDirectory(work);
         using var logProvider = new RunLogFileProvider(Path.Combine(work, "run.log"));
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logProvider));
@@ -108,7 +108,6 @@ public sealed class MigrationRunner(IStageProgress progress)
         }
 
         var targetConnection = string.IsNullOrWhiteSpace(request.Target) ? "sqlite:" + Path.Combine(work, "target.db") : request.Target;
-        var store = CreateStore(request.Store, request.RunsDirectory);
         var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(request.Unmask));
         // Sort spill files hold personal data: they go to the run's work folder, next to the source and target.db.
         var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = work }, renderer);
@@ -121,6 +120,12 @@ public sealed class MigrationRunner(IStageProgress progress)
             await using var run = await job.MapAndLoadAsync(source, request.MappingDirectory, pseudonymizer, reconciler, validation,
                 request.Load ? target : null, runId, request.BatchSize, ct);
             mapping = run.Mapping;
+            if (resuming)
+            {
+                var resumed = string.Create(CultureInfo.InvariantCulture, $"resuming run {runId}: {run.SkippedBatches} of {run.Batches} batches already loaded");
+                progress.Notice(resumed);
+                log.LogInformation("{Resumed}", resumed);
+            }
             log.LogInformation("mapped: {Counts}", string.Join("; ", mapping.Counts.Select(c => $"{c.Source} read {c.Read} mapped {c.Mapped} rejected {c.Rejected} excluded {c.Excluded}")));
             if (request.Load) log.LogInformation("loaded into {Target}", ConnectionStrings.Describe(targetConnection, "sqlite"));
             result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
@@ -141,6 +146,24 @@ public sealed class MigrationRunner(IStageProgress progress)
         }
         var reportsAt = store.Kind == "local" ? Path.Combine(request.RunsDirectory, runId) : store.Description + "/" + runId;
         return new RunOutcome(runId, result, mapping, job.Timings, wall.Elapsed, reportsAt);
+    }
+
+    /// <summary>A run given by id resumes only when it was started here and has not finished.</summary>
+    static async Task CheckResumableAsync(IArtifactStore store, RunId id, string work, CancellationToken ct)
+    {
+        ArtifactManifest? manifest;
+        try
+        {
+            manifest = await store.GetManifestAsync(id.Value, ct);
+        }
+        catch (ArtifactStoreException e)
+        {
+            throw new PipelineException(e.Message, FailureKind.Infrastructure, e);
+        }
+        if (manifest?.IsComplete == true)
+            throw new PipelineException($"run {id} is finished (its artifacts in {store.Description} are complete) and is never redone; omit --run-id to start a new run.");
+        if (!Directory.Exists(work))
+            throw new PipelineException($"no run {id} to resume (no work folder {work}); omit --run-id to start a new run.");
     }
 
     /// <summary>The pseudonymiser of a run: the key from the environment, or the flagged development key for a synthetic sample.</summary>
