@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(ConformanceCommand.Build(output));
         root.Subcommands.Add(FitGapCommand.Build(output));
         root.Subcommands.Add(VerifyCommand.Build(output));
+        root.Subcommands.Add(CleanCommand.Build(output));
         root.Subcommands.Add(SpecCommands.Build(output));
         return root;
     }

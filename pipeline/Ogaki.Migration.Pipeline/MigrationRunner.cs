@@ -109,26 +109,37 @@ public sealed class MigrationRunner(IStageProgress progress)
 
         var targetConnection = string.IsNullOrWhiteSpace(request.Target) ? "sqlite:" + Path.Combine(work, "target.db") : request.Target;
         var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(request.Unmask));
-        // Sort spill files hold personal data: they go to the run's work folder, next to the source and target.db.
-        var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = work }, renderer);
+        // Sort spill files hold personal data: they go to the run's work folder only, and none outlives the run
+        // (those of an attempt that was killed are removed when the run starts again).
+        var spill = SpillFolder(work);
+        DeleteFolder(spill);
+        Directory.CreateDirectory(spill);
+        var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = spill }, renderer);
         var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);
         ReconciliationResult result;
         MappingResult mapping;
-        await using (var target = CreateTarget(targetConnection))
+        try
         {
-            // Without a load the mapping only collects the source side the target is compared with.
-            await using var run = await job.MapAndLoadAsync(source, request.MappingDirectory, pseudonymizer, reconciler, validation,
-                request.Load ? target : null, runId, request.BatchSize, ct);
-            mapping = run.Mapping;
-            if (resuming)
+            await using (var target = CreateTarget(targetConnection))
             {
-                var resumed = string.Create(CultureInfo.InvariantCulture, $"resuming run {runId}: {run.SkippedBatches} of {run.Batches} batches already loaded");
-                progress.Notice(resumed);
-                log.LogInformation("{Resumed}", resumed);
+                // Without a load the mapping only collects the source side the target is compared with.
+                await using var run = await job.MapAndLoadAsync(source, request.MappingDirectory, pseudonymizer, reconciler, validation,
+                    request.Load ? target : null, runId, request.BatchSize, ct);
+                mapping = run.Mapping;
+                if (resuming)
+                {
+                    var resumed = string.Create(CultureInfo.InvariantCulture, $"resuming run {runId}: {run.SkippedBatches} of {run.Batches} batches already loaded");
+                    progress.Notice(resumed);
+                    log.LogInformation("{Resumed}", resumed);
+                }
+                log.LogInformation("mapped: {Counts}", string.Join("; ", mapping.Counts.Select(c => $"{c.Source} read {c.Read} mapped {c.Mapped} rejected {c.Rejected} excluded {c.Excluded}")));
+                if (request.Load) log.LogInformation("loaded into {Target}", ConnectionStrings.Describe(targetConnection, "sqlite"));
+                result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
             }
-            log.LogInformation("mapped: {Counts}", string.Join("; ", mapping.Counts.Select(c => $"{c.Source} read {c.Read} mapped {c.Mapped} rejected {c.Rejected} excluded {c.Excluded}")));
-            if (request.Load) log.LogInformation("loaded into {Target}", ConnectionStrings.Describe(targetConnection, "sqlite"));
-            result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
+        }
+        finally
+        {
+            DeleteFolder(spill);
         }
         log.LogInformation("reconciled: outcome {Outcome}, {Problems} problem(s)", result.Outcome, result.Problems.Count);
         await job.PublishAsync(store, runId, result, mapping, request.RedactedConfiguration, source, ct);
@@ -146,6 +157,21 @@ public sealed class MigrationRunner(IStageProgress progress)
         }
         var reportsAt = store.Kind == "local" ? Path.Combine(request.RunsDirectory, runId) : store.Description + "/" + runId;
         return new RunOutcome(runId, result, mapping, job.Timings, wall.Elapsed, reportsAt);
+    }
+
+    /// <summary>The folder of a run's sort spill files (canonical rows with personal data), inside its work folder.</summary>
+    public static string SpillFolder(string work) => Path.Combine(work, "spill");
+
+    static void DeleteFolder(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipelineException($"cannot remove the spill folder {folder} (it holds personal data): {e.Message}", FailureKind.Infrastructure, e);
+        }
     }
 
     /// <summary>A run given by id resumes only when it was started here and has not finished.</summary>

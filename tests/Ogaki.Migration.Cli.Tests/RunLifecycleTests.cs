@@ -65,4 +65,64 @@ public class RunLifecycleTests
         Assert.Equal(counts[0], counts[2]); // "N of N batches already loaded": every batch came from the ledger
         Assert.True(int.Parse(counts[0], System.Globalization.CultureInfo.InvariantCulture) > 1, line);
     }
+
+    static IEnumerable<string> SpillFiles(string root) => Directory.EnumerateFiles(root, "ogaki-reconcile-*", SearchOption.AllDirectories);
+
+    [Fact]
+    public async Task Spill_files_stay_in_the_work_folder_and_those_of_a_killed_attempt_go_when_the_run_starts_again()
+    {
+        using var tmp = new TempFolder();
+        var estate = await Estate.Value;
+        var first = await CliRunner.RunAsync("dry-run", "--source", estate, "--runs", tmp.Path);
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.Output + first.Error);
+        var runId = DryRunTests.RunIdOf(first.Output);
+        Assert.Empty(SpillFiles(tmp.Path));
+
+        // What a SIGKILL during the reconciliation leaves: sorted runs of canonical rows, and no reports yet.
+        var spill = Path.Combine(tmp.Path, ".work", runId, "spill");
+        Directory.CreateDirectory(spill);
+        await File.WriteAllTextAsync(Path.Combine(spill, "ogaki-reconcile-0123456789abcdef.run"), "山田太郎 123456789012", TestContext.Current.CancellationToken);
+        Directory.Delete(Path.Combine(tmp.Path, runId), recursive: true);
+
+        var resumed = await CliRunner.RunAsync("dry-run", "--source", estate, "--runs", tmp.Path, "--run-id", runId);
+        Assert.True(resumed.ExitCode == ExitCodes.Ok, resumed.Output + resumed.Error);
+        Assert.Empty(SpillFiles(tmp.Path));
+        Assert.False(Directory.Exists(spill));
+    }
+
+    [Fact]
+    public async Task Clean_removes_work_folders_of_finished_runs_and_with_older_than_abandoned_ones_and_says_which()
+    {
+        using var tmp = new TempFolder();
+        var ct = TestContext.Current.CancellationToken;
+        var store = new Ogaki.Migration.Artifacts.LocalArtifactStore(tmp.Path);
+        await store.PutAsync("20260101-000000-aaaaaa", "1.1", "report", "reconciliation.md", new MemoryStream("# ok"u8.ToArray()), ct);
+        await store.CompleteRunAsync("20260101-000000-aaaaaa", ct);
+        string Work(string id)
+        {
+            var w = Directory.CreateDirectory(Path.Combine(tmp.Path, ".work", id)).FullName;
+            File.WriteAllText(Path.Combine(w, "run.log"), "x");
+            return w;
+        }
+        var finished = Work("20260101-000000-aaaaaa");
+        var abandoned = Work("20260102-000000-bbbbbb");
+        var recent = Work("20260103-000000-cccccc");
+        var old = DateTime.UtcNow.AddDays(-30);
+        File.SetLastWriteTimeUtc(Path.Combine(abandoned, "run.log"), old);
+        Directory.SetLastWriteTimeUtc(abandoned, old);
+
+        var r = await CliRunner.RunAsync("clean", "--runs", tmp.Path);
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
+        Assert.Contains($"removed {finished} (run 20260101-000000-aaaaaa, finished)", r.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(finished));
+        Assert.True(Directory.Exists(abandoned) && Directory.Exists(recent));
+        Assert.True(File.Exists(Path.Combine(tmp.Path, "20260101-000000-aaaaaa", "reconciliation.md"))); // reports stay
+
+        r = await CliRunner.RunAsync("clean", "--runs", tmp.Path, "--older-than", "7");
+        Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
+        Assert.Contains($"removed {abandoned} (run 20260102-000000-bbbbbb, unfinished", r.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(Directory.Exists(recent));
+        Assert.Contains("1 work folder(s) removed", r.Output, StringComparison.Ordinal);
+    }
 }
