@@ -328,6 +328,11 @@ public sealed class MigrationJob(IStageProgress progress)
             {
                 throw new PipelineException(e.Message + (e.LocalCopy is null ? "" : $" The local copy is kept in {e.LocalCopy}."), FailureKind.Infrastructure, e);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A local store folder that cannot be written (a file in its path, no permission): the same failure, one line.
+                throw new PipelineException($"cannot store {name} of run {runId}: {e.Message}", FailureKind.Infrastructure, e);
+            }
             names.Add(name);
         }
     }

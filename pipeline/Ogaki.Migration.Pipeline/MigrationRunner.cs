@@ -90,7 +90,14 @@ public sealed class MigrationRunner(IStageProgress progress)
         var work = WorkFolder(request.RunsDirectory, id);
         // Checked before anything is written: a finished run is never redone, and an id with no work folder is a typo, not a new run.
         if (resuming) await CheckResumableAsync(store, id, work, ct);
-        Directory.CreateDirectory(work);
+        try
+        {
+            Directory.CreateDirectory(work);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PipelineException($"cannot create the run's work folder {work}: {e.Message} The runs folder {request.RunsDirectory} must be a folder this user can write.", FailureKind.InvalidInput, e);
+        }
         using var logProvider = new RunLogFileProvider(Path.Combine(work, "run.log"));
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logProvider));
         var log = loggerFactory.CreateLogger(request.Load ? "dry-run" : "reconcile");

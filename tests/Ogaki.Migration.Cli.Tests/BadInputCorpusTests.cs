@@ -134,6 +134,8 @@ public class BadInputCorpusTests
         ["sample --scale infinite"] = new(2, "--scale Infinity", w => ["sample", "--scale", "Infinity", "--out", w.P("s")]),
         ["dry-run --scale NaN"] = new(2, "scale NaN", w => ["dry-run", "--scale", "NaN", "--runs", w.P("runs")]),
         ["dry-run --batch-size 0"] = new(2, "batch size", w => ["dry-run", "--batch-size", "0", "--runs", w.P("runs")]),
+        ["dry-run --runs a file"] = new(2, "d.dat", w => ["dry-run", "--source", w.Estate(), "--runs", w.Data()]),
+        ["dry-run --store inside a file"] = new(3, "d.dat", w => ["dry-run", "--source", w.Estate(), "--runs", w.P("runs"), "--store", Path.Combine(w.Data(), "store")]),
         ["verify a path that is no run"] = new(2, "runs/nope", w => ["verify", "runs/nope", "--runs", w.P("runs")]),
         ["verify an unknown run"] = new(2, "run nope", w => ["verify", "nope", "--runs", w.P("runs")]),
         ["conformance manifest missing"] = new(2, "m.json", w => ["conformance", w.P("m.json")]),
