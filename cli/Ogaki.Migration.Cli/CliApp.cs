@@ -59,7 +59,7 @@ public static class CliApp
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("ogaki-migrate: cancelled.");
-            return ExitCodes.Infrastructure;
+            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {
