@@ -14,13 +14,14 @@ public static class ArtifactStoreFactory
     /// key picks the container) → Azure Blob Storage with its local copy in <paramref name="localFolder"/>.
     /// Anything else is taken as a folder path. Take the connection string from the environment, never from a file in the repo.
     /// </summary>
-    public static IArtifactStore Create(string? connection, string localFolder, string? container = null)
+    /// <param name="sealer">Seals finished runs' manifests and checks seals on verify (<see cref="ManifestSealer"/>).</param>
+    public static IArtifactStore Create(string? connection, string localFolder, string? container = null, ManifestSealer? sealer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(localFolder);
         switch (ConnectionStrings.Classify(connection))
         {
-            case ConnectionKind.None: return new LocalArtifactStore(localFolder);
-            case ConnectionKind.Folder: return new LocalArtifactStore(connection!.Trim());
+            case ConnectionKind.None: return new LocalArtifactStore(localFolder, sealer);
+            case ConnectionKind.Folder: return new LocalArtifactStore(connection!.Trim(), sealer);
             case ConnectionKind.AzureBlob: break;
             default: throw new ArgumentException($"'{ConnectionStrings.Describe(connection, "")}' is not an artifact store: use a folder or an Azure Storage connection string", nameof(connection));
         }
@@ -28,6 +29,6 @@ public static class ArtifactStoreFactory
         var containerPart = parts.FirstOrDefault(p => p.StartsWith("Container=", StringComparison.OrdinalIgnoreCase));
         var rest = string.Join(";", parts.Where(p => !ReferenceEquals(p, containerPart)));
         var name = container ?? containerPart?["Container=".Length..] ?? DefaultContainer;
-        return new AzureBlobArtifactStore(rest, name, localFolder);
+        return new AzureBlobArtifactStore(rest, name, localFolder, sealer: sealer);
     }
 }

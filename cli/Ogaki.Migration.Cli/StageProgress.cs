@@ -31,6 +31,8 @@ public sealed class StageProgress(TextWriter output, bool live) : IStageProgress
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask(stage, maxValue: total ?? 1);
+                    // Without a known total the bar would sit at 0 % for the whole stage: show it as running instead.
+                    task.IsIndeterminate = total is null;
                     result = await work(done =>
                     {
                         var rate = done / Math.Max(sw.Elapsed.TotalSeconds, 0.001);

@@ -75,7 +75,7 @@ public sealed class MigrationJob(IStageProgress progress)
         var result = await progress.RunAsync("map", null, async report =>
         {
             // Records stream through the sink; none is kept, so memory does not grow with the estate.
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });

@@ -74,7 +74,10 @@ public sealed class MigrationRunner(IStageProgress progress)
             throw new PipelineException($"spec version {request.SpecVersion} is configured but this build maps to {StandardSpec.Version}; rebuild with OgakiSpecVersion={request.SpecVersion} or change SpecVersion.");
         var wall = Stopwatch.StartNew();
         var started = DateTimeOffset.UtcNow;
-        var store = CreateStore(request.Store, request.RunsDirectory);
+        // A generated sample holds no real person, so it may use the flagged development key even where CI demands one.
+        var pseudonymizer = CreatePseudonymizer(syntheticSample: string.IsNullOrWhiteSpace(request.Source));
+        // The run's key also seals its manifest, so verify can tell a rewritten report from the one this run wrote.
+        var store = CreateStore(request.Store, request.RunsDirectory, new ManifestSealer(pseudonymizer));
         var id = request.RunId ?? RunId.New(request.Load ? "" : "reconcile-");
         var resuming = request.RunId is not null;
         var runId = id.Value;
@@ -88,8 +91,6 @@ public sealed class MigrationRunner(IStageProgress progress)
         log.LogInformation("run {RunId} started: spec {Spec}, configuration {Config}", runId, StandardSpec.Version, request.RedactedConfiguration);
         var job = new MigrationJob(progress);
 
-        // A generated sample holds no real person, so it may use the flagged development key even where CI demands one.
-        var pseudonymizer = CreatePseudonymizer(syntheticSample: string.IsNullOrWhiteSpace(request.Source));
         var source = request.Source;
         if (string.IsNullOrWhiteSpace(source))
         {
@@ -220,11 +221,12 @@ public sealed class MigrationRunner(IStageProgress progress)
         }
     }
 
-    static IArtifactStore CreateStore(string? connection, string runsDirectory)
+    /// <summary>The artifact store of a connection (sealing finished runs with <paramref name="sealer"/>); an unusable connection is invalid input.</summary>
+    public static IArtifactStore CreateStore(string? connection, string runsDirectory, ManifestSealer sealer)
     {
         try
         {
-            return ArtifactStoreFactory.Create(connection, runsDirectory);
+            return ArtifactStoreFactory.Create(connection, runsDirectory, sealer: sealer);
         }
         catch (ArgumentException e)
         {

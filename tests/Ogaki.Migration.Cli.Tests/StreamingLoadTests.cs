@@ -19,6 +19,7 @@ public class StreamingLoadTests
         public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default) => inner.EnsureSchemaAsync(entities, specVersion, cancellationToken);
         public Task<long> CountAsync(SpecEntity e, CancellationToken cancellationToken = default) => inner.CountAsync(e, cancellationToken);
         public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default) => inner.GetLedgerAsync(runId, cancellationToken);
+        public Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default) => inner.ResetAsync(cancellationToken);
         public IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity e, CancellationToken cancellationToken = default) => inner.ReadBackAsync(e, cancellationToken);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
