@@ -44,6 +44,7 @@ public static class DryRunCommand
         var runId = new Option<string?>("--run-id") { Description = "The id of an interrupted run, to resume it (completed batches are skipped). A finished run or an id with no work folder is refused; omit it to start a new run. Ids: a letter or digit, then up to 63 letters, digits, '.', '_', '-'." };
         var clean = new Option<bool>("--clean-sample") { Description = "Generate the sample without injected defects (default: with defects and their ground truth)." };
         var batch = new Option<int?>("--batch-size") { Description = "Records per load batch (one transaction each; default 5000)." };
+        var reset = new Option<bool>("--reset-target") { Description = "Drop this tool's tables in the target first (its entity tables, run ledger and schema table; nothing else), to rehearse again into a database an earlier run loaded." };
         var command = new Command("dry-run",
             "The whole rehearsal (移行リハーサル): read the legacy systems through their adapters, map, validate, load the target, " +
             "reconcile by reading the target back, and write reports and a manifest to the artifact store.\n" +
@@ -56,6 +57,7 @@ public static class DryRunCommand
         command.Options.Add(runId);
         command.Options.Add(batch);
         command.Options.Add(clean);
+        command.Options.Add(reset);
         command.SetAction(async (parse, ct) =>
         {
             // The id names folders: checked before anything else is read or written.
@@ -68,27 +70,23 @@ public static class DryRunCommand
             if (parse.GetValue(clean)) overrides["Sample:Defects"] = "false";
             if (parse.GetValue(batch) is { } b) overrides["BatchSize"] = b.ToString(CultureInfo.InvariantCulture);
             var config = RunConfiguration.Load(parse.GetValue(common.Config), overrides);
-            return await RunAsync(config, id, parse.GetValue(common.Unmask), output, ct);
+            return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
         });
         return command;
     }
 
     /// <summary>Runs the rehearsal through the pipeline's runner, drawing progress and the summary on <paramref name="output"/>.</summary>
-    public static async Task<int> RunAsync(RunConfiguration config, RunId? runId, bool unmask, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(RunConfiguration config, RunId? runId, bool unmask, bool resetTarget, TextWriter output, CancellationToken ct)
     {
         var runner = new MigrationRunner(new StageProgress(output, StageProgress.ShouldBeLive(output)));
-        var outcome = await runner.RunAsync(config.ToRunRequest(load: true, runId, unmask), ct);
+        var outcome = await runner.RunAsync(config.ToRunRequest(load: true, runId, unmask) with { ResetTarget = resetTarget }, ct);
         var exit = ExitCodeOf(outcome.Reconciliation);
         PrintSummary(outcome, exit, output);
         return exit;
     }
 
-    internal static int ExitCodeOf(ReconciliationResult result) => result.Outcome switch
-    {
-        ReconciliationOutcome.Reconciled => ExitCodes.Ok,
-        ReconciliationOutcome.Discrepancies => ExitCodes.Discrepancies,
-        _ => ExitCodes.Infrastructure,
-    };
+    /// <summary>The exit code the reports state (0, 1, or 3 when the comparison could not be made).</summary>
+    internal static int ExitCodeOf(ReconciliationResult result) => result.ExitCode;
 
     static void PrintSummary(RunOutcome o, int exit, TextWriter output)
     {
@@ -114,6 +112,8 @@ public static class DryRunCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"outcome: {o.Reconciliation.Outcome} (exit {exit}); {o.Reconciliation.Problems.Count} problem(s); wall {o.Wall.TotalSeconds:F1}s"));
         output.WriteLine("reports: " + o.ReportsAt);
+        if (o.Reconciliation.Outcome == ReconciliationOutcome.Error)
+            output.WriteLine($"the target could not be compared; run {o.RunId} stays open: when the target is back, run the same command with --run-id {o.RunId} to finish (loaded batches are not loaded again).");
     }
 
     /// <summary>Formats a count for tables.</summary>

@@ -187,7 +187,7 @@ public sealed class MigrationJob(IStageProgress progress)
         }
     }
 
-    static async Task EnsureSchemaAsync(IStandardTarget target, CancellationToken ct)
+    internal static async Task EnsureSchemaAsync(IStandardTarget target, CancellationToken ct)
     {
         try
         {

@@ -48,6 +48,12 @@ public sealed record RunRequest
     /// <summary>Auditor view: names and addresses shown in reports (個人番号 stay hidden).</summary>
     public bool Unmask { get; init; }
 
+    /// <summary>
+    /// Before loading, drop this tool's tables in the target (entity tables, run ledger, schema table; nothing else), so a
+    /// new rehearsal can load into a database an earlier one filled. Without it such a target is refused.
+    /// </summary>
+    public bool ResetTarget { get; init; }
+
     /// <summary>The configuration as it goes into run-config.json and run.log, secrets masked.</summary>
     public string RedactedConfiguration { get; init; } = "{}";
 }
@@ -109,6 +115,9 @@ public sealed class MigrationRunner(IStageProgress progress)
         }
 
         var targetConnection = string.IsNullOrWhiteSpace(request.Target) ? "sqlite:" + Path.Combine(work, "target.db") : request.Target;
+        // Reconciling against a SQLite file that is not there would create an empty one and report every row missing.
+        if (!request.Load && ConnectionStrings.Classify(targetConnection) == ConnectionKind.Sqlite && !File.Exists(ConnectionStrings.Value(targetConnection)))
+            throw new PipelineException($"target {ConnectionStrings.Describe(targetConnection, "sqlite")} does not exist: there is no loaded target to reconcile against; check --target.", FailureKind.Infrastructure);
         var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(request.Unmask));
         // Sort spill files hold personal data: they go to the run's work folder only, and none outlives the run
         // (those of an attempt that was killed are removed when the run starts again).
@@ -123,6 +132,7 @@ public sealed class MigrationRunner(IStageProgress progress)
         {
             await using (var target = CreateTarget(targetConnection))
             {
+                if (request.Load) await PrepareTargetAsync(target, runId, request.ResetTarget, log, ct);
                 // Without a load the mapping only collects the source side the target is compared with.
                 await using var run = await job.MapAndLoadAsync(source, request.MappingDirectory, pseudonymizer, reconciler, validation,
                     request.Load ? target : null, runId, request.BatchSize, ct);
@@ -150,7 +160,9 @@ public sealed class MigrationRunner(IStageProgress progress)
         {
             await using (var logStream = File.OpenRead(Path.Combine(work, "run.log")))
                 await store.PutAsync(runId, StandardSpec.Version, "log", "run.log", logStream, ct);
-            await store.CompleteRunAsync(runId, ct);
+            // A run whose target could not be compared stays open: its reports say so, and the same run id can finish
+            // the reconciliation once the target is back (loaded batches are skipped by the ledger, not loaded again).
+            if (result.Outcome != ReconciliationOutcome.Error) await store.CompleteRunAsync(runId, ct);
         }
         catch (ArtifactStoreException e)
         {
@@ -191,6 +203,33 @@ public sealed class MigrationRunner(IStageProgress progress)
             throw new PipelineException($"run {id} is finished (its artifacts in {store.Description} are complete) and is never redone; omit --run-id to start a new run.");
         if (!Directory.Exists(work))
             throw new PipelineException($"no run {id} to resume (no work folder {work}); omit --run-id to start a new run.");
+    }
+
+    /// <summary>
+    /// Makes sure the target holds no other rehearsal: a run loading on top of another would fail on duplicate keys
+    /// half-way, or worse mix two rehearsals. With <paramref name="reset"/> this tool's tables are dropped first.
+    /// </summary>
+    static async Task PrepareTargetAsync(IStandardTarget target, string runId, bool reset, ILogger log, CancellationToken ct)
+    {
+        try
+        {
+            if (reset)
+            {
+                var dropped = await target.ResetAsync(ct);
+                log.LogInformation("--reset-target: dropped {Count} table(s) of this tool from {Target}: {Tables}", dropped.Count, target.Description, string.Join(", ", dropped));
+            }
+            await MigrationJob.EnsureSchemaAsync(target, ct);
+            var others = (await target.GetLedgerAsync(null, ct)).Where(l => !string.Equals(l.RunId, runId, StringComparison.Ordinal))
+                .GroupBy(l => l.RunId, StringComparer.Ordinal).Select(g => FormattableString.Invariant($"{g.Key} ({g.Sum(l => l.RowCount):N0} rows)")).ToList();
+            if (others.Count > 0)
+                throw new PipelineException($"the target {target.Description} already holds another rehearsal: run {string.Join(", run ", others)}. " +
+                    $"Loading run {runId} on top would mix two rehearsals. Give --reset-target to drop this tool's tables there (its entity tables, " +
+                    "run ledger and schema table; nothing else) and load afresh, or use an empty database; to finish an interrupted run, give its --run-id.");
+        }
+        catch (Exception e) when (e is not (PipelineException or OperationCanceledException))
+        {
+            throw new PipelineException($"cannot prepare the {target.Kind} target: {e.Message}; check the target connection and that it is reachable.", FailureKind.Infrastructure, e);
+        }
     }
 
     /// <summary>The pseudonymiser of a run: the key from the environment, or the flagged development key for a synthetic sample.</summary>
