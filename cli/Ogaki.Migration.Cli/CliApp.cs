@@ -66,7 +66,7 @@ public static class CliApp
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("ogaki-migrate: cancelled.");
-            return ExitCodes.Infrastructure;
+            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {

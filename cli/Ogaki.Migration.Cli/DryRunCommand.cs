@@ -70,7 +70,18 @@ public static class DryRunCommand
             if (parse.GetValue(clean)) overrides["Sample:Defects"] = "false";
             if (parse.GetValue(batch) is { } b) overrides["BatchSize"] = b.ToString(CultureInfo.InvariantCulture);
             var config = RunConfiguration.Load(parse.GetValue(common.Config), overrides);
+<<<<<<< HEAD
+            try
+            {
+                return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
+            }
+            catch (RunCancelledException e)
+            {
+                throw new CliException($"cancelled: run {e.RunId} stopped; what was loaded is kept. Resume with: {ResumeCommand(parse, e.RunId)}", ExitCodes.Cancelled, e);
+            }
+=======
             return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
+>>>>>>> pipeline
         });
         return command;
     }
@@ -79,10 +90,47 @@ public static class DryRunCommand
     public static async Task<int> RunAsync(RunConfiguration config, RunId? runId, bool unmask, bool resetTarget, TextWriter output, CancellationToken ct)
     {
         var runner = new MigrationRunner(new StageProgress(output, StageProgress.ShouldBeLive(output)));
-        var outcome = await runner.RunAsync(config.ToRunRequest(load: true, runId, unmask) with { ResetTarget = resetTarget }, ct);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await runner.RunAsync(config.ToRunRequest(load: true, runId, unmask) with { ResetTarget = resetTarget }, ct);
+        }
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested && runner.CurrentRunId is { } started)
+        {
+            throw new RunCancelledException(started, e);
+        }
         var exit = ExitCodeOf(outcome.Reconciliation);
         PrintSummary(outcome, exit, output);
         return exit;
+    }
+
+    /// <summary>A dry run stopped by the operator after it had a run id.</summary>
+    internal sealed class RunCancelledException(string runId, Exception inner) : Exception("run " + runId + " cancelled", inner)
+    {
+        public string RunId { get; } = runId;
+    }
+
+    /// <summary>
+    /// The command line that resumes a cancelled run: the same words with <c>--run-id</c> set (and <c>--reset-target</c>
+    /// dropped: a resume must not empty the target it continues). Secrets in connection strings are masked, so the
+    /// line is safe to print; give them again through the environment.
+    /// </summary>
+    public static string ResumeCommand(ParseResult parse, string runId)
+    {
+        var words = new List<string> { "ogaki-migrate" };
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is "--run-id") { i++; continue; }
+            if (tokens[i].StartsWith("--run-id=", StringComparison.Ordinal) || tokens[i] is "--reset-target") continue;
+            words.Add(Quote(Ogaki.Migration.Spec.ConnectionStrings.Mask(tokens[i])));
+        }
+        words.Add("--run-id");
+        words.Add(runId);
+        return string.Join(' ', words);
+
+        static string Quote(string word) =>
+            word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or ',') ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
     }
 
     /// <summary>The exit code the reports state (0, 1, or 3 when the comparison could not be made).</summary>

@@ -73,6 +73,9 @@ public sealed class MigrationRunner(IStageProgress progress)
     /// <summary>The work folder of a run: sample, SQLite target, spill files and run.log.</summary>
     public static string WorkFolder(string runsDirectory, RunId runId) => Path.Combine(runsDirectory, ".work", runId.Value);
 
+    /// <summary>The id of the run this runner started, once it is known (null before): for a cancelled run's resume command.</summary>
+    public string? CurrentRunId { get; private set; }
+
     public async Task<RunOutcome> RunAsync(RunRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -102,6 +105,10 @@ public sealed class MigrationRunner(IStageProgress progress)
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logProvider));
         var log = loggerFactory.CreateLogger(request.Load ? "dry-run" : "reconcile");
         log.LogInformation("run {RunId} started: spec {Spec}, configuration {Config}", runId, StandardSpec.Version, request.RedactedConfiguration);
+        CurrentRunId = runId;
+        // An operator's Ctrl-C / SIGTERM is part of the run's record: what was committed stays, the same id resumes.
+        using var onCancel = ct.Register(() => log.LogWarning(
+            "run {RunId} cancelled by the operator (Ctrl-C / SIGTERM); committed batches stay in the target's ledger; resume with --run-id {RunId}", runId, runId));
         var job = new MigrationJob(progress);
 
         var source = request.Source;

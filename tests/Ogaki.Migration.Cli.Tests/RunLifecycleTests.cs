@@ -4,16 +4,8 @@ namespace Ogaki.Migration.Cli.Tests;
 [Collection(nameof(EnvironmentCollection))]
 public class RunLifecycleTests
 {
-    static readonly Lazy<Task<string>> Estate = new(async () =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "ogaki-cli-lifecycle-estate-" + Environment.ProcessId);
-        if (!File.Exists(Path.Combine(dir, "estate.json")))
-        {
-            var r = await CliRunner.RunAsync("sample", "--scale", "0.002", "--seed", "3", "--out", dir);
-            Assert.True(r.ExitCode == ExitCodes.Ok, r.Output + r.Error);
-        }
-        return dir;
-    });
+    /// <summary>The small estate the command tests share (read only).</summary>
+    static Lazy<Task<string>> Estate => CommandTests.Estate;
 
     [Theory]
     [InlineData("../../escape")]

@@ -10,8 +10,7 @@ public class SecretsTests
     public async Task Passwords_and_signatures_on_the_command_line_appear_in_no_log_output_or_error()
     {
         using var tmp = new TempFolder();
-        var estate = Path.Combine(tmp.Path, "estate");
-        Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "0.001", "--out", estate)).ExitCode);
+        var estate = await CommandTests.Estate.Value;
         var runs = Path.Combine(tmp.Path, "runs");
         // Server= (not Host=) once made the description fall back to "folder <the whole string>".
         var r = await CliRunner.RunAsync("dry-run", "--source", estate, "--runs", runs, "--store", Sas,
@@ -27,6 +26,13 @@ public class SecretsTests
         }
     }
 
+    static async Task<CliRunner.Result> DryRunWithConfigAsync(string folder, string json)
+    {
+        var config = Path.Combine(folder, "rehearsal.json");
+        await File.WriteAllTextAsync(config, json, TestContext.Current.CancellationToken);
+        return await CliRunner.RunAsync("dry-run", "--config", config, "--runs", folder);
+    }
+
     [Theory]
     [InlineData("""{ "Target": "Host=db;Username=mig;Password=hunter2;Database=mig" }""", "'Target' holds a secret (Password)")]
     [InlineData("""{ "Store": "AccountName=a;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net" }""", "'Store' holds a secret (AccountKey)")]
@@ -34,9 +40,7 @@ public class SecretsTests
     public async Task A_configuration_file_holding_a_secret_is_refused_naming_the_key(string json, string expected)
     {
         using var tmp = new TempFolder();
-        var config = Path.Combine(tmp.Path, "rehearsal.json");
-        await File.WriteAllTextAsync(config, json, TestContext.Current.CancellationToken);
-        var r = await CliRunner.RunAsync("dry-run", "--config", config, "--runs", tmp.Path);
+        var r = await DryRunWithConfigAsync(tmp.Path, json);
         Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
         Assert.Contains(expected, r.Error, StringComparison.Ordinal);
         Assert.Contains("environment", r.Error, StringComparison.Ordinal);
@@ -51,9 +55,7 @@ public class SecretsTests
     public async Task Unknown_configuration_keys_are_refused_naming_the_key(string json, string expected)
     {
         using var tmp = new TempFolder();
-        var config = Path.Combine(tmp.Path, "rehearsal.json");
-        await File.WriteAllTextAsync(config, json, TestContext.Current.CancellationToken);
-        var r = await CliRunner.RunAsync("dry-run", "--config", config, "--runs", tmp.Path);
+        var r = await DryRunWithConfigAsync(tmp.Path, json);
         Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
         Assert.Contains(expected, r.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(tmp.Path), p => Path.GetFileName(p) != "rehearsal.json");
