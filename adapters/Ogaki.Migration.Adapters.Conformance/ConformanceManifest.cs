@@ -24,6 +24,19 @@ public static class ConformanceManifest
 {
     public static ConformanceSuite Load(string manifestPath)
     {
+        try
+        {
+            return LoadCore(manifestPath);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value of the wrong JSON kind (an array for the manifest, a string for a count): the author's input.
+            throw new InputFormatException(Path.GetFileName(manifestPath), 0, "a value has the wrong JSON type: " + e.Message, e);
+        }
+    }
+
+    static ConformanceSuite LoadCore(string manifestPath)
+    {
         var dir = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         using var doc = JsonDocument.Parse(File.ReadAllText(manifestPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var root = doc.RootElement;

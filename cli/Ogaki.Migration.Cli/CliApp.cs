@@ -56,6 +56,13 @@ public static class CliApp
             if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(PiiRedactor.Redact(e.InnerException.ToString()));
             return ExitCodes.Of(e.Kind);
         }
+        catch (Ogaki.Migration.Adapters.InputFormatException e)
+        {
+            // A layout, database or configuration table the operator gave is malformed: their input, not a bug.
+            await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
+            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
+            return ExitCodes.InvalidInput;
+        }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("ogaki-migrate: cancelled.");

@@ -31,7 +31,10 @@ public enum SourceRole
 /// <param name="Adapter">The streaming reader.</param>
 /// <param name="RecordType">Field-map record type for records whose own <see cref="LegacyRecord.RecordType"/> is empty or not in the map.</param>
 /// <param name="RecordTypeAliases">Adapter record type → field-map record type (e.g. <c>ZM-DETAIL</c> → <c>D</c>).</param>
-public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapter Adapter, string RecordType, IReadOnlyDictionary<string, string>? RecordTypeAliases = null)
+/// <param name="ExpectedRecords">Records the extract announces for this source (<see cref="ExpectedCounts"/>), or null.</param>
+/// <param name="ExpectedFrom">The file that announces <paramref name="ExpectedRecords"/>, for messages.</param>
+public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapter Adapter, string RecordType, IReadOnlyDictionary<string, string>? RecordTypeAliases = null,
+    long? ExpectedRecords = null, string? ExpectedFrom = null)
 {
     public string Area => Role switch
     {
@@ -349,7 +352,7 @@ public sealed class MappingEngine
 
         public SourceCounts CountsFor(MappingSource s)
         {
-            var c = new SourceCounts(s.Adapter.Name, s.Area, s.System);
+            var c = new SourceCounts(s.Adapter.Name, s.Area, s.System) { Expected = s.ExpectedRecords, ExpectedFrom = s.ExpectedFrom };
             _counts.Add(c);
             return c;
         }
@@ -514,7 +517,7 @@ public sealed class MappingEngine
             return new(config,
             _buckets.Where(b => retain && b.Retained.Count > 0).OrderBy(b => EntityOrder(b.Entity.Name))
                 .ToDictionary(b => b.Entity.Name, b => (IReadOnlyList<IStandardRecord>)b.Retained, StringComparer.Ordinal),
-            _rejects, _excluded, _counts,
+            _rejects, _excluded, _counts, SourceAccounting.Check(_counts, _rejects),
             _reports.Lines(NoteKind.UnmappedCode), _reports.Lines(NoteKind.UnmappedGaiji), _reports.Lines(NoteKind.UnmatchedAddress), _reports.Lines(NoteKind.KeptUnknownDate));
         }
 

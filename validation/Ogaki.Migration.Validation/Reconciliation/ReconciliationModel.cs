@@ -167,12 +167,16 @@ public sealed class ReconciliationResult
 
     public IReadOnlyList<ToleranceRule> Tolerances { get; init; } = [];
 
-    /// <summary>Reasons the run is not reconciled, in entity order.</summary>
+    /// <summary>Sources that lost data before mapping (control counts, truncation, empty, unreadable, expected counts).</summary>
+    public IReadOnlyList<Ogaki.Migration.Mappers.Engine.SourceProblem> SourceProblems { get; init; } = [];
+
+    /// <summary>Reasons the run is not reconciled: the sources' first, then in entity order.</summary>
     public IReadOnlyList<string> Problems
     {
         get
         {
-            var p = Entities.SelectMany(e => e.Problems()).ToList();
+            var p = SourceProblems.Select(s => "source " + s).ToList();
+            p.AddRange(Entities.SelectMany(e => e.Problems()));
             if (Validation is { Errors: > 0 } v) p.Add(FormattableString.Invariant($"validation: {v.Errors} errors"));
             return p;
         }
@@ -194,7 +198,7 @@ public sealed class ReconciliationResult
     /// <summary>Builds a result with rejects sorted for deterministic reports.</summary>
     public static ReconciliationResult Create(string specVersion, RunMetadata run, Pseudonymizer pseudonymizer, ReportPrivacy privacy,
         IEnumerable<EntityReconciliation> entities, IEnumerable<RejectEntry>? rejects = null, ValidationSummary? validation = null,
-        IEnumerable<ToleranceRule>? tolerances = null) => new()
+        IEnumerable<ToleranceRule>? tolerances = null, IEnumerable<Ogaki.Migration.Mappers.Engine.SourceProblem>? sourceProblems = null) => new()
     {
         SpecVersion = specVersion,
         Run = run,
@@ -207,5 +211,6 @@ public sealed class ReconciliationResult
             .ThenBy(r => r.Message, StringComparer.Ordinal).ToList(),
         Validation = validation,
         Tolerances = (tolerances ?? []).ToList(),
+        SourceProblems = (sourceProblems ?? []).ToList(),
     };
 }
