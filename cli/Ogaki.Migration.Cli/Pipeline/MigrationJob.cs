@@ -247,8 +247,7 @@ public sealed class MigrationJob(StageProgress progress)
             }
             return entities;
         });
-        var rejects = mapping.Rejects.SelectMany(r => r.Issues.Select(i => new RejectEntry(r.Source, r.Location.File, r.Location.RecordNumber, r.Location.ByteOffset,
-            i.Field ?? r.Location.Field, i.Reason, $"{r.PseudonymKey}: " + (i.ItemId is null ? "" : $"{i.ItemId} {i.ItemNameJa}: ") + i.Message)));
+        var rejects = mapping.Rejects.SelectMany(RejectEntry.From);
         var result = ReconciliationResult.Create(StandardSpec.Version, RunMetadata.Now(runId, started), renderer.Pseudonymizer, renderer.Privacy, entities, rejects,
             validation.Complete(OutsideOf(mapping)));
         Timings.Add(new StageTiming("reconcile (read back, hash, diff)", total, sw.Elapsed));
