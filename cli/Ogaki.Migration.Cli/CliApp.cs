@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(DryRunCommand.Build(output));
         root.Subcommands.Add(ReconcileCommand.Build(output));
         root.Subcommands.Add(ReportCommands.Build(output));
+        root.Subcommands.Add(LookupCommand.Build(output));
         root.Subcommands.Add(SampleCommand.Build(output));
         root.Subcommands.Add(InspectCommand.Build(output, error));
         root.Subcommands.Add(ConformanceCommand.Build(output));

@@ -52,7 +52,7 @@ public sealed class MigrationJob(StageProgress progress)
         MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, null, "read + map + item validation", ct);
 
     async Task<MappingResult> MapCoreAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, MappedRecordSink? sink, string stage,
-        CancellationToken ct)
+        CancellationToken ct, MappedRecordLocated? located = null)
     {
         MappingConfig config;
         try
@@ -68,7 +68,7 @@ public sealed class MigrationJob(StageProgress progress)
         var result = await progress.RunAsync("map", null, async report =>
         {
             // Records stream through the sink; none is kept, so memory does not grow with the estate.
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Located: located), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
@@ -129,9 +129,11 @@ public sealed class MigrationJob(StageProgress progress)
             }
         }
 
+        SourceSide SideOf(SpecEntity entity) => sides.TryGetValue(entity.Name, out var side) ? side : sides[entity.Name] = reconciler.CreateSourceSide(entity);
+
         async ValueTask Sink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken token)
         {
-            if (!sides.TryGetValue(entity.Name, out var side)) sides[entity.Name] = side = reconciler.CreateSourceSide(entity);
+            var side = SideOf(entity);
             foreach (var r in records)
             {
                 validation.Add(r);
@@ -152,7 +154,8 @@ public sealed class MigrationJob(StageProgress progress)
         try
         {
             var mapping = await MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, Sink,
-                target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct);
+                target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct,
+                located: (record, at) => SideOf(record.Entity).Locate(record, at)); // so discrepancies can name their source record
             if (target is not null)
             {
                 foreach (var entity in StandardSpec.Entities)
