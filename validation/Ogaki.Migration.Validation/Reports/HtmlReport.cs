@@ -18,6 +18,7 @@ public static class HtmlReport
         th{background:#eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
         .ok{color:#17603a;font-weight:bold}.unknown{color:#666}.ng{color:#a11;font-weight:bold}.warn{background:#fff3cd;padding:.5em;border:1px solid #e0c060}
         .outcome-reconciled{background:#e3f4e8}.outcome-discrepancies{background:#fdecea}.outcome-error{background:#f8d7da}
+        .outcome-reconciled strong{color:#17603a}.outcome-discrepancies strong,.outcome-error strong{color:#a11}td.n{white-space:nowrap}
         .outcome{padding:.6em 1em;font-size:1.1em;border:1px solid #999;display:inline-block}
         details{margin:.6em 0;border:1px solid #ccc;padding:.3em .8em}summary{cursor:pointer;font-weight:bold}
         code{font-family:ui-monospace,Consolas,monospace;font-size:.95em}.run{color:#666;font-size:.85em;margin-top:2em;border-top:1px solid #ccc}
