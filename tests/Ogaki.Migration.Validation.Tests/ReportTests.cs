@@ -5,14 +5,14 @@ namespace Ogaki.Migration.Validation.Tests;
 
 public class ReportTests
 {
-    static async Task<MemoryReportSink> Write(ReconciliationResult r)
+    internal static async Task<MemoryReportSink> Write(ReconciliationResult r)
     {
         var sink = new MemoryReportSink();
         await ReconciliationReports.WriteAllAsync(r, sink, TestContext.Current.CancellationToken);
         return sink;
     }
 
-    static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
+    internal static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
 
     [Fact]
     public async Task Outcome_and_problems_of_the_sample()
@@ -168,14 +168,9 @@ public class ReportTests
 /// <summary>What an auditor reads: labelled verdicts, filterable rejects, source locations, a narrow-screen layout.</summary>
 public class AuditorReportTests
 {
-    static async Task<MemoryReportSink> Write(ReconciliationResult r)
-    {
-        var sink = new MemoryReportSink();
-        await ReconciliationReports.WriteAllAsync(r, sink, TestContext.Current.CancellationToken);
-        return sink;
-    }
+    static Task<MemoryReportSink> Write(ReconciliationResult r) => ReportTests.Write(r);
 
-    static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
+    static string Text(byte[] bytes) => ReportTests.Text(bytes);
 
     [Fact]
     public async Task Source_accounting_and_target_agreement_are_separate_verdicts_and_never_greener_than_the_truth()
