@@ -16,9 +16,10 @@ public static class HtmlReport
         h1{font-size:1.5em;border-bottom:2px solid #333}h2{font-size:1.2em;margin-top:1.6em}
         table{border-collapse:collapse;margin:.5em 0;font-size:.9em}th,td{border:1px solid #bbb;padding:.2em .5em;vertical-align:top}
         th{background:#eee;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
-        .ok{color:#17603a;font-weight:bold}.unknown{color:#666}.ng{color:#a11;font-weight:bold}.warn{background:#fff3cd;padding:.5em;border:1px solid #e0c060}
+        .ok{color:#17603a;font-weight:bold}.unknown{color:#666;white-space:nowrap}.ng{color:#a11;font-weight:bold}.warn{background:#fff3cd;padding:.5em;border:1px solid #e0c060}
         .outcome-reconciled{background:#e3f4e8}.outcome-discrepancies{background:#fdecea}.outcome-error{background:#f8d7da}
         .outcome-reconciled strong{color:#17603a}.outcome-discrepancies strong,.outcome-error strong{color:#a11}td.n{white-space:nowrap}
+        #counts+.scroll :is(td,th):nth-child(-n+2){white-space:nowrap}
         .outcome{padding:.6em 1em;font-size:1.1em;border:1px solid #999;display:inline-block}
         details{margin:.6em 0;border:1px solid #ccc;padding:.3em .8em}summary{cursor:pointer;font-weight:bold}
         code{font-family:ui-monospace,Consolas,monospace;font-size:.95em}.run{color:#666;font-size:.85em;margin-top:2em;border-top:1px solid #ccc}
