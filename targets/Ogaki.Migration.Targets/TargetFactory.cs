@@ -16,17 +16,19 @@ public static class TargetFactory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
         var c = connection.Trim();
-        if (c.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        return ConnectionStrings.Classify(c) switch
         {
-            var path = c["sqlite:".Length..];
-            if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:out/target.db", nameof(connection));
-            return new SqliteTarget(path);
-        }
-        if (c.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || c.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-            return new PostgresTarget(FromUri(c));
-        if (c.Contains("host=", StringComparison.OrdinalIgnoreCase) || c.Contains("server=", StringComparison.OrdinalIgnoreCase))
-            return new PostgresTarget(c);
-        throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection));
+            ConnectionKind.Sqlite => new SqliteTarget(SqlitePath(c)),
+            ConnectionKind.Postgres => new PostgresTarget(c.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) ? FromUri(c) : c),
+            _ => throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection)),
+        };
+    }
+
+    static string SqlitePath(string connection)
+    {
+        var path = ConnectionStrings.Value(connection);
+        if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:out/target.db", nameof(connection));
+        return path;
     }
 
     /// <summary>Converts a <c>postgres://</c> URI into an Npgsql keyword connection string.</summary>
