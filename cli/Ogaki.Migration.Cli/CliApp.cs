@@ -9,7 +9,7 @@ public static class CliApp
     /// <summary>Global option: show stack traces of errors.</summary>
     public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Show details (stack traces) of errors.", Recursive = true };
 
-    static readonly HashSet<string> PseudonymisingCommands = new(StringComparer.Ordinal) { "dry-run", "reconcile", "fitgap" };
+    static readonly HashSet<string> PseudonymisingCommands = new(StringComparer.Ordinal) { "dry-run", "reconcile", "fitgap", "verify" };
 
     public static RootCommand Build(TextWriter output, TextWriter error)
     {

@@ -454,8 +454,28 @@ public sealed class SourceSide : IAsyncDisposable
         }
         // A second record with the same key hash (a duplicate key, or a hash collision) makes the location unknown, never wrong.
         var hash = Sorter.AddHashingKey(record);
-        _locations[hash] = _locations.ContainsKey(hash) ? null : at;
+        _locations[hash] = _locations.ContainsKey(hash) || at.RecordNumber > int.MaxValue
+            ? CompactLocation.Ambiguous
+            : new CompactLocation(FileIndex(at.File), (int)at.RecordNumber, at.ByteOffset);
     }
+
+    int FileIndex(string file)
+    {
+        // Records of one file come in a row: the last file is checked first.
+        if (_files.Count > 0 && ReferenceEquals(_files[^1], file)) return _files.Count - 1;
+        var i = _files.IndexOf(file);
+        if (i >= 0) return i;
+        _files.Add(file);
+        return _files.Count - 1;
+    }
+
+    /// <summary>A location in 16 bytes (file as an index into the side's file names), so the index costs little per record.</summary>
+    readonly record struct CompactLocation(int File, int RecordNumber, long ByteOffset)
+    {
+        public static readonly CompactLocation Ambiguous = new(-1, 0, 0);
+    }
+
+    readonly List<string> _files = [];
 
     /// <summary>
     /// Tells where a record about to be <see cref="Add(IStandardRecord)">added</see> came from in the legacy data, so a
@@ -465,12 +485,14 @@ public sealed class SourceSide : IAsyncDisposable
 
     readonly Dictionary<IStandardRecord, SourceLocation> _pending = new(ReferenceEqualityComparer.Instance);
 
-    // Key hash → location (null: more than one record had the hash). One entry per located record.
-    readonly Dictionary<ulong, SourceLocation?> _locations = [];
+    // Key hash → location (Ambiguous: more than one record had the hash). One entry (about 32 bytes) per located record.
+    readonly Dictionary<ulong, CompactLocation> _locations = [];
 
     /// <summary>The source location of the record with this canonical key, when it was located and is unambiguous.</summary>
     internal SourceLocation? LocationOf(ReadOnlySpan<byte> key) =>
-        _locations.Count > 0 && _locations.TryGetValue(ExternalRowSorter.KeyHash(key), out var at) ? at : null;
+        _locations.Count > 0 && _locations.TryGetValue(ExternalRowSorter.KeyHash(key), out var at) && at.File >= 0
+            ? new SourceLocation(_files[at.File], at.RecordNumber, at.ByteOffset)
+            : null;
 
     public void Add(object?[] row)
     {
