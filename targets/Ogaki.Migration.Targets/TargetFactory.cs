@@ -9,7 +9,8 @@ public static class TargetFactory
 {
     /// <summary>
     /// <c>sqlite:&lt;path&gt;</c> → SQLite file; <c>postgres://user:pw@host:port/db?sslmode=…</c> or
-    /// <c>postgresql://…</c> → PostgreSQL; a keyword string with <c>Host=</c> → PostgreSQL.
+    /// <c>postgresql://…</c> → PostgreSQL; a keyword string with <c>Host=</c> → PostgreSQL;
+    /// <c>files:&lt;folder&gt;</c> → standard-layout CSV files (<see cref="FilesTarget"/>).
     /// Pass secrets from the environment or command line; messages mask them.
     /// </summary>
     public static IStandardTarget Create(string connection)
@@ -22,11 +23,17 @@ public static class TargetFactory
             if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:out/target.db", nameof(connection));
             return new SqliteTarget(path);
         }
+        if (c.StartsWith("files:", StringComparison.OrdinalIgnoreCase))
+        {
+            var folder = c["files:".Length..];
+            if (folder.Length == 0) throw new ArgumentException("files: needs a folder, e.g. files:out/standard", nameof(connection));
+            return new FilesTarget(folder);
+        }
         if (c.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || c.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
             return new PostgresTarget(FromUri(c));
         if (c.Contains("host=", StringComparison.OrdinalIgnoreCase) || c.Contains("server=", StringComparison.OrdinalIgnoreCase))
             return new PostgresTarget(c);
-        throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection));
+        throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, files:<folder>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection));
     }
 
     /// <summary>Converts a <c>postgres://</c> URI into an Npgsql keyword connection string.</summary>
