@@ -52,19 +52,9 @@ public sealed class FilesTarget : IStandardTarget
             ReadLedger();
             foreach (var entity in entities)
             {
-                var file = new EntityFile(entity, Path.Combine(Folder, entity.Table + ".csv"));
-                var header = Utf8.GetBytes(StandardFiles.Header(file.Columns));
-                if (!File.Exists(file.Path)) await File.WriteAllBytesAsync(file.Path, header, cancellationToken).ConfigureAwait(false);
-                var existing = await ReadHeaderAsync(file.Path, cancellationToken).ConfigureAwait(false);
-                if (existing != Utf8.GetString(header).TrimEnd())
-                    throw new InvalidDataException($"{file.Path}: its columns ({existing}) are not those of {entity.Name} in spec {specVersion}; write into a new folder");
-                // Cut off rows of a batch that never reached the ledger (an interrupted run).
-                var committed = _ledger.Where(l => l.Entry.Entity == entity.Name).Select(l => l.FileBytes).DefaultIfEmpty(header.Length).Last();
-                await using (var fs = new FileStream(file.Path, FileMode.Open, FileAccess.Write))
-                    if (fs.Length > committed) fs.SetLength(committed);
-                await foreach (var row in ReadRowsAsync(file, cancellationToken).ConfigureAwait(false))
-                    file.Keys.Add(file.KeyOf(row));
-                _files[entity.Name] = file;
+                var path = Path.Combine(Folder, entity.Table + ".csv");
+                if (!File.Exists(path)) await File.WriteAllBytesAsync(path, Utf8.GetBytes(StandardFiles.Header(StandardFiles.Columns(entity))), cancellationToken).ConfigureAwait(false);
+                _files[entity.Name] = await OpenAsync(entity, cancellationToken).ConfigureAwait(false);
             }
         }
         finally { _gate.Release(); }
@@ -77,7 +67,13 @@ public sealed class FilesTarget : IStandardTarget
         try
         {
             if (!_files.TryGetValue(batch.Entity.Name, out var file))
-                throw new TargetLoadException(batch, $"no file for {batch.Entity.Name}: the schema was not ensured for it");
+            {
+                // A resumed process opens the folder without ensuring the schema again, as it would a database.
+                if (!File.Exists(Path.Combine(Folder, batch.Entity.Table + ".csv")))
+                    throw new TargetLoadException(batch, $"no file {batch.Entity.Table}.csv for {batch.Entity.Name}: the schema was not ensured for it");
+                ReadLedger();
+                _files[batch.Entity.Name] = file = await OpenAsync(batch.Entity, cancellationToken).ConfigureAwait(false);
+            }
             var done = _ledger.FirstOrDefault(l => l.Entry.RunId == batch.RunId && l.Entry.Entity == batch.Entity.Name && l.Entry.BatchNumber == batch.BatchNumber);
             if (done.Entry is not null) return LoadSupport.Skip(batch, (done.Entry.Checksum, done.Entry.RowCount));
 
@@ -97,6 +93,11 @@ public sealed class FilesTarget : IStandardTarget
                     var item = batch.Entity.Items[i];
                     if (values[i] is null && item.Required == Requirement.Mandatory)
                         throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: a mandatory item is empty");
+                    // The same limits the databases' columns enforce, so every target accepts the same rows.
+                    if (values[i] is string s && file.MaxLengths[i] is { } max && s.Length > max && s.EnumerateRunes().Count() > max)
+                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: {s.EnumerateRunes().Count()} code points exceed the column's {max}");
+                    if (values[i] is decimal amount && item.Type == ItemType.Amount && decimal.Truncate(amount) != amount)
+                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen");
                 }
                 hasher.EndRow();
                 var key = file.KeyOf(values);
@@ -130,6 +131,7 @@ public sealed class FilesTarget : IStandardTarget
         ArgumentNullException.ThrowIfNull(entity);
         var file = _files.TryGetValue(entity.Name, out var f) ? f : new EntityFile(entity, Path.Combine(Folder, entity.Table + ".csv"));
         var rows = new List<object?[]>();
+        // A snapshot of the rows: sorted here, as the databases sort by their key.
         await foreach (var row in ReadRowsAsync(file, cancellationToken).ConfigureAwait(false)) rows.Add(row);
         var keyOrdinals = TargetNames.KeyItems(entity).Select(k => k.Ordinal).ToArray();
         rows.Sort((a, b) =>
@@ -231,17 +233,35 @@ public sealed class FilesTarget : IStandardTarget
         _gate.Dispose();
     }
 
-    static async Task<string> ReadHeaderAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Checks the file's columns, cuts off rows no ledger line committed (an interrupted run) and collects the keys.</summary>
+    async Task<EntityFile> OpenAsync(SpecEntity entity, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(path, Utf8);
-        return (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)) ?? "";
+        var file = new EntityFile(entity, Path.Combine(Folder, entity.Table + ".csv"));
+        string existing;
+        using (var reader = new StreamReader(file.Path, Utf8))
+            existing = (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)) ?? "";
+        if (existing != StandardFiles.Header(file.Columns).TrimEnd())
+            throw new InvalidDataException($"{file.Path}: its columns ({existing}) are not those of {entity.Name} in this spec; write into a new folder");
+        var committed = CommittedBytes(file);
+        await using (var fs = new FileStream(file.Path, FileMode.Open, FileAccess.Write))
+            if (fs.Length > committed) fs.SetLength(committed);
+        await foreach (var row in ReadRowsAsync(file, cancellationToken).ConfigureAwait(false))
+            file.Keys.Add(file.KeyOf(row));
+        return file;
     }
 
-    static async IAsyncEnumerable<object?[]> ReadRowsAsync(EntityFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The file's length after its last committed batch (the header alone when none is).</summary>
+    long CommittedBytes(EntityFile file) =>
+        _ledger.Where(l => l.Entry.Entity == file.Entity.Name).Select(l => l.FileBytes).DefaultIfEmpty(Utf8.GetByteCount(StandardFiles.Header(file.Columns))).Last();
+
+    /// <summary>The committed rows only: bytes past the last ledger line of the entity belong to no batch.</summary>
+    async IAsyncEnumerable<object?[]> ReadRowsAsync(EntityFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (!File.Exists(file.Path)) yield break;
         await Task.Yield();
-        using var reader = new StreamReader(file.Path, Utf8);
+        if (_ledger.Count == 0) ReadLedger();
+        var fs = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(new BoundedStream(fs, CommittedBytes(file)), Utf8);
         long line = 0;
         foreach (var fields in StandardFiles.ReadRecords(reader))
         {
@@ -265,7 +285,12 @@ public sealed class FilesTarget : IStandardTarget
         _ledger.Clear();
         var path = Path.Combine(Folder, LedgerFile);
         if (!File.Exists(path)) return;
-        using var reader = new StreamReader(path, Utf8);
+        // A ledger line cut short by a killed process committed nothing: drop it.
+        var bytes = File.ReadAllBytes(path);
+        var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        if (complete < bytes.Length)
+            using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write)) fs.SetLength(complete);
+        using var reader = new StringReader(Utf8.GetString(bytes, 0, complete));
         var first = true;
         foreach (var f in StandardFiles.ReadRecords(reader))
         {
@@ -311,8 +336,41 @@ public sealed class FilesTarget : IStandardTarget
 
         public SpecItem[] Columns { get; } = StandardFiles.Columns(entity);
 
+        /// <summary>Column limits by spec ordinal, as <see cref="TargetNames.MaxLength"/> gives them to the databases.</summary>
+        public int?[] MaxLengths { get; } = [.. entity.Items.Select(TargetNames.MaxLength)];
+
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
         public string KeyOf(IReadOnlyList<object?> values) => string.Join('\u0001', _keyOrdinals.Select(o => values[o] is { } v ? KeyText(v) : "\u0000"));
+    }
+}
+
+/// <summary>A read-only view of the first <c>length</c> bytes of a stream (the committed part of a file).</summary>
+sealed class BoundedStream(Stream inner, long length) : Stream
+{
+    long _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => length;
+    public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = inner.Read(buffer, offset, (int)Math.Min(count, length - _position));
+        _position += n;
+        return n;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -10,7 +10,7 @@ namespace Ogaki.Migration.Targets;
 /// numbers in invariant digits, flags 1/0. Text is always quoted, so an empty text (<c>""</c>) and a missing value
 /// (nothing between the commas) stay apart when the file is read back.
 /// </summary>
-internal static class StandardFiles
+public static class StandardFiles
 {
     public const string Newline = "\r\n";
 

@@ -5,10 +5,10 @@ using Ogaki.Migration.Targets.Tests.Support;
 
 namespace Ogaki.Migration.Targets.Tests;
 
-/// <summary>Load, read back, rerun and resume against both targets (real PostgreSQL and a SQLite file).</summary>
+/// <summary>Load, read back, rerun and resume against every target (real PostgreSQL, a SQLite file, standard CSV files).</summary>
 public sealed class LoadTests
 {
-    public static TheoryData<string> Kinds => new() { "postgresql", "sqlite" };
+    public static TheoryData<string> Kinds => new() { "postgresql", "sqlite", "files" };
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
