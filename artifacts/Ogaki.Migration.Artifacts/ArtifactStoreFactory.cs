@@ -1,3 +1,5 @@
+using Ogaki.Migration.Spec;
+
 namespace Ogaki.Migration.Artifacts;
 
 /// <summary>Creates the artifact store from configuration.</summary>
@@ -12,22 +14,21 @@ public static class ArtifactStoreFactory
     /// key picks the container) → Azure Blob Storage with its local copy in <paramref name="localFolder"/>.
     /// Anything else is taken as a folder path. Take the connection string from the environment, never from a file in the repo.
     /// </summary>
-    public static IArtifactStore Create(string? connection, string localFolder, string? container = null)
+    /// <param name="sealer">Seals finished runs' manifests and checks seals on verify (<see cref="ManifestSealer"/>).</param>
+    public static IArtifactStore Create(string? connection, string localFolder, string? container = null, ManifestSealer? sealer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(localFolder);
-        if (string.IsNullOrWhiteSpace(connection)) return new LocalArtifactStore(localFolder);
-        var c = connection.Trim();
-        if (!IsAzure(c)) return new LocalArtifactStore(c);
-        var parts = c.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        switch (ConnectionStrings.Classify(connection))
+        {
+            case ConnectionKind.None: return new LocalArtifactStore(localFolder, sealer);
+            case ConnectionKind.Folder: return new LocalArtifactStore(connection!.Trim(), sealer);
+            case ConnectionKind.AzureBlob: break;
+            default: throw new ArgumentException($"'{ConnectionStrings.Describe(connection, "")}' is not an artifact store: use a folder or an Azure Storage connection string", nameof(connection));
+        }
+        var parts = connection!.Trim().Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var containerPart = parts.FirstOrDefault(p => p.StartsWith("Container=", StringComparison.OrdinalIgnoreCase));
         var rest = string.Join(";", parts.Where(p => !ReferenceEquals(p, containerPart)));
         var name = container ?? containerPart?["Container=".Length..] ?? DefaultContainer;
-        return new AzureBlobArtifactStore(rest, name, localFolder);
+        return new AzureBlobArtifactStore(rest, name, localFolder, sealer: sealer);
     }
-
-    static bool IsAzure(string c) =>
-        c.Contains("UseDevelopmentStorage=", StringComparison.OrdinalIgnoreCase)
-        || c.Contains("AccountName=", StringComparison.OrdinalIgnoreCase)
-        || c.Contains("BlobEndpoint=", StringComparison.OrdinalIgnoreCase)
-        || c.Contains("SharedAccessSignature=", StringComparison.OrdinalIgnoreCase);
 }

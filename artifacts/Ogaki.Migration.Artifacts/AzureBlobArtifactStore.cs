@@ -21,6 +21,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     readonly BlobContainerClient _container;
     readonly LocalArtifactStore _local;
     readonly AttemptCounter _attempts = new();
+    readonly ManifestSealer? _sealer;
     bool _containerReady;
 
     /// <param name="connectionString">Azure Storage connection string or <c>UseDevelopmentStorage=true</c>.</param>
@@ -28,8 +29,11 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     /// <param name="localFolder">Folder of the local copy.</param>
     /// <param name="maxRetries">Retries after the first attempt of each request.</param>
     /// <param name="retryDelay">First backoff delay (doubles per retry, at most 10 s); default 0.5 s.</param>
-    public AzureBlobArtifactStore(string connectionString, string containerName, string localFolder, int maxRetries = 4, TimeSpan? retryDelay = null)
+    /// <param name="sealer">Seals a finished run's manifest and checks seals on verify; without one no run verifies as intact.</param>
+    public AzureBlobArtifactStore(string connectionString, string containerName, string localFolder, int maxRetries = 4, TimeSpan? retryDelay = null,
+        ManifestSealer? sealer = null)
     {
+        _sealer = sealer;
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentException.ThrowIfNullOrEmpty(containerName);
         // Azurite 3.35 knows API versions up to 2025-11-05; the client would send a newer one.
@@ -45,7 +49,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         {
             throw new ArgumentException("invalid Azure Storage connection string: " + ConnectionStrings.Mask(connectionString), nameof(connectionString), ex);
         }
-        _local = new LocalArtifactStore(localFolder);
+        _local = new LocalArtifactStore(localFolder, sealer);
         Description = $"azure-blob {_container.Uri} (local copy {_local.Root})";
     }
 
@@ -141,6 +145,9 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
         var hash = ArtifactManifest.HashFile(bytes);
         await _container.GetBlobClient(BlobName(runId, ArtifactManifest.HashFileName))
             .UploadAsync(new BinaryData(hash), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain", ContentHash = MD5.HashData(hash) }, Metadata = meta }, ct).ConfigureAwait(false);
+        if (await _local.ReadSealBytesAsync(runId, ct).ConfigureAwait(false) is { } seal)
+            await _container.GetBlobClient(BlobName(runId, ManifestSealer.FileName))
+                .UploadAsync(new BinaryData(seal), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "text/plain", ContentHash = MD5.HashData(seal) }, Metadata = meta }, ct).ConfigureAwait(false);
     }
 
     public async Task<ArtifactManifest> CompleteRunAsync(string runId, CancellationToken cancellationToken = default)
@@ -196,6 +203,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = runId + "/", Traits = BlobTraits.Metadata }, ct).ConfigureAwait(false))
                 present[item.Name[(runId.Length + 1)..]] = item;
             present.Remove(ArtifactManifest.HashFileName);
+            present.Remove(ManifestSealer.FileName);
             if (!present.Remove(ArtifactManifest.FileName))
             {
                 report = new VerifyReport(runId, false, false, "", 0, [], [], [.. present.Keys.Order(StringComparer.Ordinal)]);
@@ -213,7 +221,8 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
                 var actual = await LocalArtifactStore.CopyHashingAsync(stream, Stream.Null, a.Name, a.Kind, ct).ConfigureAwait(false);
                 if (actual.Size != a.Size || !string.Equals(actual.Sha256, a.Sha256, StringComparison.Ordinal)) changed.Add(a.Name);
             }
-            report = new VerifyReport(runId, true, intact, manifest.Status, manifest.Artifacts.Count, changed, missing, [.. present.Keys.Order(StringComparer.Ordinal)]);
+            var seal = LocalArtifactStore.CheckSeal(_sealer, bytes, await DownloadOrNullAsync(BlobName(runId, ManifestSealer.FileName), ct).ConfigureAwait(false));
+            report = new VerifyReport(runId, true, intact, manifest.Status, manifest.Artifacts.Count, changed, missing, [.. present.Keys.Order(StringComparer.Ordinal)], manifest.RunId, seal);
         }, cancellationToken).ConfigureAwait(false);
         return report!;
     }

@@ -48,7 +48,7 @@ public interface IArtifactStore
 public sealed record ArtifactEntry(string Name, string Kind, long Size, string Sha256, string Md5);
 
 /// <summary>What <see cref="IArtifactStore.VerifyAsync"/> found.</summary>
-/// <param name="RunId">The run.</param>
+/// <param name="RunId">The run asked for.</param>
 /// <param name="ManifestFound">False when the run has no manifest at all.</param>
 /// <param name="ManifestIntact">The manifest's bytes match its hash file.</param>
 /// <param name="Status"><c>complete</c>, <c>incomplete</c>, or empty without a manifest.</param>
@@ -56,14 +56,46 @@ public sealed record ArtifactEntry(string Name, string Kind, long Size, string S
 /// <param name="Changed">Listed artifacts whose size or SHA-256 differ from the manifest.</param>
 /// <param name="Missing">Listed artifacts that are gone.</param>
 /// <param name="Extra">Files under the run that the manifest does not list.</param>
+/// <param name="ManifestRunId">The run id the manifest itself names (differs from <paramref name="RunId"/> when a run folder was renamed or copied).</param>
+/// <param name="Seal">What the manifest's seal says (<see cref="ManifestSealer"/>).</param>
 public sealed record VerifyReport(string RunId, bool ManifestFound, bool ManifestIntact, string Status, int Checked,
-    IReadOnlyList<string> Changed, IReadOnlyList<string> Missing, IReadOnlyList<string> Extra)
+    IReadOnlyList<string> Changed, IReadOnlyList<string> Missing, IReadOnlyList<string> Extra, string ManifestRunId = "", SealState Seal = SealState.NotChecked)
 {
-    /// <summary>True when the manifest is intact and every artifact is exactly as listed, nothing more.</summary>
-    public bool IsClean => ManifestFound && ManifestIntact && Changed.Count == 0 && Missing.Count == 0 && Extra.Count == 0;
+    /// <summary>True when the manifest names this run.</summary>
+    public bool RunIdMatches => string.Equals(RunId, ManifestRunId, StringComparison.Ordinal);
+
+    /// <summary>
+    /// True only when the run is finished, its manifest names it, is intact and carries a valid seal, and every
+    /// artifact is exactly as listed, nothing more. An unfinished, renamed or unsealed run is never "intact".
+    /// </summary>
+    public bool IsClean => ManifestFound && ManifestIntact && RunIdMatches && Seal == SealState.Valid
+        && string.Equals(Status, ArtifactManifest.Complete, StringComparison.Ordinal)
+        && Changed.Count == 0 && Missing.Count == 0 && Extra.Count == 0;
+
+    /// <summary>Why the run is not intact, one reason a line; empty when it is.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        if (!ManifestFound) return ["no manifest"];
+        List<string> p = [];
+        if (!ManifestIntact) p.Add("the manifest does not match its hash file (manifest.json.sha256)");
+        if (!RunIdMatches) p.Add($"the manifest belongs to run '{ManifestRunId}', not '{RunId}' (folder renamed or copied)");
+        if (!string.Equals(Status, ArtifactManifest.Complete, StringComparison.Ordinal)) p.Add($"the run is {Status}: it never finished");
+        p.Add(Seal switch
+        {
+            SealState.Valid => "",
+            SealState.Missing => $"the manifest has no seal ({ManifestSealer.FileName}): it is not tamper-evident",
+            SealState.Invalid => "the manifest's seal does not match: the manifest was rewritten after the run",
+            SealState.OtherKey => "the manifest was sealed under another key than OGAKI_PSEUDONYM_KEY here",
+            _ => "the seal was not checked (no key)",
+        });
+        if (Changed.Count > 0) p.Add("changed: " + string.Join(", ", Changed));
+        if (Missing.Count > 0) p.Add("missing: " + string.Join(", ", Missing));
+        if (Extra.Count > 0) p.Add("not in the manifest: " + string.Join(", ", Extra));
+        return [.. p.Where(x => x.Length > 0)];
+    }
 
     public override string ToString() =>
-        $"run {RunId}: manifest {(ManifestFound ? ManifestIntact ? "intact" : "CHANGED" : "MISSING")}, status {Status}, {Checked} listed; " +
+        $"run {RunId}: manifest {(ManifestFound ? ManifestIntact ? "intact" : "CHANGED" : "MISSING")}, run id {(ManifestFound ? ManifestRunId : "-")}, status {Status}, seal {Seal}, {Checked} listed; " +
         $"changed [{string.Join(", ", Changed)}], missing [{string.Join(", ", Missing)}], extra [{string.Join(", ", Extra)}]";
 }
 

@@ -5,10 +5,15 @@ namespace Ogaki.Migration.Artifacts;
 /// <summary>Artifacts in a local folder: <c>&lt;root&gt;/&lt;run id&gt;/&lt;name&gt;</c>, with the manifest beside them.</summary>
 public sealed class LocalArtifactStore : IArtifactStore
 {
-    public LocalArtifactStore(string root)
+    readonly ManifestSealer? _sealer;
+
+    /// <param name="root">Folder holding one sub-folder per run.</param>
+    /// <param name="sealer">Seals a finished run's manifest and checks seals on verify; without one no run verifies as intact.</param>
+    public LocalArtifactStore(string root, ManifestSealer? sealer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         Root = Path.GetFullPath(root);
+        _sealer = sealer;
     }
 
     public string Root { get; }
@@ -79,7 +84,7 @@ public sealed class LocalArtifactStore : IArtifactStore
         return manifest;
     }
 
-    /// <summary>Writes manifest and hash file (each through a temporary file and a rename).</summary>
+    /// <summary>Writes manifest and hash file, and the seal of a complete one (each through a temporary file and a rename).</summary>
     internal async Task<byte[]> WriteManifestAsync(ArtifactManifest manifest, CancellationToken ct)
     {
         var dir = RunFolder(manifest.RunId);
@@ -87,8 +92,21 @@ public sealed class LocalArtifactStore : IArtifactStore
         var bytes = manifest.ToBytes();
         await WriteAtomicAsync(Path.Combine(dir, ArtifactManifest.FileName), bytes, ct).ConfigureAwait(false);
         await WriteAtomicAsync(Path.Combine(dir, ArtifactManifest.HashFileName), ArtifactManifest.HashFile(bytes), ct).ConfigureAwait(false);
+        if (manifest.IsComplete && _sealer is not null)
+            await WriteAtomicAsync(Path.Combine(dir, ManifestSealer.FileName), _sealer.Seal(bytes), ct).ConfigureAwait(false);
         return bytes;
     }
+
+    /// <summary>The seal file's bytes as stored, or null.</summary>
+    internal async Task<byte[]?> ReadSealBytesAsync(string runId, CancellationToken ct)
+    {
+        var path = Path.Combine(RunFolder(runId), ManifestSealer.FileName);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false) : null;
+    }
+
+    /// <summary>The seal state of manifest bytes against a seal file, with this store's key.</summary>
+    internal static SealState CheckSeal(ManifestSealer? sealer, byte[] manifestBytes, byte[]? sealFile) =>
+        sealer?.Check(manifestBytes, sealFile) ?? SealState.NotChecked;
 
     static async Task WriteAtomicAsync(string path, byte[] bytes, CancellationToken ct)
     {
@@ -126,7 +144,7 @@ public sealed class LocalArtifactStore : IArtifactStore
         var present = Directory.Exists(dir)
             ? Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
                 .Select(p => Path.GetRelativePath(dir, p).Replace(Path.DirectorySeparatorChar, '/'))
-                .Where(n => n is not ArtifactManifest.FileName and not ArtifactManifest.HashFileName)
+                .Where(n => n is not ArtifactManifest.FileName and not ArtifactManifest.HashFileName and not ManifestSealer.FileName)
                 .ToHashSet(StringComparer.Ordinal)
             : [];
         if (!File.Exists(manifestPath))
@@ -141,7 +159,8 @@ public sealed class LocalArtifactStore : IArtifactStore
             var actual = await HashFileAsync(PathOf(runId, a.Name), a.Name, a.Kind, cancellationToken).ConfigureAwait(false);
             if (actual.Size != a.Size || !string.Equals(actual.Sha256, a.Sha256, StringComparison.Ordinal)) changed.Add(a.Name);
         }
-        return new VerifyReport(runId, true, intact, manifest.Status, manifest.Artifacts.Count, changed, missing, [.. present.Order(StringComparer.Ordinal)]);
+        var seal = CheckSeal(_sealer, bytes, await ReadSealBytesAsync(runId, cancellationToken).ConfigureAwait(false));
+        return new VerifyReport(runId, true, intact, manifest.Status, manifest.Artifacts.Count, changed, missing, [.. present.Order(StringComparer.Ordinal)], manifest.RunId, seal);
     }
 
     internal static async Task<ArtifactEntry> HashFileAsync(string path, string name, string kind, CancellationToken ct)

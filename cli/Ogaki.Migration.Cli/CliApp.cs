@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ogaki.Migration.Pipeline;
 
 namespace Ogaki.Migration.Cli;
 
@@ -47,6 +48,12 @@ public static class CliApp
             await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
             if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
             return e.ExitCode;
+        }
+        catch (PipelineException e)
+        {
+            await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
+            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
+            return ExitCodes.Of(e.Kind);
         }
         catch (OperationCanceledException)
         {

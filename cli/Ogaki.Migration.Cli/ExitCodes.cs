@@ -17,6 +17,10 @@ public static class ExitCodes
 
     /// <summary>An unexpected internal error (a bug): run again with --verbose and report it.</summary>
     public const int InternalError = 70;
+
+    /// <summary>The exit code of a run's failure.</summary>
+    public static int Of(Ogaki.Migration.Pipeline.FailureKind kind) =>
+        kind == Ogaki.Migration.Pipeline.FailureKind.Infrastructure ? Infrastructure : InvalidInput;
 }
 
 /// <summary>A failure the user can act on: one clear sentence (what, where, what to do) and its exit code.</summary>

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ogaki.Migration.Cli.Pipeline;
+using Ogaki.Migration.Pipeline;
 
 namespace Ogaki.Migration.Cli;
 
@@ -20,8 +20,8 @@ static class FitGapCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var job = new MigrationJob(new StageProgress(TextWriter.Null, live: false));
-            var (mapped, report) = await job.FitGapAsync(parse.GetValue(source)!, parse.GetValue(mapping), DryRunCommand.CreatePseudonymizer(), ct);
+            var job = new MigrationJob(IStageProgress.None);
+            var (mapped, report) = await job.FitGapAsync(parse.GetValue(source)!, parse.GetValue(mapping), MigrationRunner.CreatePseudonymizer(), ct);
             var markdown = report.ToMarkdown();
             if (parse.GetValue(outFile) is { } path)
             {

@@ -1,9 +1,6 @@
-using Ogaki.Migration.Spec;
 using System.CommandLine;
 using System.Globalization;
-using Ogaki.Migration.Artifacts;
-using Ogaki.Migration.Cli.Pipeline;
-using Ogaki.Migration.Mappers.Engine;
+using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.Validation;
 
 namespace Ogaki.Migration.Cli;
@@ -25,32 +22,17 @@ static class ReconcileCommand
             var config = RunConfiguration.Load(parse.GetValue(common.Config), common.Overrides(parse));
             if (string.IsNullOrWhiteSpace(config.Source)) throw new CliException("reconcile needs --source (the legacy estate folder the target was loaded from).");
             if (string.IsNullOrWhiteSpace(config.Target)) throw new CliException("reconcile needs --target (sqlite:<path> or a PostgreSQL connection string).");
-            var started = DateTimeOffset.UtcNow;
-            var runId = "reconcile-" + DryRunCommand.NewRunId();
-            var job = new MigrationJob(new StageProgress(output, StageProgress.ShouldBeLive(output)));
-            var pseudonymizer = DryRunCommand.CreatePseudonymizer();
-            var renderer = new ValueRenderer(pseudonymizer, new ReportPrivacy(parse.GetValue(common.Unmask)));
-            var reconciler = new Reconciler(new ReconcileOptions(), renderer);
-            var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);
-            ReconciliationResult result;
-            MappingResult mapping;
-            await using (var target = DryRunCommand.CreateTarget(config.Target))
-            {
-                // Nothing is loaded: the mapping only collects the source side the target is compared with.
-                await using var run = await job.MapAndLoadAsync(config.Source, config.MappingDirectory, pseudonymizer, reconciler, validation, null, runId, 1, ct);
-                mapping = run.Mapping;
-                result = await job.ReconcileAsync(target, run, validation, renderer, reconciler, runId, started, ct);
-            }
-            var store = ArtifactStoreFactory.Create(config.Store, config.RunsDirectory);
-            await job.PublishAsync(store, runId, result, mapping, config.ToRedactedJson(), config.Source, ct);
-            await store.CompleteRunAsync(runId, ct);
+            // The same run as dry-run, without the load: the mapping only collects the source side the target is compared with.
+            var runner = new MigrationRunner(new StageProgress(output, StageProgress.ShouldBeLive(output)));
+            var outcome = await runner.RunAsync(config.ToRunRequest(load: false, runId: null, parse.GetValue(common.Unmask)), ct);
+            var result = outcome.Reconciliation;
             foreach (var e in result.Entities)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{e.Entity.Name,-20} mapped {e.Mapped,9:N0}  loaded {e.Loaded,9:N0}  matched {e.Matched,9:N0}  missing {e.MissingInTarget:N0}  unexpected {e.UnexpectedInTarget:N0}  duplicate {e.Duplicates:N0}  mismatch {e.FieldMismatches:N0}{(e.Error is null ? "" : "  ERROR " + e.Error)}"));
             foreach (var p in result.Problems.Take(20)) output.WriteLine("  - " + PiiRedactor.Redact(p).ReplaceLineEndings(" "));
             var exit = DryRunCommand.ExitCodeOf(result);
             output.WriteLine($"outcome: {result.Outcome} (exit {exit})");
-            output.WriteLine("reports: " + (store.Kind == "local" ? Path.Combine(config.RunsDirectory, runId) : store.Description + "/" + runId));
+            output.WriteLine("reports: " + outcome.ReportsAt);
             return exit;
         });
         return command;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
+using Ogaki.Migration.Pipeline;
+using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Cli;
 
@@ -83,8 +85,8 @@ public sealed class RunConfiguration
         SpecVersion,
         Source = Source ?? "(generated sample)",
         Sample,
-        Target = DescribeConnection(Target, "sqlite (run folder)"),
-        Store = DescribeConnection(Store, "local folder"),
+        Target = ConnectionStrings.Describe(Target, "sqlite (run folder)"),
+        Store = ConnectionStrings.Describe(Store, "local folder"),
         RunsDirectory,
         MappingDirectory = MappingDirectory ?? "(shipped)",
         BatchSize,
@@ -92,15 +94,22 @@ public sealed class RunConfiguration
 
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Names the kind of a connection without its secrets.</summary>
-    public static string DescribeConnection(string? connection, string fallback)
+    /// <summary>The runner's request for this configuration: a dry run (<paramref name="load"/>) or a reconciliation.</summary>
+    public RunRequest ToRunRequest(bool load, string? runId, bool unmask) => new()
     {
-        if (string.IsNullOrWhiteSpace(connection)) return fallback;
-        if (connection.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase)) return connection;
-        if (connection.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connection.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
-            return "postgresql (" + Ogaki.Migration.Spec.ConnectionStrings.Mask(connection) + ")";
-        if (connection.Contains("AccountName=", StringComparison.OrdinalIgnoreCase) || connection.Contains("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase))
-            return "azure blob (" + Ogaki.Migration.Spec.ConnectionStrings.Mask(connection) + ")";
-        return "folder " + connection;
-    }
+        SpecVersion = SpecVersion,
+        Source = Source,
+        SampleScale = Sample.Scale,
+        SampleSeed = Sample.Seed,
+        SampleDefects = Sample.Defects,
+        Target = Target,
+        Store = Store,
+        RunsDirectory = RunsDirectory,
+        MappingDirectory = MappingDirectory,
+        BatchSize = BatchSize,
+        Load = load,
+        RunId = runId,
+        Unmask = unmask,
+        RedactedConfiguration = ToRedactedJson(),
+    };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Ogaki.Migration.LegacyEstate;
+using Ogaki.Migration.Pipeline;
 using Spectre.Console;
 
 namespace Ogaki.Migration.Cli;
@@ -24,34 +25,17 @@ static class SampleCommand
         {
             var s = parse.GetValue(scale);
             if (s <= 0 || s > 100) throw new CliException($"--scale {s.ToString(CultureInfo.InvariantCulture)} is out of range; use a value above 0 and at most 100.");
-            var summary = await GenerateAsync(new EstateOptions
+            var summary = await MigrationRunner.GenerateSampleAsync(new EstateOptions
             {
                 Scale = s,
                 Seed = parse.GetValue(seed),
                 OutputDirectory = parse.GetValue(outDir)!,
                 DefectRates = parse.GetValue(clean) ? DefectRates.None : new DefectRates(),
-            }, output, ct);
+            }, new StageProgress(output, StageProgress.ShouldBeLive(output)), ct);
             Print(summary, output);
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    public static async Task<EstateSummary> GenerateAsync(EstateOptions options, TextWriter output, CancellationToken ct)
-    {
-        try
-        {
-            var progress = new StageProgress(output, StageProgress.ShouldBeLive(output));
-            return await progress.RunAsync("sample", null, report => LegacyEstateGenerator.WriteAsync(options, new Progress<EstateProgress>(p => report(p.Done)), ct));
-        }
-        catch (IOException e)
-        {
-            throw new CliException($"cannot write the estate to {options.OutputDirectory}: {e.Message}", ExitCodes.Infrastructure, e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new CliException($"cannot write the estate to {options.OutputDirectory}: {e.Message}", ExitCodes.InvalidInput, e);
-        }
     }
 
     static void Print(EstateSummary summary, TextWriter output)

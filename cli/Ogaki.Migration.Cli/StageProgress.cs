@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Ogaki.Migration.Pipeline;
 using Spectre.Console;
 
 namespace Ogaki.Migration.Cli;
@@ -8,7 +9,7 @@ namespace Ogaki.Migration.Cli;
 /// Progress of the stages of a run: a live line per stage on a terminal (records/s, done/total, elapsed),
 /// plain periodic log lines when output is redirected or <c>CI</c> is set.
 /// </summary>
-public sealed class StageProgress(TextWriter output, bool live)
+public sealed class StageProgress(TextWriter output, bool live) : IStageProgress
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -30,6 +31,8 @@ public sealed class StageProgress(TextWriter output, bool live)
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask(stage, maxValue: total ?? 1);
+                    // Without a known total the bar would sit at 0 % for the whole stage: show it as running instead.
+                    task.IsIndeterminate = total is null;
                     result = await work(done =>
                     {
                         var rate = done / Math.Max(sw.Elapsed.TotalSeconds, 0.001);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ogaki.Migration.Artifacts;
+using Ogaki.Migration.Pipeline;
 
 namespace Ogaki.Migration.Cli;
 
@@ -12,7 +13,7 @@ static class VerifyCommand
         var store = new Option<string?>("--store") { Description = "Artifact store: a folder, or an Azure Blob connection string (default: env OGAKI_Store, else the runs folder)." };
         var runs = new Option<string>("--runs") { Description = "Local runs folder.", DefaultValueFactory = _ => "runs" };
         var command = new Command("verify",
-            "Verify a run's artifacts against its manifest (SHA-256 of every file, the manifest's own hash). Exit 0 when intact, 1 when anything changed.\n\n" +
+            "Verify a run's artifacts against its manifest (SHA-256 of every file, the manifest's own hash, and its seal: an HMAC under OGAKI_PSEUDONYM_KEY, so a rewritten report with recomputed hashes is found). Exit 0 when intact, 1 when anything changed or the run is unfinished, renamed or unsealed.\n\n" +
             "Examples:\n  ogaki-migrate verify 20261126-101500-ab12cd\n  OGAKI_Store='UseDevelopmentStorage=true' ogaki-migrate verify 20261126-101500-ab12cd")
         {
             run, store, runs,
@@ -20,7 +21,9 @@ static class VerifyCommand
         command.SetAction(async (parse, ct) =>
         {
             var connection = parse.GetValue(store) ?? Environment.GetEnvironmentVariable("OGAKI_Store");
-            var artifactStore = ArtifactStoreFactory.Create(connection, parse.GetValue(runs)!);
+            // The seal is checked with the run's key: only a holder of OGAKI_PSEUDONYM_KEY can call a run intact.
+            var sealer = new ManifestSealer(MigrationRunner.CreatePseudonymizer());
+            var artifactStore = MigrationRunner.CreateStore(connection, parse.GetValue(runs)!, sealer);
             VerifyReport report;
             try
             {
@@ -32,7 +35,11 @@ static class VerifyCommand
             }
             output.WriteLine(report.ToString());
             if (!report.ManifestFound) throw new CliException($"run {report.RunId} has no manifest in {artifactStore.Description}; check the run id and --store.", ExitCodes.InvalidInput);
-            output.WriteLine(report.IsClean ? "verify: intact" : "verify: CHANGED — see the lists above");
+            foreach (var problem in report.Problems()) output.WriteLine("  - " + problem);
+            if (report.IsClean && sealer.IsDevelopmentKey)
+                output.WriteLine("verify: intact, but sealed with the development key — anyone can forge that seal; seal real runs with OGAKI_PSEUDONYM_KEY");
+            else
+                output.WriteLine(report.IsClean ? "verify: intact" : "verify: NOT INTACT — see the reasons above");
             return report.IsClean ? ExitCodes.Ok : ExitCodes.Discrepancies;
         });
         return command;

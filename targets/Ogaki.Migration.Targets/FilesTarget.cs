@@ -20,6 +20,8 @@ public sealed class FilesTarget : IStandardTarget
 {
     const string LedgerFile = "_ledger.csv";
     const string ManifestFile = "manifest.json";
+    const string SchemaFile = "_schema.txt"; // the entity files this tool created, one name a line
+
     static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     static readonly string LedgerHeader = "run_id,spec_version,entity,batch_no,first_input,last_input,row_count,checksum,completed_at,file_bytes" + StandardFiles.Newline;
 
@@ -53,9 +55,36 @@ public sealed class FilesTarget : IStandardTarget
             foreach (var entity in entities)
             {
                 var path = Path.Combine(Folder, entity.Table + ".csv");
-                if (!File.Exists(path)) await File.WriteAllBytesAsync(path, Utf8.GetBytes(StandardFiles.Header(StandardFiles.Columns(entity))), cancellationToken).ConfigureAwait(false);
+                if (!File.Exists(path))
+                {
+                    await File.WriteAllBytesAsync(path, Utf8.GetBytes(StandardFiles.Header(StandardFiles.Columns(entity))), cancellationToken).ConfigureAwait(false);
+                    await File.AppendAllTextAsync(Path.Combine(Folder, SchemaFile), Path.GetFileName(path) + "\n", Utf8, cancellationToken).ConfigureAwait(false);
+                }
                 _files[entity.Name] = await OpenAsync(entity, cancellationToken).ConfigureAwait(false);
             }
+        }
+        finally { _gate.Release(); }
+    }
+
+    /// <summary>Deletes the files this tool wrote here (entity files it created, ledger, manifest); other files stay.</summary>
+    public async Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var schema = Path.Combine(Folder, SchemaFile);
+            var created = File.Exists(schema) ? await File.ReadAllLinesAsync(schema, Utf8, cancellationToken).ConfigureAwait(false) : [];
+            var deleted = new List<string>();
+            foreach (var name in created.Where(n => n.Length > 0).Append(LedgerFile).Append(ManifestFile).Append(SchemaFile).Distinct(StringComparer.Ordinal))
+            {
+                var path = Path.Combine(Folder, Path.GetFileName(name));
+                if (!File.Exists(path)) continue;
+                File.Delete(path);
+                deleted.Add(name);
+            }
+            _files.Clear();
+            _ledger.Clear();
+            return deleted;
         }
         finally { _gate.Release(); }
     }

@@ -54,6 +54,12 @@ public interface IStandardTarget : IAsyncDisposable
 
     /// <summary>The completed batches of a run (all runs when <paramref name="runId"/> is null), ordered by entity and batch.</summary>
     Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Drops the migration's own tables (the entity tables this tool created, the run ledger, the schema table) so a
+    /// new rehearsal can load from scratch; other tables are never touched. Returns the tables dropped.
+    /// </summary>
+    Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>One batch: run, spec version, entity, batch number, the input range it covers and its records.</summary>

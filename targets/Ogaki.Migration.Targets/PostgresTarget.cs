@@ -34,6 +34,12 @@ public sealed class PostgresTarget : IStandardTarget
 
     public string Description { get; }
 
+    public async Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await SchemaManager.ResetAsync(conn, TargetProvider.PostgreSql, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default)
     {
         try

@@ -20,10 +20,7 @@ internal static class SchemaManager
         if (provider == TargetProvider.PostgreSql)
             await ExecAsync(connection, tx, "SELECT pg_advisory_xact_lock(7305821001)", ct).ConfigureAwait(false); // one schema change at a time
 
-        var existsSql = provider == TargetProvider.PostgreSql
-            ? $"SELECT to_regclass('{TargetNames.SchemaTable}') IS NOT NULL"
-            : $"SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '{TargetNames.SchemaTable}'";
-        var exists = Convert.ToBoolean(await ScalarAsync(connection, tx, existsSql, ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var exists = await TableExistsAsync(connection, tx, provider, TargetNames.SchemaTable, ct).ConfigureAwait(false);
 
         List<SpecEntity>? stored = null;
         if (exists)
@@ -61,6 +58,41 @@ internal static class SchemaManager
             await up.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Drops the migration's own tables — the entity tables recorded in <see cref="TargetNames.SchemaTable"/>, the run
+    /// ledger and the schema table — in one transaction; any other table of the database is left alone.
+    /// </summary>
+    /// <returns>The tables dropped, in order.</returns>
+    public static async Task<IReadOnlyList<string>> ResetAsync(DbConnection connection, TargetProvider provider, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        if (provider == TargetProvider.PostgreSql)
+            await ExecAsync(connection, tx, "SELECT pg_advisory_xact_lock(7305821001)", ct).ConfigureAwait(false);
+        var dropped = new List<string>();
+        if (await TableExistsAsync(connection, tx, provider, TargetNames.SchemaTable, ct).ConfigureAwait(false))
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = $"SELECT table_name FROM {TargetNames.SchemaTable} ORDER BY table_name";
+            await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+                while (await r.ReadAsync(ct).ConfigureAwait(false)) dropped.Add(r.GetString(0));
+            dropped.Add(TargetNames.SchemaTable);
+        }
+        if (await TableExistsAsync(connection, tx, provider, TargetNames.LedgerTable, ct).ConfigureAwait(false)) dropped.Add(TargetNames.LedgerTable);
+        foreach (var table in dropped)
+            await ExecAsync(connection, tx, $"DROP TABLE IF EXISTS \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return dropped;
+    }
+
+    static async Task<bool> TableExistsAsync(DbConnection c, DbTransaction tx, TargetProvider provider, string table, CancellationToken ct)
+    {
+        var sql = provider == TargetProvider.PostgreSql
+            ? $"SELECT to_regclass('{table}') IS NOT NULL"
+            : $"SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
+        return Convert.ToBoolean(await ScalarAsync(c, tx, sql, ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     static void AddParameter(DbCommand cmd, string name, object value)

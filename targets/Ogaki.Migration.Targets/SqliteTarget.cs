@@ -38,6 +38,13 @@ public sealed class SqliteTarget : IStandardTarget
 
     public string Description => "sqlite " + Path;
 
+    public async Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try { return await SchemaManager.ResetAsync(_connection, TargetProvider.Sqlite, cancellationToken).ConfigureAwait(false); }
+        finally { _gate.Release(); }
+    }
+
     public async Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -17,23 +17,27 @@ public static class TargetFactory
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
         var c = connection.Trim();
-        if (c.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        return ConnectionStrings.Classify(c) switch
         {
-            var path = c["sqlite:".Length..];
-            if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:out/target.db", nameof(connection));
-            return new SqliteTarget(path);
-        }
-        if (c.StartsWith("files:", StringComparison.OrdinalIgnoreCase))
-        {
-            var folder = c["files:".Length..];
-            if (folder.Length == 0) throw new ArgumentException("files: needs a folder, e.g. files:out/standard", nameof(connection));
-            return new FilesTarget(folder);
-        }
-        if (c.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || c.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
-            return new PostgresTarget(FromUri(c));
-        if (c.Contains("host=", StringComparison.OrdinalIgnoreCase) || c.Contains("server=", StringComparison.OrdinalIgnoreCase))
-            return new PostgresTarget(c);
-        throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, files:<folder>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection));
+            ConnectionKind.Sqlite => new SqliteTarget(SqlitePath(c)),
+            ConnectionKind.Postgres => new PostgresTarget(c.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) ? FromUri(c) : c),
+            ConnectionKind.Files => new FilesTarget(FilesFolder(c)),
+            _ => throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, files:<folder>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection)),
+        };
+    }
+
+    static string SqlitePath(string connection)
+    {
+        var path = ConnectionStrings.Value(connection);
+        if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:out/target.db", nameof(connection));
+        return path;
+    }
+
+    static string FilesFolder(string connection)
+    {
+        var folder = ConnectionStrings.Value(connection);
+        if (folder.Length == 0) throw new ArgumentException("files: needs a folder, e.g. files:out/standard", nameof(connection));
+        return folder;
     }
 
     /// <summary>Converts a <c>postgres://</c> URI into an Npgsql keyword connection string.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using Ogaki.Migration.Adapters.Conformance;
+using Ogaki.Migration.Adapters.Conformance.Xunit;
 using Ogaki.Migration.Adapters.Csv;
 using Ogaki.Migration.Adapters.Encodings;
 using Ogaki.Migration.Adapters.FixedLength;

@@ -1,3 +1,4 @@
+using Ogaki.Migration.Artifacts;
 using System.Text.Json;
 using Npgsql;
 using Ogaki.Migration.Validation;
@@ -35,6 +36,24 @@ public class DryRunTests
         var verify = await CliRunner.RunAsync("verify", runId, "--runs", tmp.Path);
         Assert.Equal(ExitCodes.Ok, verify.ExitCode);
         Assert.Contains("verify: intact", verify.Output, StringComparison.Ordinal);
+
+        // A report rewritten by someone who also recomputes the manifest and its hash file: the seal gives it away.
+        var md = Path.Combine(run, "reconciliation.md");
+        await File.AppendAllTextAsync(md, "\nsigned off", TestContext.Current.CancellationToken);
+        var mdBytes = await File.ReadAllBytesAsync(md, TestContext.Current.CancellationToken);
+        var old = ArtifactManifest.Parse(await File.ReadAllBytesAsync(Path.Combine(run, "manifest.json"), TestContext.Current.CancellationToken));
+        var forged = (old with
+        {
+            Artifacts = [.. old.Artifacts.Select(a => a.Name == "reconciliation.md"
+                ? a with { Size = mdBytes.Length, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(mdBytes)) }
+                : a)],
+        }).ToBytes();
+        await File.WriteAllBytesAsync(Path.Combine(run, "manifest.json"), forged, TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(run, "manifest.json.sha256"), ArtifactManifest.HashFile(forged), TestContext.Current.CancellationToken);
+        verify = await CliRunner.RunAsync("verify", runId, "--runs", tmp.Path);
+        Assert.Equal(ExitCodes.Discrepancies, verify.ExitCode);
+        Assert.Contains("rewritten after the run", verify.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("verify: intact", verify.Output, StringComparison.Ordinal);
 
         // An auditor's copy altered behind the manifest's back is caught.
         await File.AppendAllTextAsync(Path.Combine(run, "reconciliation.md"), "\nedited", TestContext.Current.CancellationToken);

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Ogaki.Migration.Cli.Pipeline;
+using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
@@ -67,7 +67,7 @@ public class SampleSnapshotTests
         using var tmp = new TempFolder();
         var estate = await SampleAsync(tmp.Path);
         var ct = TestContext.Current.CancellationToken;
-        var job = new MigrationJob(new StageProgress(TextWriter.Null, live: false));
+        var job = new MigrationJob(IStageProgress.None);
         var renderer = new ValueRenderer(Key, ReportPrivacy.Default);
         var reconciler = new Reconciler(new ReconcileOptions(), renderer);
         var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);

@@ -1,4 +1,4 @@
-using Ogaki.Migration.Cli.Pipeline;
+using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Targets;
@@ -19,6 +19,7 @@ public class StreamingLoadTests
         public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default) => inner.EnsureSchemaAsync(entities, specVersion, cancellationToken);
         public Task<long> CountAsync(SpecEntity e, CancellationToken cancellationToken = default) => inner.CountAsync(e, cancellationToken);
         public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default) => inner.GetLedgerAsync(runId, cancellationToken);
+        public Task<IReadOnlyList<string>> ResetAsync(CancellationToken cancellationToken = default) => inner.ResetAsync(cancellationToken);
         public IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity e, CancellationToken cancellationToken = default) => inner.ReadBackAsync(e, cancellationToken);
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
@@ -40,11 +41,11 @@ public class StreamingLoadTests
         var renderer = new ValueRenderer(key, ReportPrivacy.Default);
         var spill = Directory.CreateDirectory(Path.Combine(tmp.Path, "spill")).FullName;
         var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = spill, SortChunkRows = 100 }, renderer);
-        var job = new MigrationJob(new StageProgress(TextWriter.Null, live: false));
+        var job = new MigrationJob(IStageProgress.None);
         await using var target = new FailingTarget(TargetFactory.Create("sqlite:" + Path.Combine(tmp.Path, "t.db")), "ResidentHistory", 3);
-        var e = await Assert.ThrowsAsync<CliException>(() => job.MapAndLoadAsync(estate, null, key, reconciler,
+        var e = await Assert.ThrowsAsync<PipelineException>(() => job.MapAndLoadAsync(estate, null, key, reconciler,
             new ValidationRun(new ValidationOptions(), renderer), target, "failing", 100, TestContext.Current.CancellationToken));
-        Assert.Equal(ExitCodes.Infrastructure, e.ExitCode);
+        Assert.Equal(FailureKind.Infrastructure, e.Kind);
         Assert.Contains("ResidentHistory batch 3 (input records 201–300)", e.Message, StringComparison.Ordinal);
         Assert.Contains("connection reset by peer", e.Message, StringComparison.Ordinal);
         Assert.True(target.Loaded > 2, "batches before the failing one were loaded while mapping went on");

@@ -15,6 +15,9 @@ public sealed class ArtifactStoreTests
 
     public static TheoryData<string> Kinds => new() { "local", "azure" };
 
+    /// <summary>The run's secret key seals finished manifests; verify checks the seal with it.</summary>
+    static readonly ManifestSealer Sealer = new(new Ogaki.Migration.Spec.Pseudonymizer("artifact-store-test-key-0123456789"));
+
     static readonly byte[] Report = Encoding.UTF8.GetBytes("宛名番号,氏名\n***1234,葛\U000E0100城　太郎\n");
     static readonly byte[] Rejects = Encoding.UTF8.GetBytes("file,record,offset,field,reason\nJUKI.dat,7,1380,生年月日,不正な和暦\n");
     static readonly byte[] Diff = Encoding.UTF8.GetBytes("{\"matched\":1200}\n");
@@ -32,11 +35,11 @@ public sealed class ArtifactStoreTests
         {
             var dir = new TempDir();
             if (kind == "local")
-                return new Fixture { Dir = dir, Store = ArtifactStoreFactory.Create(null, dir.File("artifacts")) };
+                return new Fixture { Dir = dir, Store = ArtifactStoreFactory.Create(null, dir.File("artifacts"), sealer: Sealer) };
             var conn = Services.AzureBlobConn();
             var name = "t" + Guid.NewGuid().ToString("N")[..20];
             var raw = new BlobServiceClient(conn, new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05)).GetBlobContainerClient(name);
-            return new Fixture { Dir = dir, Store = ArtifactStoreFactory.Create(conn, dir.File("local-copy"), name), Container = raw };
+            return new Fixture { Dir = dir, Store = ArtifactStoreFactory.Create(conn, dir.File("local-copy"), name, Sealer), Container = raw };
         }
 
         public async Task ChangeAsync(string runId, string name, byte[] content)
@@ -173,8 +176,8 @@ public sealed class ArtifactStoreTests
         using var dirB = new TempDir();
         var conn = Services.AzureBlobConn();
         var name = "t" + Guid.NewGuid().ToString("N")[..20];
-        var a = ArtifactStoreFactory.Create(conn, dirA.Path, name);
-        var b = ArtifactStoreFactory.Create(conn, dirB.Path, name);
+        var a = ArtifactStoreFactory.Create(conn, dirA.Path, name, Sealer);
+        var b = ArtifactStoreFactory.Create(conn, dirB.Path, name, Sealer);
         try
         {
             await a.PutAsync("run-4", "1.1", "report", "summary.csv", new MemoryStream(Report), Ct);
@@ -202,7 +205,7 @@ public sealed class ArtifactStoreTests
         const string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
         var down = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};BlobEndpoint=http://127.0.0.1:{closedPort}/devstoreaccount1;";
         var container = "t" + Guid.NewGuid().ToString("N")[..20];
-        var store = new AzureBlobArtifactStore(down, container, dir.Path, maxRetries: 3, retryDelay: TimeSpan.FromMilliseconds(20));
+        var store = new AzureBlobArtifactStore(down, container, dir.Path, maxRetries: 3, retryDelay: TimeSpan.FromMilliseconds(20), sealer: Sealer);
 
         var ex = await Assert.ThrowsAsync<ArtifactStoreException>(() => store.PutAsync("run-5", "1.1", "report", "summary.csv", new MemoryStream(Report), Ct));
         Assert.Equal(4, ex.Attempts); // first try + 3 retries
@@ -213,12 +216,14 @@ public sealed class ArtifactStoreTests
         Assert.DoesNotContain(key, store.Description, StringComparison.Ordinal);
         Assert.Equal(Report, await File.ReadAllBytesAsync(Path.Combine(ex.LocalCopy!, "summary.csv"), Ct));
         await Assert.ThrowsAsync<ArtifactStoreException>(() => store.PutAsync("run-5", "1.1", "rejects", "rejects/JUKI.csv", new MemoryStream(Rejects), Ct));
-        Assert.True((await store.Local.VerifyAsync("run-5", Ct)).IsClean);
+        var local = await store.Local.VerifyAsync("run-5", Ct);
+        Assert.True(local.ManifestIntact && local.Changed.Count == 0 && local.Missing.Count == 0 && local.Extra.Count == 0, local.ToString());
+        Assert.False(local.IsClean); // every artifact is there, but an unfinished run is never "intact"
         Assert.Equal(2, (await store.Local.GetManifestAsync("run-5", Ct))!.Artifacts.Count);
 
         // When the service is back, completing the run uploads what only the local copy held: nothing was lost.
         var conn = Services.AzureBlobConn();
-        var back = ArtifactStoreFactory.Create(conn, dir.Path, container);
+        var back = ArtifactStoreFactory.Create(conn, dir.Path, container, Sealer);
         try
         {
             await back.CompleteRunAsync("run-5", Ct);
@@ -231,6 +236,74 @@ public sealed class ArtifactStoreTests
         {
             await new BlobServiceClient(conn, new BlobClientOptions(BlobClientOptions.ServiceVersion.V2025_11_05)).GetBlobContainerClient(container).DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public async Task A_report_rewritten_with_recomputed_hashes_breaks_the_seal(string kind)
+    {
+        await using var f = Fixture.Create(kind);
+        await PutAllAsync(f.Store, "run-7");
+        await f.Store.CompleteRunAsync("run-7", Ct);
+        Assert.Equal(SealState.Valid, (await f.Store.VerifyAsync("run-7", Ct)).Seal);
+
+        // Someone who can write files edits a report, then recomputes its entry in the manifest and the manifest's hash file.
+        var edited = Encoding.UTF8.GetBytes("宛名番号,氏名\n***1234,改竄　太郎\n");
+        await f.ChangeAsync("run-7", "summary.csv", edited);
+        var manifest = (await f.Store.GetManifestAsync("run-7", Ct))!;
+        var forged = manifest with
+        {
+            Artifacts = [.. manifest.Artifacts.Select(a => a.Name == "summary.csv"
+                ? a with { Size = edited.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(edited)), Md5 = Convert.ToBase64String(MD5.HashData(edited)) }
+                : a)],
+        };
+        var forgedBytes = forged.ToBytes();
+        await f.ChangeAsync("run-7", ArtifactManifest.FileName, forgedBytes);
+        await f.ChangeAsync("run-7", ArtifactManifest.HashFileName, ArtifactManifest.HashFile(forgedBytes));
+
+        var report = await f.Store.VerifyAsync("run-7", Ct);
+        Assert.True(report.ManifestIntact);          // the hashes alone are consistent again…
+        Assert.Empty(report.Changed);
+        Assert.Equal(SealState.Invalid, report.Seal); // …but the seal, made under the run's key, is not
+        Assert.False(report.IsClean);
+        Assert.Contains(report.Problems(), p => p.Contains("rewritten", StringComparison.Ordinal));
+
+        // Removing the seal does not help either.
+        if (f.Container is null) File.Delete(Path.Combine(f.Dir.File("artifacts"), "run-7", ManifestSealer.FileName));
+        else await f.DeleteAsync("run-7", ManifestSealer.FileName);
+        var unsealed = await f.Store.VerifyAsync("run-7", Ct);
+        Assert.Equal(SealState.Missing, unsealed.Seal);
+        Assert.False(unsealed.IsClean);
+    }
+
+    [Fact]
+    public async Task A_renamed_an_unfinished_an_unkeyed_or_another_keys_run_is_not_intact()
+    {
+        using var dir = new TempDir();
+        var store = new LocalArtifactStore(dir.Path, Sealer);
+        await PutAllAsync(store, "run-8");
+        var unfinished = await store.VerifyAsync("run-8", Ct);
+        Assert.Equal(ArtifactManifest.Incomplete, unfinished.Status);
+        Assert.False(unfinished.IsClean);
+        Assert.Contains(unfinished.Problems(), p => p.Contains("never finished", StringComparison.Ordinal));
+
+        await store.CompleteRunAsync("run-8", Ct);
+        Assert.True((await store.VerifyAsync("run-8", Ct)).IsClean);
+
+        // The same folder under another name: every hash still matches, but the manifest names another run.
+        Directory.Move(Path.Combine(dir.Path, "run-8"), Path.Combine(dir.Path, "run-9"));
+        var renamed = await store.VerifyAsync("run-9", Ct);
+        Assert.True(renamed.ManifestIntact);
+        Assert.False(renamed.RunIdMatches);
+        Assert.False(renamed.IsClean);
+        Directory.Move(Path.Combine(dir.Path, "run-9"), Path.Combine(dir.Path, "run-8"));
+
+        var otherKey = await new LocalArtifactStore(dir.Path, new ManifestSealer(new Ogaki.Migration.Spec.Pseudonymizer("another-secret-key-987654321"))).VerifyAsync("run-8", Ct);
+        Assert.Equal(SealState.OtherKey, otherKey.Seal);
+        Assert.False(otherKey.IsClean);
+        var noKey = await new LocalArtifactStore(dir.Path).VerifyAsync("run-8", Ct);
+        Assert.Equal(SealState.NotChecked, noKey.Seal);
+        Assert.False(noKey.IsClean);
     }
 
     [Fact]

@@ -78,4 +78,28 @@ public sealed class FilesTargetTests
         }
         Assert.Equal(complete, await File.ReadAllBytesAsync(file, Ct));
     }
+
+    [Fact]
+    public async Task Reset_deletes_only_the_files_it_wrote_and_a_new_rehearsal_then_loads_afresh()
+    {
+        using var dir = new TempDir();
+        var folder = dir.File("out");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "municipal_notes.csv"), "id,note\r\n", Ct);
+        await using var target = TargetFactory.Create("files:" + folder);
+        await target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        await LoadRun.ResidentsAsync(target, "run-first", 300, 100, cancellationToken: Ct);
+        await ((FilesTarget)target).WriteManifestAsync(Ct);
+
+        var deleted = await target.ResetAsync(Ct);
+
+        Assert.Equal([ResidentSpec.Entity.Table + ".csv", "_ledger.csv", "manifest.json", "_schema.txt"], deleted);
+        Assert.Equal(["municipal_notes.csv"], Directory.EnumerateFiles(folder).Select(Path.GetFileName));
+        Assert.Empty(await target.ResetAsync(Ct));
+        await target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        var second = await LoadRun.ResidentsAsync(target, "run-second", 300, 100, cancellationToken: Ct);
+        Assert.All(second, b => Assert.False(b.Skipped));
+        Assert.Equal(300, await target.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Equal(["run-second"], (await target.GetLedgerAsync(null, Ct)).Select(l => l.RunId).Distinct());
+    }
 }

@@ -10,6 +10,9 @@ public sealed class LoadTests
 {
     public static TheoryData<string> Kinds => new() { "postgresql", "sqlite", "files" };
 
+    /// <summary>The database targets (tests that create tables of their own with SQL).</summary>
+    public static TheoryData<string> DatabaseKinds => new() { "postgresql", "sqlite" };
+
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     static IReadOnlyList<SpecEntity> Entities => [ResidentSpec.Entity, TaxAssessmentSpec.Entity, AllowanceRecipientSpec.Entity];
@@ -51,6 +54,47 @@ public sealed class LoadTests
         Assert.Equal("SMITH JOHN\tTAB", back.Select(Resident.FromValues).Single(r => r.AtenaNo == TestRecords.AtenaNo(11)).ShimeiRoman);
         Assert.IsType<decimal>((await ReadAll(t.Target, TaxAssessmentSpec.Entity))[0][TaxAssessmentSpec.Ordinals.NenZeigaku]);
         Assert.IsType<YearMonth>(backAllowance[0].GetValue(AllowanceRecipientSpec.Ordinals.ShikyuKaishiYm));
+    }
+
+    /// <summary>Runs SQL on the test target's database directly, as a DBA would (behind the target's back).</summary>
+    static async Task<object?> SqlAsync(TestTarget t, string sql)
+    {
+        await using System.Data.Common.DbConnection c = t.Schema is not null
+            ? new Npgsql.NpgsqlConnection(t.Schema.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + t.Connection["sqlite:".Length..]);
+        await c.OpenAsync(Ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return await cmd.ExecuteScalarAsync(Ct);
+    }
+
+    static async Task<bool> TableExistsAsync(TestTarget t, string table) => Convert.ToInt64(await SqlAsync(t, t.Schema is not null
+        ? $"SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '{table}'"
+        : $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"), System.Globalization.CultureInfo.InvariantCulture) == 1;
+
+    [Theory]
+    [MemberData(nameof(DatabaseKinds))]
+    public async Task Reset_drops_only_the_migration_tables_and_a_new_rehearsal_then_loads_afresh(string kind)
+    {
+        await using var t = await TestTarget.CreateAsync(kind);
+        await SqlAsync(t, "CREATE TABLE municipal_notes (id integer PRIMARY KEY, note text)");
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        await LoadRun.ResidentsAsync(t.Target, "run-first", 1200, 500, cancellationToken: Ct);
+
+        var dropped = await t.Target.ResetAsync(Ct);
+
+        Assert.Equal([ResidentSpec.Entity.Table, TargetNames.SchemaTable, TargetNames.LedgerTable], dropped);
+        Assert.True(await TableExistsAsync(t, "municipal_notes"));
+        Assert.False(await TableExistsAsync(t, ResidentSpec.Entity.Table));
+        Assert.False(await TableExistsAsync(t, TargetNames.LedgerTable));
+        Assert.False(await TableExistsAsync(t, TargetNames.SchemaTable));
+        Assert.Empty(await t.Target.ResetAsync(Ct)); // nothing of ours is left to drop
+
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        var second = await LoadRun.ResidentsAsync(t.Target, "run-second", 1200, 500, cancellationToken: Ct);
+        Assert.All(second, b => Assert.False(b.Skipped));
+        Assert.Equal(1200, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Equal(["run-second"], (await t.Target.GetLedgerAsync(null, Ct)).Select(l => l.RunId).Distinct());
     }
 
     [Theory]

@@ -1,27 +1,14 @@
 using System.Runtime.CompilerServices;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
-using Ogaki.Migration.Targets;
 
 namespace Ogaki.Migration.Validation.Tests;
 
 public class TargetReconcileTests
 {
-    /// <summary>A target holding rows in memory; ReadBackAsync returns them in key order, as the contract says, optionally failing part-way.</summary>
-    sealed class MemoryTarget(Dictionary<string, List<object?[]>> tables, int failAfter = -1) : IStandardTarget
+    /// <summary>A loaded target held in memory: read back in key order, as the contract says, optionally failing part-way.</summary>
+    sealed class MemoryTarget(Dictionary<string, List<object?[]>> tables, int failAfter = -1)
     {
-        public string Kind => "memory";
-
-        public string Description => "memory";
-
-        public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default) => Task.FromResult((long)tables.GetValueOrDefault(entity.Name, []).Count);
-
-        public Task<IReadOnlyList<LedgerEntry>> GetLedgerAsync(string? runId, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<LedgerEntry>>([]);
-
-        public Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
         public async IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             var n = 0;
@@ -34,7 +21,9 @@ public class TargetReconcileTests
             }
         }
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        /// <summary>The read-back the reconciler takes: canonical rows in key order.</summary>
+        public IAsyncEnumerable<CanonicalRowBatch> ReadBackCanonical(SpecEntity entity, CancellationToken cancellationToken) =>
+            CanonicalRowBatch.FromValuesAsync(entity, ReadBackAsync(entity, cancellationToken), "target", cancellationToken);
     }
 
     static IEnumerable<TaxAssessment> Taxes(int n) =>
@@ -55,7 +44,8 @@ public class TargetReconcileTests
         var taxes = Taxes(3000).ToList(); // descending keys: the source must be sorted
         var target = new MemoryTarget(new() { ["TaxAssessment"] = taxes.Select(Samples.Row).ToList() });
         var reconciler = new Reconciler(new ReconcileOptions { SortChunkRows = 500 }, Samples.Renderer());
-        var r = await reconciler.ReconcileTargetAsync(target, TaxAssessmentSpec.Entity, Async(taxes), null, TestContext.Current.CancellationToken);
+        var r = await reconciler.ReconcileEntityAsync(TaxAssessmentSpec.Entity, RowStreams.FromRecords(Async(taxes), TestContext.Current.CancellationToken), false,
+            target.ReadBackAsync(TaxAssessmentSpec.Entity, TestContext.Current.CancellationToken), true, null, TestContext.Current.CancellationToken);
         Assert.Null(r.Error);
         Assert.Equal((3000L, 3000L, 3000L, 0L), (r.Mapped, r.Loaded, r.Matched, r.DiscrepancyCount));
         Assert.Equal(r.SourceDigest, r.TargetDigest);
@@ -79,7 +69,7 @@ public class TargetReconcileTests
             foreach (var t in taxes) side.Add(t);
             await side.SpillAsync();
             Assert.Equal(5, temp.GetFiles("ogaki-reconcile-*").Length); // 3000 rows in runs of at most 700, all on disk
-            var r = await reconciler.ReconcileTargetAsync(target, side, null, TestContext.Current.CancellationToken);
+            var r = await reconciler.ReconcileReadBackAsync(target.ReadBackCanonical, side, null, TestContext.Current.CancellationToken);
             Assert.Null(r.Error);
             Assert.Equal((3000L, 2999L, 2998L, 1L, 1L), (r.Mapped, r.Loaded, r.Matched, r.MissingInTarget, r.FieldMismatches));
             Assert.Equal(P(taxes[20].AtenaNo!) + "/2025", r.Discrepancies.Single(d => d.Kind == DiscrepancyKind.MissingInTarget).Key);
@@ -101,7 +91,8 @@ public class TargetReconcileTests
         var taxes = Taxes(2500).ToList();
         var target = new MemoryTarget(new() { ["TaxAssessment"] = taxes.Select(Samples.Row).ToList() }, failAfter: 1500);
         var reconciler = new Reconciler(new ReconcileOptions(), Samples.Renderer());
-        var r = await reconciler.ReconcileTargetAsync(target, TaxAssessmentSpec.Entity, Async(taxes), null, TestContext.Current.CancellationToken);
+        var r = await reconciler.ReconcileEntityAsync(TaxAssessmentSpec.Entity, RowStreams.FromRecords(Async(taxes), TestContext.Current.CancellationToken), false,
+            target.ReadBackAsync(TaxAssessmentSpec.Entity, TestContext.Current.CancellationToken), true, null, TestContext.Current.CancellationToken);
         Assert.Equal("InvalidOperationException: connection to the target was lost", r.Error);
         var result = ReconciliationResult.Create("1.1", ReportSample.Run("x"), Samples.Pseudonymizer, ReportPrivacy.Default, [r]);
         Assert.Equal((ReconciliationOutcome.Error, 2), (result.Outcome, result.ExitCode));

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using nietras.SeparatedValues;
 using Npgsql;
-using Ogaki.Migration.Cli;
+using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
 
@@ -56,10 +56,9 @@ public static class E2eHarness
         if (Directory.Exists(runs)) Directory.Delete(runs, true);
         Environment.SetEnvironmentVariable("OGAKI_PSEUDONYM_KEY", Environment.GetEnvironmentVariable("OGAKI_PSEUDONYM_KEY") ?? "e2e-benchmark-pseudonym-key-0001");
 
-        var log = new StringWriter();
-        var config = RunConfiguration.Load(null, new Dictionary<string, string?> { ["Source"] = estate, ["Target"] = connection, ["RunsDirectory"] = runs });
+        var request = new RunRequest { Source = estate, Target = connection, RunsDirectory = runs };
         GC.Collect();
-        var outcome = await DryRunCommand.RunAsync(config, null, unmask: false, log, CancellationToken.None);
+        var outcome = await new MigrationRunner(IStageProgress.None).RunAsync(request, CancellationToken.None);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dry run: {outcome.Reconciliation.Outcome}, wall {outcome.Wall.TotalSeconds:F1} s, peak working set {peak / 1048576.0:F0} MiB; baselines next"));

@@ -52,7 +52,9 @@ public delegate ValueTask MappedRecordSink(SpecEntity entity, IReadOnlyList<ISta
 /// <param name="Pseudonymizer">Pseudonyms for keys in reports (default: key from <c>OGAKI_PSEUDONYM_KEY</c>).</param>
 /// <param name="Sink">Called with each batch's mapped records, in order, before the next batch is taken (streaming).</param>
 /// <param name="RetainRecords">Keep every mapped record in <see cref="MappingResult.Records"/>; false for bounded memory with a sink.</param>
-public sealed record MappingOptions(int Degree = 0, int BatchSize = 256, Pseudonymizer? Pseudonymizer = null, MappedRecordSink? Sink = null, bool RetainRecords = true);
+/// <param name="Progress">Called after each batch with the legacy records read so far over all sources (from the ordered stage, one thread at a time).</param>
+public sealed record MappingOptions(int Degree = 0, int BatchSize = 256, Pseudonymizer? Pseudonymizer = null, MappedRecordSink? Sink = null, bool RetainRecords = true,
+    Action<long>? Progress = null);
 
 /// <summary>
 /// The mapping engine: legacy sources → standard records, validated per item, linked across areas, with
@@ -82,6 +84,7 @@ public sealed class MappingEngine
         var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink);
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
+        var read = 0L;
         foreach (var source in ordered)
         {
             if (!householdsFinal && source.Role > SourceRole.Residents)
@@ -90,7 +93,7 @@ public sealed class MappingEngine
                 await run.FlushAsync(cancellationToken).ConfigureAwait(false);
                 householdsFinal = true;
             }
-            await RunSourceAsync(source, run, degree, options.BatchSize, cancellationToken).ConfigureAwait(false);
+            read = await RunSourceAsync(source, run, degree, options.BatchSize, read, options.Progress, cancellationToken).ConfigureAwait(false);
         }
         if (!householdsFinal)
         {
@@ -152,7 +155,8 @@ public sealed class MappingEngine
         return t.Length == 0 ? source.RecordType : t;
     }
 
-    async Task RunSourceAsync(MappingSource source, RunState run, int degree, int batchSize, CancellationToken ct)
+    /// <returns>Records read over all sources so far (<paramref name="read"/> plus this source's).</returns>
+    async Task<long> RunSourceAsync(MappingSource source, RunState run, int degree, int batchSize, long read, Action<long>? progress, CancellationToken ct)
     {
         var counts = run.CountsFor(source);
         var batches = OrderedBatches.MapAsync<Worker, Outcome>(
@@ -165,7 +169,10 @@ public sealed class MappingEngine
             for (var i = 0; i < b.Count; i++)
                 run.Accept(source, counts, b.Items[i], ref b.Outcomes[i]);
             await run.FlushAsync(ct).ConfigureAwait(false);
+            read += b.Count;
+            progress?.Invoke(read);
         }
+        return read;
     }
 
     // All records of a batch are mapped before any is validated, as RecordMapper.MapAndValidate does: each phase

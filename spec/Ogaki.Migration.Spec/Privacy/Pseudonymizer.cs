@@ -88,6 +88,18 @@ public sealed class Pseudonymizer
     /// <summary>A short tag of a masked value (8 letters) so a reader sees whether two masked values are equal.</summary>
     public string Tag(string value) => Hash("mask:", value, 4);
 
+    /// <summary>
+    /// HMAC-SHA256 (lower-case hex) of <paramref name="content"/> under this key, in a domain of its own so it never
+    /// equals a pseudonym: seals a run's manifest so that whoever lacks the key cannot rewrite a report and its hashes.
+    /// </summary>
+    public string Authenticate(ReadOnlySpan<byte> content)
+    {
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+        mac.AppendData("ogaki-migration:seal:"u8);
+        mac.AppendData(content);
+        return Convert.ToHexStringLower(mac.GetHashAndReset());
+    }
+
     string Hash(string domain, string value, int bytes)
     {
         var input = Encoding.UTF8.GetBytes(domain + value);

@@ -331,4 +331,20 @@ public class ResidentPipelineTests
         Assert.Equal(retained.RecordsOf("Resident").Select(r => ("Resident", r.ToString()!)).Concat(retained.RecordsOf("Household").Select(r => ("Household", r.ToString()!))), streamed);
         Assert.Equal(retained.ToMarkdown(), result.ToMarkdown());
     }
+
+    [Fact]
+    public async Task Progress_is_reported_after_every_batch_with_the_records_read_over_all_sources()
+    {
+        var h = LegacyFixtures.Atena(500000001);
+        var atenas = Enumerable.Range(0, 10).Select(i => LegacyFixtures.Atena(100001 + i * 3)).ToArray();
+        var records = atenas.Select((a, i) => (LegacyReadResult)J(i + 1, LegacyFixtures.Jumin(a, h, zokugara: i == 0 ? "01" : "10"))).ToList();
+        var seen = new List<long>();
+
+        var result = await new MappingEngine(Config).RunAsync([Setai(S(1, LegacyFixtures.Setai(h, atenas[0]))), Jumin([.. records])],
+            new MappingOptions(Degree: 2, BatchSize: 3, Progress: seen.Add), TestContext.Current.CancellationToken);
+
+        // One household batch, then the ten residents in batches of 3, 3, 3, 1: the stage shows movement, not 0 until the end.
+        Assert.Equal([1L, 4L, 7L, 10L, 11L], seen);
+        Assert.Equal(result.Counts.Sum(c => c.Read), seen[^1]);
+    }
 }

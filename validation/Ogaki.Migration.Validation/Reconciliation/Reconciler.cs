@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Ogaki.Migration.Spec;
-using Ogaki.Migration.Targets;
 
 namespace Ogaki.Migration.Validation;
 
@@ -32,6 +31,12 @@ public sealed record ReconcileOptions
     public string? TempDirectory { get; init; }
 }
 
+/// <summary>
+/// Reads one entity of the loaded target back: its rows in canonical form (<see cref="CanonicalRowBatch"/>), in key
+/// order. The reconciliation needs nothing else of a target, so it does not depend on the targets.
+/// </summary>
+public delegate IAsyncEnumerable<CanonicalRowBatch> ReadBack(SpecEntity entity, CancellationToken cancellationToken);
+
 /// <summary>A side's rows were not in key order although the caller said they were.</summary>
 public sealed class RowOrderException(string message) : Exception(message);
 
@@ -46,26 +51,20 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
 {
     public ReconcileOptions Options { get; } = options;
 
-    /// <summary>Reconciles one entity of a target database against the mapped standard records (any order).</summary>
-    public Task<EntityReconciliation> ReconcileTargetAsync(IStandardTarget target, SpecEntity entity, IAsyncEnumerable<IStandardRecord> mapped,
-        SourceCounts? counts = null, CancellationToken cancellationToken = default) =>
-        ReconcileEntityAsync(entity, RowStreams.FromRecords(mapped, cancellationToken), sourceSorted: false,
-            target.ReadBackAsync(entity, cancellationToken), targetSorted: true, counts, cancellationToken);
-
-    /// <summary>A source side to fill while the mapping streams by, for <see cref="ReconcileTargetAsync(IStandardTarget, SourceSide, SourceCounts?, CancellationToken)"/>.</summary>
+    /// <summary>A source side to fill while the mapping streams by, for <see cref="ReconcileReadBackAsync"/>.</summary>
     public SourceSide CreateSourceSide(SpecEntity entity) =>
         new(entity, new ExternalRowSorter(entity, Options.SortChunkRows, Options.TempDirectory) { Totals = new ControlTotalAccumulator(entity, Options.ControlTotals(entity)) });
 
     /// <summary>
-    /// Reconciles one entity of a target database against a source side collected during the mapping. The target is
-    /// read back in canonical form (<see cref="IStandardTarget.ReadBackCanonicalAsync"/>).
+    /// Reconciles one entity of the loaded target, read back through <paramref name="readBack"/> (canonical rows in
+    /// key order), against a source side collected during the mapping.
     /// </summary>
-    public Task<EntityReconciliation> ReconcileTargetAsync(IStandardTarget target, SourceSide source, SourceCounts? counts = null,
+    public Task<EntityReconciliation> ReconcileReadBackAsync(ReadBack readBack, SourceSide source, SourceCounts? counts = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(readBack);
         ArgumentNullException.ThrowIfNull(source);
-        return MergeAsync(source.Entity, new SideInput(source, null), new SideInput(null, target.ReadBackCanonicalAsync(source.Entity, cancellationToken)),
+        return MergeAsync(source.Entity, new SideInput(source, null), new SideInput(null, readBack(source.Entity, cancellationToken)),
             counts, cancellationToken);
     }
 

@@ -11,7 +11,7 @@ using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
 using Ogaki.Migration.Validation;
 
-namespace Ogaki.Migration.Cli.Pipeline;
+namespace Ogaki.Migration.Pipeline;
 
 /// <summary>Timing and throughput of one stage, for the summary and the benchmarks.</summary>
 public sealed record StageTiming(string Stage, long Records, TimeSpan Elapsed)
@@ -41,7 +41,7 @@ public sealed class MappedRun(MappingResult mapping, IReadOnlyDictionary<string,
 /// map the legacy sources, load the target in ledgered batches, reconcile by reading the target back, and
 /// publish the reports to the artifact store.
 /// </summary>
-public sealed class MigrationJob(StageProgress progress)
+public sealed class MigrationJob(IStageProgress progress)
 {
     MappingConfig? _config;
 
@@ -61,14 +61,14 @@ public sealed class MigrationJob(StageProgress progress)
         }
         catch (Exception e) when (e is IOException or FormatException or InvalidDataException or ArgumentException)
         {
-            throw new CliException($"mapping configuration {mappingDirectory ?? MappingConfig.DefaultRoot()} cannot be read: {e.Message}");
+            throw new PipelineException($"mapping configuration {mappingDirectory ?? MappingConfig.DefaultRoot()} cannot be read: {e.Message}");
         }
         var sources = EstateFolder.Open(estateDirectory);
         var sw = Stopwatch.StartNew();
         var result = await progress.RunAsync("map", null, async report =>
         {
             // Records stream through the sink; none is kept, so memory does not grow with the estate.
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
@@ -185,7 +185,7 @@ public sealed class MigrationJob(StageProgress progress)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new CliException($"cannot prepare the {target.Kind} target schema: {e.Message}; check the target connection and that it is reachable.", ExitCodes.Infrastructure, e);
+            throw new PipelineException($"cannot prepare the {target.Kind} target schema: {e.Message}; check the target connection and that it is reachable.", FailureKind.Infrastructure, e);
         }
     }
 
@@ -197,8 +197,8 @@ public sealed class MigrationJob(StageProgress progress)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new CliException($"loading {batch.Entity.Name} batch {batch.BatchNumber} (input records {batch.FirstInput}–{batch.LastInput}) into {target.Kind} failed: {e.Message}; " +
-                "nothing of that batch was committed — fix the cause and run again with the same --run-id to resume.", ExitCodes.Infrastructure, e);
+            throw new PipelineException($"loading {batch.Entity.Name} batch {batch.BatchNumber} (input records {batch.FirstInput}–{batch.LastInput}) into {target.Kind} failed: {e.Message}; " +
+                "nothing of that batch was committed — fix the cause and run again with the same --run-id to resume.", FailureKind.Infrastructure, e);
         }
     }
 
@@ -241,7 +241,7 @@ public sealed class MigrationJob(StageProgress progress)
             {
                 // An entity with no mapped record still reconciles: the target may hold rows nobody expects.
                 await using var side = run.Sources.TryGetValue(entity.Name, out var s) ? s : reconciler.CreateSourceSide(entity);
-                entities.Add(await reconciler.ReconcileTargetAsync(target, side, counts.GetValueOrDefault(entity.Name), ct));
+                entities.Add(await reconciler.ReconcileReadBackAsync(target.ReadBackCanonicalAsync, side, counts.GetValueOrDefault(entity.Name), ct));
                 done += side.Count;
                 report(done);
             }
@@ -316,12 +316,9 @@ public sealed class MigrationJob(StageProgress progress)
             }
             catch (ArtifactStoreException e)
             {
-                throw new CliException(e.Message + (e.LocalCopy is null ? "" : $" The local copy is kept in {e.LocalCopy}."), ExitCodes.Infrastructure, e);
+                throw new PipelineException(e.Message + (e.LocalCopy is null ? "" : $" The local copy is kept in {e.LocalCopy}."), FailureKind.Infrastructure, e);
             }
             names.Add(name);
         }
     }
-
-    /// <summary>Formats a count for tables.</summary>
-    public static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 }

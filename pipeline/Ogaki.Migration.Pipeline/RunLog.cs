@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
-namespace Ogaki.Migration.Cli;
+namespace Ogaki.Migration.Pipeline;
 
 /// <summary>
 /// Removes personal data from log text: every run of exactly 12 digits is masked. Stricter on purpose than

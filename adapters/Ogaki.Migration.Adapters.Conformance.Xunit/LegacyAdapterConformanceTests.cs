@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Adapters.Conformance;
+namespace Ogaki.Migration.Adapters.Conformance.Xunit;
 
 /// <summary>
 /// Derive from this in your xUnit v3 test project and return your <see cref="ConformanceSuite"/>: every required check
@@ -27,59 +27,59 @@ public abstract class LegacyAdapterConformanceTests
     protected abstract ConformanceSuite CreateSuite();
 
     protected Task<ConformanceReport> ReportAsync() =>
-        Reports.GetOrAdd(GetType(), _ => new Lazy<Task<ConformanceReport>>(() => ConformanceRunner.RunAsync(CreateSuite(), Xunit.TestContext.Current.CancellationToken))).Value;
+        Reports.GetOrAdd(GetType(), _ => new Lazy<Task<ConformanceReport>>(() => ConformanceRunner.RunAsync(CreateSuite(), global::Xunit.TestContext.Current.CancellationToken))).Value;
 
     async Task Check(string id)
     {
         var report = await ReportAsync().ConfigureAwait(false);
-        var c = report[id] ?? throw new Xunit.Sdk.XunitException($"check {id} was not run");
-        Xunit.Assert.True(c.Status == CheckStatus.Passed, $"{id}: {c.Message}");
+        var c = report[id] ?? throw new global::Xunit.Sdk.XunitException($"check {id} was not run");
+        global::Xunit.Assert.True(c.Status == CheckStatus.Passed, $"{id}: {c.Message}");
     }
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Stream_completes() => Check("stream-completes");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Record_count_matches() => Check("record-count");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Field_values_round_trip() => Check("field-values");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public async Task Numbers_are_exact_decimals()
     {
         var report = await ReportAsync().ConfigureAwait(false);
         var c = report["decimal-exactness"]!;
         // All-text formats (HasTypedNumbers = false) report it as not tested; anything else must pass.
-        Xunit.Assert.True(c.Status == CheckStatus.Passed || (!c.Required && c.Status == CheckStatus.NotTested), $"decimal-exactness: {c.Message}");
+        global::Xunit.Assert.True(c.Status == CheckStatus.Passed || (!c.Required && c.Status == CheckStatus.NotTested), $"decimal-exactness: {c.Message}");
     }
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Kana_and_kanji_decode_exactly() => Check("kana-kanji");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Locations_are_reported() => Check("location");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Reads_are_deterministic() => Check("deterministic");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public Task Cancellation_is_honoured() => Check("cancellation");
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public async Task Bad_inputs_are_rejected_with_location_and_the_run_continues()
     {
         var report = await ReportAsync().ConfigureAwait(false);
         var bad = report.Checks.Where(c => c.Id.StartsWith("bad-input:", StringComparison.Ordinal) && c.Required).ToList();
-        Xunit.Assert.True(bad.Count > 0, "the suite supplies no bad inputs");
+        global::Xunit.Assert.True(bad.Count > 0, "the suite supplies no bad inputs");
         var failed = bad.Where(c => c.Status != CheckStatus.Passed).ToList();
-        Xunit.Assert.True(failed.Count == 0, string.Join("\n", failed.Select(c => $"{c.Id}: {c.Message}")));
+        global::Xunit.Assert.True(failed.Count == 0, string.Join("\n", failed.Select(c => $"{c.Id}: {c.Message}")));
     }
 
-    [Xunit.Fact]
+    [global::Xunit.Fact]
     public async Task All_required_checks_pass()
     {
         var report = await ReportAsync().ConfigureAwait(false);
-        Xunit.Assert.True(report.Passed, report.ToText());
+        global::Xunit.Assert.True(report.Passed, report.ToText());
     }
 }

@@ -1,7 +1,7 @@
 using Ogaki.Migration.Adapters.Encodings;
 using Ogaki.Migration.Mappers.Engine;
 
-namespace Ogaki.Migration.Cli.Pipeline;
+namespace Ogaki.Migration.Pipeline;
 
 /// <summary>
 /// Opens the four legacy systems of an estate folder (as <c>ogaki-migrate sample</c> writes it, or a real export
@@ -19,10 +19,10 @@ public static class EstateFolder
     public static IReadOnlyList<MappingSource> Open(string estateDirectory)
     {
         if (!Directory.Exists(estateDirectory))
-            throw new CliException($"legacy source folder {estateDirectory} not found; pass a folder written by 'ogaki-migrate sample' or laid out like one.");
+            throw new PipelineException($"legacy source folder {estateDirectory} not found; pass a folder written by 'ogaki-migrate sample' or laid out like one.");
         foreach (var f in Required)
             if (!File.Exists(Path.Combine(estateDirectory, f)))
-                throw new CliException($"legacy source file {Path.Combine(estateDirectory, f)} not found; an estate folder holds {string.Join(", ", Required)}.");
+                throw new PipelineException($"legacy source file {Path.Combine(estateDirectory, f)} not found; an estate folder holds {string.Join(", ", Required)}.");
         LegacyEncodings.Register();
         try
         {
@@ -30,7 +30,7 @@ public static class EstateFolder
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidDataException)
         {
-            throw new CliException($"a layout in {Path.Combine(estateDirectory, "layouts")} is malformed: {e.Message}");
+            throw new PipelineException($"a layout in {Path.Combine(estateDirectory, "layouts")} is malformed: {e.Message}");
         }
     }
 
