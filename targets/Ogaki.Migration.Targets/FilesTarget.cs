@@ -132,6 +132,7 @@ public sealed class FilesTarget : IStandardTarget
                 var key = file.KeyOf(values);
                 if (file.Keys.Contains(key) || !keys.Add(key))
                     throw new TargetLoadException(batch, $"a key is already in {file.FileName} (loaded by another run?): {string.Join(", ", batch.Entity.Key)}");
+                StandardFiles.FillMachiazaCodes(values, file.MachiazaCodes);
                 StandardFiles.AppendRow(text, file.Columns, values);
             }
             var checksum = hasher.Finish();
@@ -305,6 +306,7 @@ public sealed class FilesTarget : IStandardTarget
                 try { row[item.Ordinal] = StandardFiles.Parse(item, fields[c]); }
                 catch (FormatException e) { throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file.Path}: record {line - 1}, {StandardFiles.FieldName(item)}: {e.Message}"), e); }
             }
+            StandardFiles.EmptyMachiazaCodes(row, file.MachiazaCodes);
             yield return row;
         }
     }
@@ -369,6 +371,8 @@ public sealed class FilesTarget : IStandardTarget
         public int?[] MaxLengths { get; } = [.. entity.Items.Select(TargetNames.MaxLength)];
 
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+        public IReadOnlyList<(int Code, int Text, int[] Address)> MachiazaCodes { get; } = StandardFiles.MachiazaCodes(entity);
 
         public string KeyOf(IReadOnlyList<object?> values) => string.Join('\u0001', _keyOrdinals.Select(o => values[o] is { } v ? KeyText(v) : "\u0000"));
     }

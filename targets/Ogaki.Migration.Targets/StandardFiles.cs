@@ -42,6 +42,50 @@ public static class StandardFiles
         return sb.ToString();
     }
 
+    /// <summary>住所_町字コード when the address has no 町字 (official sheets).</summary>
+    public const string NoMachiaza = "0000000";
+
+    /// <summary>住所_町字コード when the 町字 is not in the ABR master (official sheets).</summary>
+    public const string MachiazaNotInAbr = "9999999";
+
+    /// <summary>
+    /// The …町字コード items of an entity with their …町字 text item and the other items of the same address
+    /// (same name prefix). The mapping leaves the code empty when it has no ABR 町字ID; the official file says why:
+    /// <see cref="MachiazaNotInAbr"/> when the 町字 text is there, <see cref="NoMachiaza"/> when the address is there
+    /// without a 町字, empty when there is no address at all. A code item without a 町字 item is written as it is.
+    /// </summary>
+    public static IReadOnlyList<(int Code, int Text, int[] Address)> MachiazaCodes(SpecEntity entity)
+    {
+        var list = new List<(int, int, int[])>();
+        foreach (var code in entity.Items.Where(i => i.NameJa.EndsWith("町字コード", StringComparison.Ordinal)))
+        {
+            var prefix = code.NameJa[..^"町字コード".Length];
+            var text = entity.Items.FirstOrDefault(i => i.NameJa == prefix + "町字");
+            if (text is null) continue;
+            var address = entity.Items.Where(i => i.NameJa.StartsWith(prefix, StringComparison.Ordinal) && i != code).Select(i => i.Ordinal).ToArray();
+            list.Add((code.Ordinal, text.Ordinal, address));
+        }
+        return list;
+    }
+
+    /// <summary>Fills the empty 町字コード items of a row with the official 0000000 / 9999999 (see <see cref="MachiazaCodes"/>).</summary>
+    public static void FillMachiazaCodes(object?[] values, IReadOnlyList<(int Code, int Text, int[] Address)> rules)
+    {
+        foreach (var (code, text, address) in rules)
+        {
+            if (values[code] is not null) continue;
+            if (values[text] is string { Length: > 0 }) values[code] = MachiazaNotInAbr;
+            else if (address.Any(o => values[o] is not null)) values[code] = NoMachiaza;
+        }
+    }
+
+    /// <summary>The reverse of <see cref="FillMachiazaCodes"/> when reading a file back: the two markers are no ABR id.</summary>
+    public static void EmptyMachiazaCodes(object?[] values, IReadOnlyList<(int Code, int Text, int[] Address)> rules)
+    {
+        foreach (var (code, _, _) in rules)
+            if (values[code] is NoMachiaza or MachiazaNotInAbr) values[code] = null;
+    }
+
     public static string Header(SpecItem[] columns) => string.Join(",", columns.Select(FieldName)) + Newline;
 
     public static void AppendRow(StringBuilder sb, SpecItem[] columns, IReadOnlyList<object?> valuesBySpecOrdinal)

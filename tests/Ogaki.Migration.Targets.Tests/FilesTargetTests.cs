@@ -102,4 +102,37 @@ public sealed class FilesTargetTests
         Assert.Equal(300, await target.CountAsync(ResidentSpec.Entity, Ct));
         Assert.Equal(["run-second"], (await target.GetLedgerAsync(null, Ct)).Select(l => l.RunId).Distinct());
     }
+
+    [Fact]
+    public async Task An_empty_machiaza_code_is_written_as_the_official_9999999_or_0000000_and_read_back_as_empty()
+    {
+        using var dir = new TempDir();
+        var entity = ResidentSpec.Entity;
+        var address = entity.Items.Where(i => i.NameJa.StartsWith("住所_", StringComparison.Ordinal)).Select(i => i.Ordinal).ToList();
+        Resident WithoutAddress(Resident r)
+        {
+            var values = Enumerable.Range(0, entity.Items.Count).Select(r.GetValue).ToArray();
+            foreach (var o in address) values[o] = null;
+            return Resident.FromValues(values);
+        }
+        Resident[] records =
+        [
+            TestRecords.Resident(0) with { JushoMachiazaId = "0011001" },                             // an ABR id: as it is
+            TestRecords.Resident(1) with { JushoMachiazaId = null, JushoMachiaza = "架空町" },        // 町字 not in the ABR master
+            TestRecords.Resident(2) with { JushoMachiazaId = null, JushoMachiaza = null, JushoCity = "大垣市" }, // no 町字
+            WithoutAddress(TestRecords.Resident(3)),                                                   // no address at all
+        ];
+        await using var target = TargetFactory.Create("files:" + dir.File("out"));
+        await target.EnsureSchemaAsync([entity], StandardSpec.Version, Ct);
+        await target.LoadBatchAsync(new LoadBatch("run-z", StandardSpec.Version, entity, 0, 1, 4, records), Ct);
+
+        using var reader = new StreamReader(Path.Combine(dir.File("out"), entity.Table + ".csv"));
+        var rows = StandardFiles.ReadRecords(reader).ToList();
+        var column = Array.IndexOf(rows[0], "jusho_machiaza_id");
+        Assert.Equal(["0011001", "9999999", "0000000", null], rows.Skip(1).Select(r => r[column]));
+
+        var back = new List<object?[]>();
+        await foreach (var row in target.ReadBackAsync(entity, Ct)) back.Add(row);
+        Assert.Equal(records.Select(r => r.JushoMachiazaId), back.Select(Resident.FromValues).Select(r => r.JushoMachiazaId));
+    }
 }
