@@ -117,6 +117,10 @@ internal static class SpecEmitter
                  .Append(".ViolationKind.Length, \"length \" + length.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + \" exceeds ").Append(len).Append("\"));\n");
                 if (i.Type == "digits")
                     w.Append("            if (!").Append(Rt).Append(".SpecText.IsDigits(").Append(v).Append(")) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Type, \"not half-width digits\"));\n");
+                if (i.Official?.DataType == "X")
+                    w.Append("            if (!").Append(Rt).Append(".SpecText.IsHalfWidth(").Append(v).Append(")) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Type, \"not half-width (データ型 X)\"));\n");
+                if (i.Official?.DataType == "Ｎ")
+                    w.Append("            if (!").Append(Rt).Append(".SpecText.IsFullWidth(").Append(v).Append(")) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Type, \"not full-width (データ型 Ｎ)\"));\n");
                 if (i.Type == "kana")
                     w.Append("            if (!").Append(Rt).Append(".SpecText.IsKana(").Append(v).Append(")) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Type, \"not full-width katakana\"));\n");
                 if (i.Type == "code")

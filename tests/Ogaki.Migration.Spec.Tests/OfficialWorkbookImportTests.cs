@@ -86,6 +86,21 @@ public sealed class OfficialWorkbookImportTests : IDisposable
         // 代表宛名フラグ refers to code 002 of the code list (written 2 there).
         Assert.Equal(["代表宛名", "非代表宛名"], catalog.FindCodeTable(entity.Find("Daihyoatenafuragu")!.CodeTable!)!.Values.Select(v => v.NameJa));
 
+        // The generated validator checks the official data types: X half-width, Ｎ full-width, the 性別 code domain.
+        var record = assembly.GetType("Ogaki.Migration.Standard." + entity.Name)!;
+        var fromValues = record.GetMethod("FromValues")!;
+        var values = new object?[entity.Items.Count];
+        values[entity.Find("Atenabango")!.Ordinal] = "12345678912345Ａ"; // X with a full-width letter
+        values[entity.Find("Shimei")!.Ordinal] = "佐藤 一郎";           // Ｎ with a half-width space
+        values[entity.Find("UjiNihonjin")!.Ordinal] = "佐藤";
+        values[entity.Find("Seibetsu")!.Ordinal] = "9";
+        var violations = new List<SpecViolation>();
+        record.GetMethod("Validate")!.Invoke(fromValues.Invoke(null, [values]), [violations]);
+        Assert.Contains(violations, v => v.Item.Identifier == "Atenabango" && v.Kind == ViolationKind.Type);
+        Assert.Contains(violations, v => v.Item.Identifier == "Shimei" && v.Kind == ViolationKind.Type);
+        Assert.DoesNotContain(violations, v => v.Item.Identifier == "UjiNihonjin");
+        Assert.Contains(violations, v => v.Item.Identifier == "Seibetsu" && v.Kind == ViolationKind.CodeDomain);
+
         // The run-time loader reads the same files to the same catalog.
         var loaded = SpecCatalog.Load("2023.09", Path.Combine(_root, "standard"));
         Assert.Equal(entity.Items, loaded.Entities[0].Items);
