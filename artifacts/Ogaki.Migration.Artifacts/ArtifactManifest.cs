@@ -60,8 +60,6 @@ public sealed record ArtifactManifest(string RunId, string SpecVersion, string S
 
     internal static void CheckRunId(string runId)
     {
-        ArgumentException.ThrowIfNullOrEmpty(runId);
-        if (runId is "." or ".." || !runId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw new ArgumentException($"run id '{runId}' may hold only letters, digits, '-', '_' and '.'", nameof(runId));
+        if (!global::Ogaki.Migration.Artifacts.RunId.TryParse(runId, out _, out var problem)) throw new ArgumentException(problem, nameof(runId));
     }
 }

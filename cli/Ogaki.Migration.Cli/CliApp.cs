@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(ConformanceCommand.Build(output));
         root.Subcommands.Add(FitGapCommand.Build(output));
         root.Subcommands.Add(VerifyCommand.Build(output));
+        root.Subcommands.Add(CleanCommand.Build(output));
         root.Subcommands.Add(SpecCommands.Build(output));
         return root;
     }
@@ -45,25 +46,25 @@ public static class CliApp
         }
         catch (CliException e)
         {
-            await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
-            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
+            await error.WriteLineAsync($"ogaki-migrate: {PiiRedactor.Redact(e.Message)}");
+            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(PiiRedactor.Redact(e.InnerException.ToString()));
             return e.ExitCode;
         }
         catch (PipelineException e)
         {
-            await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
-            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
+            await error.WriteLineAsync($"ogaki-migrate: {PiiRedactor.Redact(e.Message)}");
+            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(PiiRedactor.Redact(e.InnerException.ToString()));
             return ExitCodes.Of(e.Kind);
         }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("ogaki-migrate: cancelled.");
-            return ExitCodes.Infrastructure;
+            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {
-            await error.WriteLineAsync($"ogaki-migrate: unexpected error: {e.Message} (run again with --verbose for details, and report it).");
-            if (parse.GetValue(Verbose)) await error.WriteLineAsync(e.ToString());
+            await error.WriteLineAsync($"ogaki-migrate: unexpected error: {PiiRedactor.Redact(e.Message)} (run again with --verbose for details, and report it).");
+            if (parse.GetValue(Verbose)) await error.WriteLineAsync(PiiRedactor.Redact(e.ToString()));
             return ExitCodes.InternalError;
         }
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.Validation;
 using Spectre.Console;
@@ -40,9 +41,10 @@ public static class DryRunCommand
         var common = new CommonOptions();
         var scale = new Option<double?>("--scale") { Description = "Scale of the generated sample (default 0.1; 1.0 = 大垣市)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the generated sample (default 42)." };
-        var runId = new Option<string?>("--run-id") { Description = "Run id; give the id of an interrupted run to resume it (completed batches are skipped)." };
+        var runId = new Option<string?>("--run-id") { Description = "The id of an interrupted run, to resume it (completed batches are skipped). A finished run or an id with no work folder is refused; omit it to start a new run. Ids: a letter or digit, then up to 63 letters, digits, '.', '_', '-'." };
         var clean = new Option<bool>("--clean-sample") { Description = "Generate the sample without injected defects (default: with defects and their ground truth)." };
         var batch = new Option<int?>("--batch-size") { Description = "Records per load batch (one transaction each; default 5000)." };
+        var reset = new Option<bool>("--reset-target") { Description = "Drop this tool's tables in the target first (its entity tables, run ledger and schema table; nothing else), to rehearse again into a database an earlier run loaded." };
         var command = new Command("dry-run",
             "The whole rehearsal (移行リハーサル): read the legacy systems through their adapters, map, validate, load the target, " +
             "reconcile by reading the target back, and write reports and a manifest to the artifact store.\n" +
@@ -55,35 +57,84 @@ public static class DryRunCommand
         command.Options.Add(runId);
         command.Options.Add(batch);
         command.Options.Add(clean);
+        command.Options.Add(reset);
         command.SetAction(async (parse, ct) =>
         {
+            // The id names folders: checked before anything else is read or written.
+            RunId? id = null;
+            if (parse.GetValue(runId) is { } text)
+                id = RunId.TryParse(text, out var parsed, out var problem) ? parsed : throw new CliException(problem + "; give the id of an interrupted run, or omit --run-id to start a new run.");
             var overrides = common.Overrides(parse);
             if (parse.GetValue(scale) is { } s) overrides["Sample:Scale"] = s.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(seed) is { } sd) overrides["Sample:Seed"] = sd.ToString(CultureInfo.InvariantCulture);
             if (parse.GetValue(clean)) overrides["Sample:Defects"] = "false";
             if (parse.GetValue(batch) is { } b) overrides["BatchSize"] = b.ToString(CultureInfo.InvariantCulture);
             var config = RunConfiguration.Load(parse.GetValue(common.Config), overrides);
-            return await RunAsync(config, parse.GetValue(runId), parse.GetValue(common.Unmask), output, ct);
+<<<<<<< HEAD
+            try
+            {
+                return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
+            }
+            catch (RunCancelledException e)
+            {
+                throw new CliException($"cancelled: run {e.RunId} stopped; what was loaded is kept. Resume with: {ResumeCommand(parse, e.RunId)}", ExitCodes.Cancelled, e);
+            }
+=======
+            return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
+>>>>>>> pipeline
         });
         return command;
     }
 
     /// <summary>Runs the rehearsal through the pipeline's runner, drawing progress and the summary on <paramref name="output"/>.</summary>
-    public static async Task<int> RunAsync(RunConfiguration config, string? runId, bool unmask, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(RunConfiguration config, RunId? runId, bool unmask, bool resetTarget, TextWriter output, CancellationToken ct)
     {
         var runner = new MigrationRunner(new StageProgress(output, StageProgress.ShouldBeLive(output)));
-        var outcome = await runner.RunAsync(config.ToRunRequest(load: true, runId, unmask), ct);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await runner.RunAsync(config.ToRunRequest(load: true, runId, unmask) with { ResetTarget = resetTarget }, ct);
+        }
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested && runner.CurrentRunId is { } started)
+        {
+            throw new RunCancelledException(started, e);
+        }
         var exit = ExitCodeOf(outcome.Reconciliation);
         PrintSummary(outcome, exit, output);
         return exit;
     }
 
-    internal static int ExitCodeOf(ReconciliationResult result) => result.Outcome switch
+    /// <summary>A dry run stopped by the operator after it had a run id.</summary>
+    internal sealed class RunCancelledException(string runId, Exception inner) : Exception("run " + runId + " cancelled", inner)
     {
-        ReconciliationOutcome.Reconciled => ExitCodes.Ok,
-        ReconciliationOutcome.Discrepancies => ExitCodes.Discrepancies,
-        _ => ExitCodes.Infrastructure,
-    };
+        public string RunId { get; } = runId;
+    }
+
+    /// <summary>
+    /// The command line that resumes a cancelled run: the same words with <c>--run-id</c> set (and <c>--reset-target</c>
+    /// dropped: a resume must not empty the target it continues). Secrets in connection strings are masked, so the
+    /// line is safe to print; give them again through the environment.
+    /// </summary>
+    public static string ResumeCommand(ParseResult parse, string runId)
+    {
+        var words = new List<string> { "ogaki-migrate" };
+        var tokens = parse.Tokens.Select(t => t.Value).ToList();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is "--run-id") { i++; continue; }
+            if (tokens[i].StartsWith("--run-id=", StringComparison.Ordinal) || tokens[i] is "--reset-target") continue;
+            words.Add(Quote(Ogaki.Migration.Spec.ConnectionStrings.Mask(tokens[i])));
+        }
+        words.Add("--run-id");
+        words.Add(runId);
+        return string.Join(' ', words);
+
+        static string Quote(string word) =>
+            word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '=' or ',') ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    }
+
+    /// <summary>The exit code the reports state (0, 1, or 3 when the comparison could not be made).</summary>
+    internal static int ExitCodeOf(ReconciliationResult result) => result.ExitCode;
 
     static void PrintSummary(RunOutcome o, int exit, TextWriter output)
     {
@@ -109,6 +160,8 @@ public static class DryRunCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"outcome: {o.Reconciliation.Outcome} (exit {exit}); {o.Reconciliation.Problems.Count} problem(s); wall {o.Wall.TotalSeconds:F1}s"));
         output.WriteLine("reports: " + o.ReportsAt);
+        if (o.Reconciliation.Outcome == ReconciliationOutcome.Error)
+            output.WriteLine($"the target could not be compared; run {o.RunId} stays open: when the target is back, run the same command with --run-id {o.RunId} to finish (loaded batches are not loaded again).");
     }
 
     /// <summary>Formats a count for tables.</summary>

@@ -15,6 +15,9 @@ public static class ExitCodes
     /// <summary>Infrastructure failure: database or blob endpoint unreachable, disk full.</summary>
     public const int Infrastructure = 3;
 
+    /// <summary>Cancelled by the operator (Ctrl-C, SIGTERM); a dry run can be resumed with the run id it printed (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
     /// <summary>An unexpected internal error (a bug): run again with --verbose and report it.</summary>
     public const int InternalError = 70;
 

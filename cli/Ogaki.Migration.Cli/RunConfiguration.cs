@@ -55,7 +55,8 @@ public sealed class RunConfiguration
             if (!File.Exists(configFile)) throw new CliException($"configuration file {configFile} not found; pass an existing JSON file to --config.");
             try
             {
-                using var _ = JsonDocument.Parse(File.ReadAllText(configFile));
+                using var document = JsonDocument.Parse(File.ReadAllText(configFile));
+                CheckFileKeys(document.RootElement, typeof(RunConfiguration), "", configFile);
             }
             catch (JsonException e)
             {
@@ -79,6 +80,27 @@ public sealed class RunConfiguration
         return config;
     }
 
+    /// <summary>
+    /// A configuration file names only known settings (a misspelt key would silently fall back to its default) and
+    /// holds no secret: files get committed and copied, so passwords and keys come from the environment or the command line.
+    /// </summary>
+    static void CheckFileKeys(JsonElement element, Type settings, string path, string file)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new CliException($"configuration file {file}: {(path.Length == 0 ? "the file" : "'" + path.TrimEnd(':') + "'")} must be a JSON object, not {element.ValueKind.ToString().ToLowerInvariant()}.");
+        var known = settings.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        foreach (var entry in element.EnumerateObject())
+        {
+            var key = path + entry.Name;
+            var property = known.FirstOrDefault(p => string.Equals(p.Name, entry.Name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new CliException($"configuration file {file}: unknown key '{key}'; known keys here: {string.Join(", ", known.Select(p => path + p.Name))}.");
+            if (entry.Value.ValueKind == JsonValueKind.Object) CheckFileKeys(entry.Value, property.PropertyType, key + ":", file);
+            else if (entry.Value.ValueKind == JsonValueKind.String && ConnectionStrings.Secrets(entry.Value.GetString()) is [var secret, ..])
+                throw new CliException($"configuration file {file}: '{key}' holds a secret ({secret}); secrets are taken only from the environment " +
+                    $"(OGAKI_{key.Replace(":", "__", StringComparison.Ordinal)}) or the command line — remove it from the file.");
+        }
+    }
+
     /// <summary>The configuration as it goes into a run's manifest: connection strings reduced to their kind, no secrets.</summary>
     public string ToRedactedJson() => JsonSerializer.Serialize(new
     {
@@ -95,7 +117,7 @@ public sealed class RunConfiguration
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The runner's request for this configuration: a dry run (<paramref name="load"/>) or a reconciliation.</summary>
-    public RunRequest ToRunRequest(bool load, string? runId, bool unmask) => new()
+    public RunRequest ToRunRequest(bool load, Ogaki.Migration.Artifacts.RunId? runId, bool unmask) => new()
     {
         SpecVersion = SpecVersion,
         Source = Source,

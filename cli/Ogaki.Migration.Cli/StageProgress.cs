@@ -56,6 +56,11 @@ public sealed class StageProgress(TextWriter output, bool live) : IStageProgress
         return value;
     }
 
+    public void Notice(string message)
+    {
+        lock (output) output.WriteLine(message);
+    }
+
     void Line(string stage, long done, long? total, TimeSpan elapsed, bool finished = false)
     {
         var rate = done / Math.Max(elapsed.TotalSeconds, 0.001);

@@ -20,8 +20,15 @@ public sealed record StageTiming(string Stage, long Records, TimeSpan Elapsed)
 }
 
 /// <summary>A mapped run: counts, rejects and reports of the mapping, each entity's source side and the rows the load wrote.</summary>
-public sealed class MappedRun(MappingResult mapping, IReadOnlyDictionary<string, SourceSide> sources, IReadOnlyDictionary<string, long> written) : IAsyncDisposable
+public sealed class MappedRun(MappingResult mapping, IReadOnlyDictionary<string, SourceSide> sources, IReadOnlyDictionary<string, long> written,
+    int batches = 0, int skippedBatches = 0) : IAsyncDisposable
 {
+    /// <summary>Load batches of the run (0 without a load).</summary>
+    public int Batches { get; } = batches;
+
+    /// <summary>Batches the run ledger already held (loaded by an earlier attempt of the same run), skipped now.</summary>
+    public int SkippedBatches { get; } = skippedBatches;
+
     public MappingResult Mapping { get; } = mapping;
 
     /// <summary>Source side per entity name (entities with no mapped record have none).</summary>
@@ -94,6 +101,7 @@ public sealed class MigrationJob(IStageProgress progress)
         using var loaderCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loadBusy = new Stopwatch();
         long loadedRows = 0;
+        int batchCount = 0, skippedBatches = 0;
         var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
         {
             try
@@ -104,6 +112,8 @@ public sealed class MigrationJob(IStageProgress progress)
                     var result = await LoadBatchAsync(target, batch, loaderCts.Token);
                     loadBusy.Stop();
                     written[batch.Entity.Name] = written.GetValueOrDefault(batch.Entity.Name) + result.RowsWritten;
+                    batchCount++;
+                    if (result.Skipped) skippedBatches++;
                     loadedRows += batch.Records.Count;
                 }
             }
@@ -164,7 +174,7 @@ public sealed class MigrationJob(IStageProgress progress)
             }
             // What is still buffered goes to disk now, so only the entity being reconciled holds rows in memory.
             foreach (var side in sides.Values) await side.SpillAsync();
-            return new MappedRun(mapping, sides, written);
+            return new MappedRun(mapping, sides, written, batchCount, skippedBatches);
         }
         catch
         {
@@ -177,7 +187,7 @@ public sealed class MigrationJob(IStageProgress progress)
         }
     }
 
-    static async Task EnsureSchemaAsync(IStandardTarget target, CancellationToken ct)
+    internal static async Task EnsureSchemaAsync(IStandardTarget target, CancellationToken ct)
     {
         try
         {

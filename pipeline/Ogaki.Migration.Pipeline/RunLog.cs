@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Ogaki.Migration.Pipeline;
 
 /// <summary>
-/// Removes personal data from log text: every run of exactly 12 digits is masked. Stricter on purpose than
+/// Removes personal data and secrets from log and console text: every run of exactly 12 digits is masked, and so are
+/// connection secrets (<see cref="Ogaki.Migration.Spec.ConnectionStrings.Mask"/>). Stricter on purpose than
 /// <c>PersonalDataScanner.RedactMyNumbers</c>, which masks only numbers with a valid check digit: a 個人番号 with a
 /// wrong check digit (an injected or real data error) is still personal data.
 /// </summary>
@@ -14,7 +15,8 @@ public static partial class PiiRedactor
     [GeneratedRegex(@"(?<!\d)\d{12}(?!\d)", RegexOptions.CultureInvariant)]
     private static partial Regex TwelveDigits();
 
-    public static string Redact(string text) => TwelveDigits().Replace(text, "************");
+    /// <summary>Masks 12-digit runs and connection secrets (passwords, account keys, SAS signatures).</summary>
+    public static string Redact(string text) => TwelveDigits().Replace(Ogaki.Migration.Spec.ConnectionStrings.Mask(text), "************");
 }
 
 /// <summary>Writes a run's log to <c>run.log</c> next to its reports, one line per entry, redacted.</summary>

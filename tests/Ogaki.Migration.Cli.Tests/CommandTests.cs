@@ -7,7 +7,7 @@ namespace Ogaki.Migration.Cli.Tests;
 [Collection(nameof(EnvironmentCollection))]
 public class CommandTests
 {
-    static readonly Lazy<Task<string>> Estate = new(async () =>
+    internal static readonly Lazy<Task<string>> Estate = new(async () =>
     {
         var dir = Path.Combine(Path.GetTempPath(), "ogaki-cli-estate-" + Environment.ProcessId);
         if (!File.Exists(Path.Combine(dir, "estate.json")))

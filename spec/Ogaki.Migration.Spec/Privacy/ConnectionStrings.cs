@@ -94,7 +94,18 @@ public static partial class ConnectionStrings
         return SasSignature().Replace(s, m => m.Groups["k"].Value + "=***");
     }
 
-    [GeneratedRegex(@"(?<k>\b(?:password|pwd|accountkey|sharedaccesssignature|sharedaccesskey)\s*)=[^;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>The secrets a text holds, by name (<c>Password</c>, <c>AccountKey</c>, <c>sig</c>, <c>URI password</c>, …); empty when none.</summary>
+    public static IReadOnlyList<string> Secrets(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return [];
+        var found = new List<string>();
+        found.AddRange(KeywordSecret().Matches(text).Select(m => m.Groups["k"].Value.Trim()));
+        if (UriPassword().IsMatch(text)) found.Add("URI password");
+        found.AddRange(SasSignature().Matches(text).Select(m => m.Groups["k"].Value));
+        return found;
+    }
+
+    [GeneratedRegex(@"(?<k>\b(?:password|pwd|accountkey|sharedaccesssignature|sharedaccesskey)\s*)=[^;\r\n]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeywordSecret();
 
     [GeneratedRegex(@"(?<p>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^@\s]*@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -110,7 +110,8 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         }
         catch (Exception ex)
         {
-            return merge.Result(counts, [], ex.GetType().Name + ": " + PersonalDataScanner.RedactMyNumbers(ex.Message));
+            // What was mapped is known from the collected source side even when the merge stopped part-way.
+            return merge.Result(counts, [], ex.GetType().Name + ": " + PersonalDataScanner.RedactMyNumbers(ex.Message).ReplaceLineEndings(" "), source.Collected?.Count);
         }
     }
 
@@ -225,11 +226,11 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             _details.Add(new Discrepancy(entity.Name, kind, owner._renderer.RenderKey(entity, _key.Ordinals, texts), sourceCount, targetCount, fields));
         }
 
-        public EntityReconciliation Result(SourceCounts? counts, IReadOnlyList<ControlTotal> totals, string? error) => new()
+        public EntityReconciliation Result(SourceCounts? counts, IReadOnlyList<ControlTotal> totals, string? error, long? mapped = null) => new()
         {
             Entity = entity,
             SourceCounts = counts,
-            Mapped = _s?.Count ?? 0,
+            Mapped = mapped ?? _s?.Count ?? 0,
             Loaded = _t?.Count ?? 0,
             Matched = _matched,
             MatchedWithinTolerance = _withinTolerance,

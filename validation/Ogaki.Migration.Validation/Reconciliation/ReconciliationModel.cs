@@ -119,7 +119,8 @@ public sealed class EntityReconciliation
     {
         var p = new List<string>();
         var name = Entity.Name;
-        if (Error is not null) p.Add($"{name}: error: {Error}");
+        // An entity that could not be compared has no meaningful counts: its error is the one problem to act on.
+        if (Error is not null) return [$"{name}: not compared: {Error}"];
         if (SourceBalanced == false)
             p.Add(FormattableString.Invariant($"{name}: read {SourceCounts!.Read} ≠ mapped {Mapped} + rejected {SourceCounts.Rejected} + excluded {SourceCounts.Excluded}"));
         if (Loaded != Mapped) p.Add(FormattableString.Invariant($"{name}: loaded {Loaded} ≠ mapped {Mapped}"));
@@ -137,7 +138,7 @@ public enum ReconciliationOutcome
     Reconciled = 0,
     /// <summary>The comparison ran and found differences (or validation errors): exit code 1.</summary>
     Discrepancies = 1,
-    /// <summary>The comparison could not be completed: exit code 2.</summary>
+    /// <summary>The comparison could not be completed (target unreachable, a table gone): exit code 3, the CLI's infrastructure failure.</summary>
     Error = 2,
 }
 
@@ -182,8 +183,13 @@ public sealed class ReconciliationResult
         : Problems.Count > 0 ? ReconciliationOutcome.Discrepancies
         : ReconciliationOutcome.Reconciled;
 
-    /// <summary>0 reconciled, 1 discrepancies, 2 error.</summary>
-    public int ExitCode => (int)Outcome;
+    /// <summary>The process exit code for this outcome, the one the reports print and the CLI returns: 0 reconciled, 1 discrepancies, 3 could not compare.</summary>
+    public int ExitCode => Outcome switch
+    {
+        ReconciliationOutcome.Reconciled => 0,
+        ReconciliationOutcome.Discrepancies => 1,
+        _ => 3,
+    };
 
     /// <summary>Builds a result with rejects sorted for deterministic reports.</summary>
     public static ReconciliationResult Create(string specVersion, RunMetadata run, Pseudonymizer pseudonymizer, ReportPrivacy privacy,
