@@ -49,6 +49,9 @@ public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapte
 /// <param name="records">Records of one entity, in source order; the list is not reused after the call.</param>
 public delegate ValueTask MappedRecordSink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken cancellationToken);
 
+/// <summary>Told where each mapped record came from (file, record, offset), just before the record goes to the sink.</summary>
+public delegate void MappedRecordLocated(IStandardRecord record, SourceLocation location);
+
 /// <summary>Run options.</summary>
 /// <param name="Degree">Mapping workers (default: processor count, at least 1).</param>
 /// <param name="BatchSize">Records per batch.</param>
@@ -56,8 +59,9 @@ public delegate ValueTask MappedRecordSink(SpecEntity entity, IReadOnlyList<ISta
 /// <param name="Sink">Called with each batch's mapped records, in order, before the next batch is taken (streaming).</param>
 /// <param name="RetainRecords">Keep every mapped record in <see cref="MappingResult.Records"/>; false for bounded memory with a sink.</param>
 /// <param name="Progress">Called after each batch with the legacy records read so far over all sources (from the ordered stage, one thread at a time).</param>
+/// <param name="Located">Told each mapped record's source location (so reports can say where a discrepancy came from).</param>
 public sealed record MappingOptions(int Degree = 0, int BatchSize = 256, Pseudonymizer? Pseudonymizer = null, MappedRecordSink? Sink = null, bool RetainRecords = true,
-    Action<long>? Progress = null);
+    Action<long>? Progress = null, MappedRecordLocated? Located = null);
 
 /// <summary>
 /// The mapping engine: legacy sources → standard records, validated per item, linked across areas, with
@@ -84,7 +88,7 @@ public sealed class MappingEngine
     {
         options ??= new MappingOptions();
         var degree = options.Degree > 0 ? options.Degree : Math.Max(1, Environment.ProcessorCount);
-        var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink);
+        var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink, options.Located);
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
         var read = 0L;
@@ -279,7 +283,7 @@ public sealed class MappingEngine
     };
 
     /// <summary>The ordered, single-threaded stage: keys, links, counts, reports.</summary>
-    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink)
+    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink, MappedRecordLocated? located)
     {
         /// <summary>Per entity: the retained records and the records waiting for the sink.</summary>
         sealed class EntityBucket(SpecEntity entity)
@@ -416,14 +420,15 @@ public sealed class MappingEngine
                 _pendingHouseholds.Add((source, counts, loc, h, key));
                 return;
             }
-            Emit(counts, o.Records);
+            Emit(counts, o.Records, loc);
         }
 
-        void Emit(SourceCounts counts, IStandardRecord[] records) // an array: foreach over the interface would box an enumerator per record
+        void Emit(SourceCounts counts, IStandardRecord[] records, SourceLocation loc) // an array: foreach over the interface would box an enumerator per record
         {
             counts.Mapped++;
             foreach (var r in records)
             {
+                located?.Invoke(r, loc);
                 var bucket = BucketOf(r.Entity);
                 if (retain) bucket.Retained.Add(r);
                 if (sink is not null)
@@ -504,7 +509,7 @@ public sealed class MappingEngine
             foreach (var (source, counts, loc, h, key) in _pendingHouseholds)
             {
                 var n = heads.GetValueOrDefault(h.SetaiNo!);
-                if (n == 1) Emit(counts, [h]);
+                if (n == 1) Emit(counts, [h], loc);
                 else Reject(source, counts, loc, Household.Spec.Name, key, null,
                     [new RejectIssue(MappingRejectReasons.HouseholdHeadCount, "JUKI-0123", "世帯主宛名番号", null, $"household has {n} current 世帯主 (exactly one required)")]);
             }
