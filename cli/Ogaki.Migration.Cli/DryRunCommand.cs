@@ -70,7 +70,6 @@ public static class DryRunCommand
             if (parse.GetValue(clean)) overrides["Sample:Defects"] = "false";
             if (parse.GetValue(batch) is { } b) overrides["BatchSize"] = b.ToString(CultureInfo.InvariantCulture);
             var config = RunConfiguration.Load(parse.GetValue(common.Config), overrides);
-<<<<<<< HEAD
             try
             {
                 return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
@@ -79,9 +78,6 @@ public static class DryRunCommand
             {
                 throw new CliException($"cancelled: run {e.RunId} stopped; what was loaded is kept. Resume with: {ResumeCommand(parse, e.RunId)}", ExitCodes.Cancelled, e);
             }
-=======
-            return await RunAsync(config, id, parse.GetValue(common.Unmask), parse.GetValue(reset), output, ct);
->>>>>>> pipeline
         });
         return command;
     }
