@@ -21,6 +21,9 @@ if [ ! -x "$PGBIN/initdb" ]; then
 fi
 command -v iconv >/dev/null || { step "apt-get install libc-bin (iconv)"; apt-get update -qq; apt-get install -y -qq libc-bin >/dev/null; }
 command -v node >/dev/null || { step "apt-get install nodejs npm"; apt-get update -qq; apt-get install -y -qq nodejs npm >/dev/null; }
+# Headless Chromium renders the HTML report in a test; the CJK fonts are the ones the report names first.
+command -v chromium >/dev/null || { step "apt-get install chromium"; apt-get update -qq; apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+[ -d /usr/share/fonts/opentype/noto ] || { step "apt-get install fonts-noto-cjk"; apt-get update -qq; apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null || echo "fonts-noto-cjk not available: CJK text renders in a fallback font"; }
 
 PGPORT=$(free_port "${PGPORT:-55432}")
 AZPORT=$(free_port "${AZPORT:-10000}")

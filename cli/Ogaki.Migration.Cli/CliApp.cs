@@ -9,6 +9,8 @@ public static class CliApp
     /// <summary>Global option: show stack traces of errors.</summary>
     public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Show details (stack traces) of errors.", Recursive = true };
 
+    static readonly HashSet<string> PseudonymisingCommands = new(StringComparer.Ordinal) { "dry-run", "reconcile", "fitgap", "verify" };
+
     public static RootCommand Build(TextWriter output, TextWriter error)
     {
         var root = new RootCommand(
@@ -19,6 +21,7 @@ public static class CliApp
         root.Subcommands.Add(DryRunCommand.Build(output));
         root.Subcommands.Add(ReconcileCommand.Build(output));
         root.Subcommands.Add(ReportCommands.Build(output));
+        root.Subcommands.Add(LookupCommand.Build(output));
         root.Subcommands.Add(SampleCommand.Build(output));
         root.Subcommands.Add(InspectCommand.Build(output, error));
         root.Subcommands.Add(ConformanceCommand.Build(output));
@@ -40,6 +43,9 @@ public static class CliApp
             foreach (var e in parse.Errors) await error.WriteLineAsync($"ogaki-migrate: {e.Message} (see 'ogaki-migrate --help')");
             return ExitCodes.InvalidInput;
         }
+        // The development key makes pseudonyms reversible: say so where the operator looks, not only in the reports.
+        if (PseudonymisingCommands.Contains(parse.CommandResult.Command.Name) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Spec.Pseudonymizer.EnvironmentVariable)))
+            await error.WriteLineAsync("ogaki-migrate: warning: " + Validation.ReconciliationResult.DevelopmentKeyWarning);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
@@ -55,6 +61,13 @@ public static class CliApp
             await error.WriteLineAsync($"ogaki-migrate: {PiiRedactor.Redact(e.Message)}");
             if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(PiiRedactor.Redact(e.InnerException.ToString()));
             return ExitCodes.Of(e.Kind);
+        }
+        catch (Ogaki.Migration.Adapters.InputFormatException e)
+        {
+            // A layout, database or configuration table the operator gave is malformed: their input, not a bug.
+            await error.WriteLineAsync($"ogaki-migrate: {e.Message}");
+            if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(e.InnerException.ToString());
+            return ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException)
         {

@@ -25,7 +25,14 @@ static class FitGapCommand
             var markdown = report.ToMarkdown();
             if (parse.GetValue(outFile) is { } path)
             {
-                await File.WriteAllTextAsync(path, markdown, ct);
+                try
+                {
+                    await File.WriteAllTextAsync(path, markdown, ct);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException($"cannot write the fit-gap report to {path}: {e.Message}", ExitCodes.InvalidInput, e);
+                }
                 output.WriteLine($"fit-gap report written to {path} ({report.Systems.Count} systems, {mapped.Counts.Sum(c => c.Read)} records read)");
             }
             else

@@ -29,6 +29,7 @@ static class InspectCommand
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
+            if (parse.GetValue(limit) is < 1 and var n) throw new CliException($"--limit {n} is out of range; give at least 1 (or leave it out for every record).");
             if (!File.Exists(path)) throw new CliException($"file {path} not found.");
             var layoutPath = parse.GetValue(layout);
             if (layoutPath is not null && !File.Exists(layoutPath)) throw new CliException($"layout {layoutPath} not found.");
@@ -40,7 +41,8 @@ static class InspectCommand
             }
             catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or NotSupportedException)
             {
-                throw new CliException(e.Message);
+                // The operator reads the sentence, not the parameter name .NET appends to it.
+                throw new CliException(e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message);
             }
             // Streams through a pipe so large files never sit in memory; My Numbers are masked line by line.
             var pipe = new System.IO.Pipelines.Pipe();

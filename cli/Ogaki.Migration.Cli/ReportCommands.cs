@@ -39,7 +39,8 @@ static class ReportCommands
         return report;
     }
 
-    static string Resolve(string run, string runs)
+    /// <summary>The reconciliation.json of a run id under the runs folder, a run folder, or the file itself.</summary>
+    internal static string Resolve(string run, string runs)
     {
         foreach (var candidate in new[] { run, Path.Combine(run, "reconciliation.json"), Path.Combine(runs, run, "reconciliation.json") })
             if (File.Exists(candidate) && candidate.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return candidate;

@@ -75,7 +75,7 @@ public sealed class RunConfiguration
         {
             throw new CliException($"configuration is invalid: {e.Message}");
         }
-        if (config.Sample.Scale <= 0) throw new CliException("sample scale must be greater than 0.");
+        if (!(config.Sample.Scale is > 0 and <= 100)) throw new CliException($"sample scale {config.Sample.Scale.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range; use a value above 0 and at most 100.");
         if (config.BatchSize < 1) throw new CliException("batch size must be at least 1.");
         return config;
     }

@@ -24,7 +24,7 @@ static class SampleCommand
         command.SetAction(async (parse, ct) =>
         {
             var s = parse.GetValue(scale);
-            if (s <= 0 || s > 100) throw new CliException($"--scale {s.ToString(CultureInfo.InvariantCulture)} is out of range; use a value above 0 and at most 100.");
+            if (!(s is > 0 and <= 100)) throw new CliException($"--scale {s.ToString(CultureInfo.InvariantCulture)} is out of range; use a value above 0 and at most 100.");
             var summary = await MigrationRunner.GenerateSampleAsync(new EstateOptions
             {
                 Scale = s,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Import;
 
 namespace Ogaki.Migration.Cli;
 
@@ -40,7 +41,42 @@ static class SpecCommands
             return ExitCodes.Ok;
         });
         spec.Subcommands.Add(list);
+        spec.Subcommands.Add(BuildImport(output));
         return spec;
+    }
+
+    static Command BuildImport(TextWriter output)
+    {
+        var workbook = new Argument<string>("workbook") { Description = "An official 基本データリスト / 項目定義書 workbook (.xlsx): item sheet and コード一覧 sheet." };
+        var outDir = new Option<string>("--out") { Description = "The new version folder, e.g. spec/standard/2.0/ (must not exist or be empty).", Required = true };
+        var attribution = new Option<string?>("--attribution") { Description = "The 出典 text the workbook's licence asks for, written to SOURCE.md." };
+        var import = new Command("import", "Turn an official workbook into spec files of a new version (official shape), checked by loading them back.\n\nExample:\n  ogaki-migrate spec import koumoku-teigisho.xlsx --out spec/standard/2.0/")
+        {
+            workbook, outDir, attribution,
+        };
+        import.SetAction(parse =>
+        {
+            var path = parse.GetValue(workbook)!;
+            if (!File.Exists(path)) throw new CliException($"{path}: no such workbook.");
+            var dir = parse.GetValue(outDir)!;
+            ImportResult result;
+            try
+            {
+                result = OfficialWorkbookImporter.Import(path, dir, parse.GetValue(attribution));
+            }
+            catch (WorkbookImportException e)
+            {
+                throw new CliException(e.Message);
+            }
+            // The written files must load with the same rules the generator applies.
+            var full = Path.GetFullPath(dir);
+            var catalog = Load(result.Version, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full)));
+            output.WriteLine($"spec {result.Version}: {result.Items} items in {result.Groups.Count} グループ ({string.Join(", ", result.Groups)}), {result.CodeTables.Count} code tables; {result.Files.Count} files in {dir}");
+            foreach (var e in catalog.Entities)
+                output.WriteLine($"  {e.Name} {e.NameJa}: {e.Items.Count} items, key {string.Join("+", e.Key)}");
+            return ExitCodes.Ok;
+        });
+        return import;
     }
 
     static SpecCatalog Load(string version, string? root)

@@ -21,13 +21,14 @@ static class VerifyCommand
         command.SetAction(async (parse, ct) =>
         {
             var connection = parse.GetValue(store) ?? Environment.GetEnvironmentVariable("OGAKI_Store");
+            var (runId, runsFolder) = RunOf(parse.GetValue(run)!, parse.GetValue(runs)!, connection);
             // The seal is checked with the run's key: only a holder of OGAKI_PSEUDONYM_KEY can call a run intact.
             var sealer = new ManifestSealer(MigrationRunner.CreatePseudonymizer());
-            var artifactStore = MigrationRunner.CreateStore(connection, parse.GetValue(runs)!, sealer);
+            var artifactStore = MigrationRunner.CreateStore(connection, runsFolder, sealer);
             VerifyReport report;
             try
             {
-                report = await artifactStore.VerifyAsync(parse.GetValue(run)!, ct);
+                report = await artifactStore.VerifyAsync(runId, ct);
             }
             catch (ArtifactStoreException e)
             {
@@ -43,5 +44,20 @@ static class VerifyCommand
             return report.IsClean ? ExitCodes.Ok : ExitCodes.Discrepancies;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The run id and local runs folder: a path to a run folder (<c>runs/&lt;id&gt;</c>, as the dry-run prints it) is taken
+    /// as its folder name under its parent; any other path is explained, since a run id names no folder of its own.
+    /// </summary>
+    static (string RunId, string RunsFolder) RunOf(string argument, string runsFolder, string? connection)
+    {
+        if (argument.IndexOfAny(['/', '\\']) < 0) return (argument, runsFolder);
+        var full = Path.GetFullPath(argument.TrimEnd('/', '\\'));
+        if (string.IsNullOrEmpty(connection) && Directory.Exists(full) && Path.GetDirectoryName(full) is { } parent)
+            return (Path.GetFileName(full), parent);
+        throw new CliException(string.IsNullOrEmpty(connection)
+            ? $"{argument} is not a run folder; verify takes a run id (e.g. 20261126-101500-ab12cd) and --runs the folder that holds the runs."
+            : $"{argument} is a path; with an artifact store give the run id only (e.g. 20261126-101500-ab12cd).");
     }
 }

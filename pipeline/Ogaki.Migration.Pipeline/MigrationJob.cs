@@ -59,7 +59,7 @@ public sealed class MigrationJob(IStageProgress progress)
         MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, null, "read + map + item validation", ct);
 
     async Task<MappingResult> MapCoreAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, MappedRecordSink? sink, string stage,
-        CancellationToken ct)
+        CancellationToken ct, MappedRecordLocated? located = null)
     {
         MappingConfig config;
         try
@@ -75,7 +75,7 @@ public sealed class MigrationJob(IStageProgress progress)
         var result = await progress.RunAsync("map", null, async report =>
         {
             // Records stream through the sink; none is kept, so memory does not grow with the estate.
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report, Located: located), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
@@ -139,9 +139,11 @@ public sealed class MigrationJob(IStageProgress progress)
             }
         }
 
+        SourceSide SideOf(SpecEntity entity) => sides.TryGetValue(entity.Name, out var side) ? side : sides[entity.Name] = reconciler.CreateSourceSide(entity);
+
         async ValueTask Sink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken token)
         {
-            if (!sides.TryGetValue(entity.Name, out var side)) sides[entity.Name] = side = reconciler.CreateSourceSide(entity);
+            var side = SideOf(entity);
             foreach (var r in records)
             {
                 validation.Add(r);
@@ -162,7 +164,8 @@ public sealed class MigrationJob(IStageProgress progress)
         try
         {
             var mapping = await MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, Sink,
-                target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct);
+                target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct,
+                located: (record, at) => SideOf(record.Entity).Locate(record, at)); // so discrepancies can name their source record
             if (target is not null)
             {
                 foreach (var entity in StandardSpec.Entities)
@@ -257,10 +260,9 @@ public sealed class MigrationJob(IStageProgress progress)
             }
             return entities;
         });
-        var rejects = mapping.Rejects.SelectMany(r => r.Issues.Select(i => new RejectEntry(r.Source, r.Location.File, r.Location.RecordNumber, r.Location.ByteOffset,
-            i.Field ?? r.Location.Field, i.Reason, $"{r.PseudonymKey}: " + (i.ItemId is null ? "" : $"{i.ItemId} {i.ItemNameJa}: ") + i.Message)));
+        var rejects = mapping.Rejects.SelectMany(RejectEntry.From);
         var result = ReconciliationResult.Create(StandardSpec.Version, RunMetadata.Now(runId, started), renderer.Pseudonymizer, renderer.Privacy, entities, rejects,
-            validation.Complete(OutsideOf(mapping)));
+            validation.Complete(OutsideOf(mapping)), sourceProblems: mapping.SourceProblems);
         Timings.Add(new StageTiming("reconcile (read back, hash, diff)", total, sw.Elapsed));
         return result;
     }

@@ -25,7 +25,10 @@ internal sealed record SpecProblem(string Path, int Line, string Id, string Mess
 
 internal sealed record EntityRow(int Line, string Name, string Area, string AreaNameJa, string NameJa, string Key, string Table, string Status, string Notes);
 
-internal sealed record ItemRow(int Line, string ItemId, string Entity, string NameJa, string Identifier, string Type, int Length, string Required, string CodeTable, string Notes, string Status);
+internal sealed record ItemRow(int Line, string ItemId, string Entity, string NameJa, string Identifier, string Type, int Length, string Required, string CodeTable, string Notes, string Status, OfficialItemRow? Official = null);
+
+/// <summary>The official columns of an item row in the 基本データリスト shape (see <see cref="SpecFileParser.OfficialItemColumns"/>).</summary>
+internal sealed record OfficialItemRow(string DataType, string Digits, string FieldName, string Group, bool PrimaryKey, bool ForeignKey, string Code, string Repeat, string OutputCondition, string Condition, string SpecReference, bool Implementation);
 
 internal sealed record CodeValueRow(int Line, string Code, string NameJa, string Identifier, string Status, string Notes);
 
@@ -60,8 +63,23 @@ internal static class SpecFileParser
     public const string BadCodeTable = "OGSPEC009";
     public const string MixedVersions = "OGSPEC010";
 
+    // Our own shape; the official shape also maps to decimal (9V), time (TIME) and blob (BLOB).
     public static readonly string[] ItemTypes = ["text", "kana", "digits", "int", "amount", "date", "wareki_date", "yearmonth", "flag", "code"];
     public static readonly string[] Statuses = ["confirmed", "secondary", "provisional"];
+
+    /// <summary>
+    /// Header of an items file in the official 基本データリスト shape (what <c>spec import</c> writes): the workbook's
+    /// columns by their official names, the ※※ condition of 条件付き必須 in a column of its own, then our <c>status</c>
+    /// (optional; rows without it are <c>confirmed</c>, as they come from the official workbook).
+    /// </summary>
+    public static readonly string[] OfficialItemColumns =
+        ["データ項目ID", "データ項目", "データ項目（ローマ字）", "グループ", "主キー", "外部キー", "データ型", "桁数", "コード", "繰り返し", "データ出力条件", "条件付き必須の条件", "項目定義", "標準仕様書関連箇所", "実装類型"];
+
+    /// <summary>データ型 of the official shape (the 凡例）データ型 sheet); <c>Ｎ</c> is the full-width letter.</summary>
+    public static readonly string[] OfficialTypes = ["X", "Ｎ", "9", "9V", "S9", "YEAR", "DATE", "TIME", "BLOB"];
+
+    /// <summary>The code ID for codes the municipality defines itself (自治体固有コード): no code table to check against.</summary>
+    public const string MunicipalCode = "999";
 
     static readonly string[] EntityColumns = ["entity", "area", "area_name_ja", "name_ja", "key", "table", "status", "notes"];
     static readonly string[] ItemColumns = ["item_id", "entity", "name_ja", "identifier", "type", "length", "required", "code_table", "notes", "status"];
@@ -109,6 +127,9 @@ internal static class SpecFileParser
                     CheckIdentifier(path, e.Line, "entity", e.Name, problems);
                     CheckStatus(path, e.Line, e.Status, problems);
                 }
+                break;
+            case SpecFileKind.Items when lines.Count > 0 && lines[0].StartsWith(OfficialItemColumns[0], StringComparison.Ordinal):
+                ReadOfficialItems(path, lines, problems, items);
                 break;
             case SpecFileKind.Items:
                 ReadTable(path, lines, 0, ItemColumns, problems, (line, f) =>
@@ -183,7 +204,7 @@ internal static class SpecFileParser
             var identifiers = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (ipath, i) in itemRows)
             {
-                if (i.Entity != e.Name) continue;
+                if (i.Entity != e.Name && (i.Official is null || i.Entity != e.NameJa)) continue;
                 if (seenIds.TryGetValue(i.ItemId, out var first))
                 {
                     problems.Add(new SpecProblem(ipath, i.Line, DuplicateItemId, $"item id {i.ItemId} is used twice (first at {first})"));
@@ -207,10 +228,109 @@ internal static class SpecFileParser
                     problems.Add(new SpecProblem(path, e.Line, MalformedRow, $"entity {e.Name}: key item {k} is not one of its items"));
             entities.Add(new EntityModel(e, new(own.ToArray())));
         }
+        var groups = new HashSet<string>(entityRows.Select(x => x.e.NameJa), StringComparer.Ordinal);
         foreach (var (ipath, i) in itemRows)
-            if (!known.Contains(i.Entity))
+            if (!known.Contains(i.Entity) && (i.Official is null || !groups.Contains(i.Entity)))
                 problems.Add(new SpecProblem(ipath, i.Line, UnknownEntity, $"item {i.ItemId}: entity '{i.Entity}' is not in entities.csv"));
         return new SpecModel(version, new(entities.ToArray()), new(tables.ToArray()), new(problems.ToArray()));
+    }
+
+    /// <summary>
+    /// Reads an items file in the official shape. The official data type is kept and also mapped to our item types:
+    /// X and Ｎ → text (code with a コード), 9 → int up to 9 digits, digits beyond (code with a コード), S9 → amount,
+    /// 9V → decimal, YEAR → int, DATE → date, TIME → time, BLOB → blob. The C# identifier is the ローマ字 name in
+    /// PascalCase; the entity is the グループ, matched against the name_ja of entities.csv.
+    /// </summary>
+    static void ReadOfficialItems(string path, List<string> lines, List<SpecProblem> problems, List<ItemRow> items)
+    {
+        var header = SplitCsv(lines[0]);
+        var hasStatus = Array.IndexOf(header, "status") >= 0;
+        var columns = hasStatus ? OfficialItemColumns.Concat(new[] { "status" }).ToArray() : OfficialItemColumns;
+        ReadTable(path, lines, 0, columns, problems, (line, f) =>
+        {
+            var id = f[0];
+            if (id.Length != 8 || !id.All(c => c >= '0' && c <= '9'))
+            {
+                problems.Add(new SpecProblem(path, line, MalformedRow, $"データ項目ID '{id}' is not 8 digits (3-digit 基幹業務コード + 5-digit 項目コード)"));
+                return;
+            }
+            var romaji = f[2];
+            if (romaji.Length == 0 || !(romaji[0] >= 'a' && romaji[0] <= 'z') || !romaji.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            {
+                problems.Add(new SpecProblem(path, line, BadIdentifier, $"item {id}: ローマ字 field name '{romaji}' is not lower-case snake_case"));
+                return;
+            }
+            var dataType = f[6];
+            if (Array.IndexOf(OfficialTypes, dataType) < 0)
+            {
+                problems.Add(new SpecProblem(path, line, UnknownType, $"item {id}: unknown データ型 '{dataType}' (expected one of {string.Join(", ", OfficialTypes)})"));
+                return;
+            }
+            var digits = f[7];
+            var comma = digits.IndexOf(",", StringComparison.Ordinal);
+            var whole = dataType == "9V" && comma > 0 ? digits.Substring(0, comma) : digits;
+            var length = 0;
+            var lengthOk = dataType == "BLOB" && digits.Length == 0
+                || (int.TryParse(whole, NumberStyles.None, CultureInfo.InvariantCulture, out length) && length > 0
+                    && (dataType != "9V" || (comma > 0 && int.TryParse(digits.Substring(comma + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))));
+            if (!lengthOk)
+            {
+                problems.Add(new SpecProblem(path, line, BadLength, $"item {id}: 桁数 '{digits}' is not a positive whole number" + (dataType == "9V" ? " pair n,m" : "")));
+                return;
+            }
+            var required = f[10] switch { "必須" => "M", "条件付き必須" => "C", "任意" => "O", _ => "" };
+            if (required.Length == 0)
+            {
+                problems.Add(new SpecProblem(path, line, BadRequired, $"item {id}: データ出力条件 '{f[10]}' must be 必須, 条件付き必須 or 任意"));
+                return;
+            }
+            var code = f[8];
+            if (code.Length > 0 && !code.All(c => c >= '0' && c <= '9'))
+            {
+                problems.Add(new SpecProblem(path, line, BadCodeTable, $"item {id}: コード '{code}' is not a code ID"));
+                return;
+            }
+            foreach (var (value, name) in new[] { (f[4], "主キー"), (f[5], "外部キー"), (f[14], "実装類型") })
+            {
+                if (value.Length > 0 && value != "○")
+                {
+                    problems.Add(new SpecProblem(path, line, MalformedRow, $"item {id}: {name} '{value}' must be ○ or empty"));
+                    return;
+                }
+            }
+            var status = hasStatus && f[15].Length > 0 ? f[15] : "confirmed";
+            var table = code.Length == 0 || code.TrimStart('0') == MunicipalCode ? "" : OfficialCodeTableId(id, code);
+            var type = dataType switch
+            {
+                "X" or "Ｎ" => table.Length > 0 ? "code" : "text",
+                "9" => table.Length > 0 ? "code" : length <= 9 ? "int" : "digits",
+                "S9" => "amount",
+                "9V" => "decimal",
+                "YEAR" => "int",
+                "DATE" => "date",
+                "TIME" => "time",
+                _ => "blob",
+            };
+            var official = new OfficialItemRow(dataType, digits, romaji, f[3], f[4] == "○", f[5] == "○", code, f[9], f[10], f[11], f[13], f[14] == "○");
+            CheckStatus(path, line, status, problems);
+            items.Add(new ItemRow(line, id, f[3], f[1], PascalCase(romaji), type, length, required, table, f[12], status, official));
+        });
+    }
+
+    /// <summary>The code table id of an official code ID: 基幹業務コード + the 3-digit code ID, e.g. 031-001.</summary>
+    public static string OfficialCodeTableId(string itemId, string code)
+    {
+        var trimmed = code.TrimStart('0');
+        return itemId.Substring(0, 3) + "-" + (trimmed.Length == 0 ? "0" : trimmed).PadLeft(3, '0');
+    }
+
+    /// <summary>jusho_choazakodo → JushoChoazakodo.</summary>
+    public static string PascalCase(string snake)
+    {
+        var sb = new StringBuilder(snake.Length);
+        foreach (var part in snake.Split('_'))
+            if (part.Length > 0) sb.Append(char.ToUpperInvariant(part[0])).Append(part, 1, part.Length - 1);
+        return sb.ToString();
     }
 
     static CodeTableDef? ReadCodeTable(string path, List<string> lines, List<SpecProblem> problems)

@@ -60,10 +60,13 @@ public sealed class SpecCatalog(string version, IReadOnlyList<SpecEntity> entiti
             t.Values.Select(v => new CodeValue(v.Code, v.NameJa, v.Identifier, ParseStatus(v.Status), v.Notes)).ToList())).ToList();
         var entities = model.Entities.Select(e => new SpecEntity(e.Row.Name, e.Row.Area, e.Row.AreaNameJa, e.Row.NameJa, e.Row.Key.Split('+'), e.Row.Table,
             ParseStatus(e.Row.Status), e.Row.Notes,
-            e.Items.Select((i, n) => new SpecItem(n, i.ItemId, i.Entity, i.NameJa, i.Identifier, ParseType(i.Type), i.Length, ParseRequired(i.Required),
-                i.CodeTable.Length == 0 ? null : i.CodeTable, i.Notes, ParseStatus(i.Status))).ToList())).ToList();
+            e.Items.Select((i, n) => new SpecItem(n, i.ItemId, e.Row.Name, i.NameJa, i.Identifier, ParseType(i.Type), i.Length, ParseRequired(i.Required),
+                i.CodeTable.Length == 0 ? null : i.CodeTable, i.Notes, ParseStatus(i.Status), ToOfficial(i.Official))).ToList())).ToList();
         return new SpecCatalog(model.Version, entities, tables);
     }
+
+    static OfficialItem? ToOfficial(OfficialItemRow? o) => o is null ? null :
+        new(o.DataType, o.Digits, o.FieldName, o.Group, o.PrimaryKey, o.ForeignKey, o.Code, o.Repeat, o.OutputCondition, o.Condition, o.SpecReference, o.Implementation);
 
     static SpecStatus ParseStatus(string s) => s switch
     {
@@ -90,6 +93,9 @@ public sealed class SpecCatalog(string version, IReadOnlyList<SpecEntity> entiti
         "wareki_date" => ItemType.WarekiDate,
         "yearmonth" => ItemType.YearMonth,
         "flag" => ItemType.Flag,
+        "decimal" => ItemType.Decimal,
+        "time" => ItemType.Time,
+        "blob" => ItemType.Blob,
         _ => ItemType.Code,
     };
 }

@@ -23,7 +23,42 @@ public enum ItemType
     Flag,
     /// <summary>code: a value of a code table.</summary>
     Code,
+    /// <summary>decimal: official 9V, a number with a fraction (桁数 <c>n,m</c>).</summary>
+    Decimal,
+    /// <summary>time: official TIME, <c>HH:MM:SS</c>.</summary>
+    Time,
+    /// <summary>blob: official BLOB (images).</summary>
+    Blob,
 }
+
+/// <summary>
+/// The official columns of a 基本データリスト row, kept as the workbook states them (spec files in the official shape).
+/// </summary>
+/// <param name="DataType">データ型: X, Ｎ, 9, 9V, S9, YEAR, DATE, TIME or BLOB.</param>
+/// <param name="Digits">桁数 as written (characters; <c>n,m</c> for 9V; empty for BLOB).</param>
+/// <param name="FieldName">データ項目（ローマ字）: the API / file field name, e.g. <c>jusho_choazakodo</c>.</param>
+/// <param name="Group">グループ名称, e.g. 住登外者宛名基本情報.</param>
+/// <param name="PrimaryKey">主キー ○.</param>
+/// <param name="ForeignKey">外部キー ○.</param>
+/// <param name="Code">コード: the code ID of the code list (999: a code the municipality defines).</param>
+/// <param name="Repeat">繰り返し as written.</param>
+/// <param name="OutputCondition">データ出力条件: 必須, 条件付き必須 or 任意.</param>
+/// <param name="Condition">The condition of 条件付き必須 (the text after ※※).</param>
+/// <param name="SpecReference">標準仕様書関連箇所 (7-digit 機能ID and name).</param>
+/// <param name="Implementation">実装類型 ○.</param>
+public sealed record OfficialItem(
+    string DataType,
+    string Digits,
+    string FieldName,
+    string Group,
+    bool PrimaryKey,
+    bool ForeignKey,
+    string Code,
+    string Repeat,
+    string OutputCondition,
+    string Condition,
+    string SpecReference,
+    bool Implementation);
 
 /// <summary>Column <c>required</c>: M mandatory, C conditional (condition in the notes), O optional.</summary>
 public enum Requirement
@@ -54,6 +89,7 @@ public enum SpecStatus
 /// <param name="CodeTable">Code table id for code items.</param>
 /// <param name="Notes">Sources, conditions and open points.</param>
 /// <param name="Status">confirmed / secondary / provisional.</param>
+/// <param name="Official">The official columns, when the spec file has the official shape.</param>
 public sealed record SpecItem(
     int Ordinal,
     string ItemId,
@@ -65,7 +101,8 @@ public sealed record SpecItem(
     Requirement Required,
     string? CodeTable,
     string Notes,
-    SpecStatus Status);
+    SpecStatus Status,
+    OfficialItem? Official = null);
 
 /// <summary>An entity of the spec (a table of the standard): its items in spec order.</summary>
 public sealed class SpecEntity(

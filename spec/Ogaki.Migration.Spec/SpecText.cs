@@ -47,6 +47,27 @@ public static class SpecText
         return true;
     }
 
+    /// <summary>
+    /// True for official データ型 X (半角文字列): printable ASCII (space to ~) and half-width katakana (U+FF61–U+FF9F).
+    /// </summary>
+    public static bool IsHalfWidth(string value)
+    {
+        foreach (var c in value)
+            if (c is not ((>= ' ' and <= '~') or (>= '\uFF61' and <= '\uFF9F'))) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// True for official データ型 Ｎ (全角文字列): no printable ASCII, no half-width katakana and no control character
+    /// (the full-width space and full-width letters such as ＺＨＡＮＧ are full-width).
+    /// </summary>
+    public static bool IsFullWidth(string value)
+    {
+        foreach (var c in value)
+            if (c is (<= '~') or (>= '\uFF61' and <= '\uFF9F')) return false;
+        return true;
+    }
+
     /// <summary>Number of digits of a whole number (sign not counted).</summary>
     public static int DigitCount(long value)
     {

@@ -9,7 +9,8 @@ public static class TargetFactory
 {
     /// <summary>
     /// <c>sqlite:&lt;path&gt;</c> → SQLite file; <c>postgres://user:pw@host:port/db?sslmode=…</c> or
-    /// <c>postgresql://…</c> → PostgreSQL; a keyword string with <c>Host=</c> → PostgreSQL.
+    /// <c>postgresql://…</c> → PostgreSQL; a keyword string with <c>Host=</c> → PostgreSQL;
+    /// <c>files:&lt;folder&gt;</c> → standard-layout CSV files (<see cref="FilesTarget"/>).
     /// Pass secrets from the environment or command line; messages mask them.
     /// </summary>
     public static IStandardTarget Create(string connection)
@@ -20,7 +21,8 @@ public static class TargetFactory
         {
             ConnectionKind.Sqlite => new SqliteTarget(SqlitePath(c)),
             ConnectionKind.Postgres => new PostgresTarget(c.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) ? FromUri(c) : c),
-            _ => throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection)),
+            ConnectionKind.Files => new FilesTarget(FilesFolder(c)),
+            _ => throw new ArgumentException($"unknown target '{ConnectionStrings.Mask(c)}': use sqlite:<path>, files:<folder>, postgres://… or a PostgreSQL keyword string (Host=…)", nameof(connection)),
         };
     }
 
@@ -29,6 +31,13 @@ public static class TargetFactory
         var path = ConnectionStrings.Value(connection);
         if (path.Length == 0) throw new ArgumentException("sqlite: needs a file path, e.g. sqlite:out/target.db", nameof(connection));
         return path;
+    }
+
+    static string FilesFolder(string connection)
+    {
+        var folder = ConnectionStrings.Value(connection);
+        if (folder.Length == 0) throw new ArgumentException("files: needs a folder, e.g. files:out/standard", nameof(connection));
+        return folder;
     }
 
     /// <summary>Converts a <c>postgres://</c> URI into an Npgsql keyword connection string.</summary>

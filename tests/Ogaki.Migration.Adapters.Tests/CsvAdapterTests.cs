@@ -38,6 +38,16 @@ public class CsvAdapterTests
     }
 
     [Fact]
+    public async Task Reads_cp932_nec_selected_ibm_extensions()
+    {
+        using var files = new FixedLengthTestFiles();
+        // 髙橋 with 髙 as EEE0 (NEC-selected), as many encoders write it; 﨑 as ED95 is the NEC-selected twin of FAB1.
+        byte[] bytes = [.. Encoding.ASCII.GetBytes("id,name\r\n1,"), 0xEE, 0xE0, .. LegacyEncodings.Cp932.GetBytes("橋"), 0xED, 0x95, 0x0D, 0x0A];
+        var results = await FixedLengthTestFiles.ReadAll(new CsvAdapter(files.WriteBytes("nec.csv", bytes), "cp932"));
+        Assert.Equal("髙橋﨑", Assert.Single(results).Record!.Get("name"));
+    }
+
+    [Fact]
     public async Task Bad_rows_are_rejected_and_the_rest_read()
     {
         using var files = new FixedLengthTestFiles();

@@ -148,6 +148,63 @@ public class EncodingIconvAgreementTests
         }
     }
 
+    /// <summary>
+    /// Every double-byte code glibc decodes (lead 81–9F, E0–FC × trail 40–7E, 80–FC), asked one by one in-process, our
+    /// codec decodes to the same text — including the duplicate codes (NEC-selected IBM extensions ED40–EEFC, 8790 ≒ …); and all of them together,
+    /// run through the <c>iconv</c> binary, give our text. The 外字 area F040–F9FC agrees too (both map it to U+E000–U+E757).
+    /// </summary>
+    [Fact]
+    public void Cp932_every_double_byte_code_glibc_decodes_we_decode_the_same()
+    {
+        EncodingIconv.SkipIfAbsent();
+        var codec = LegacyEncodings.GetCodec("cp932");
+        using var glibc = new GlibcIconv("CP932", "UTF-8");
+        var chars = new char[4];
+        var stream = new MemoryStream();
+        var expected = new StringBuilder();
+        var mismatches = new List<string>();
+        int decoded = 0, nec = 0;
+        for (var c1 = 0x81; c1 <= 0xFC; c1++)
+        {
+            if (c1 is > 0x9F and < 0xE0) continue;
+            for (var c2 = 0x40; c2 <= 0xFC; c2++)
+            {
+                if (c2 == 0x7F) continue;
+                byte[] pair = [(byte)c1, (byte)c2];
+                var theirs = glibc.Decode(pair);
+                if (theirs is null) continue;
+                decoded++;
+                if (c1 is 0xED or 0xEE) nec++;
+                var ours = codec.TryDecode(pair, chars, out var n, out _, out _) ? new string(chars, 0, n) : null;
+                if (ours != theirs) mismatches.Add($"{c1:X2}{c2:X2}: glibc {theirs}, ours {ours ?? "(rejected)"}");
+                stream.Write(pair);
+                expected.Append(theirs);
+            }
+        }
+        Assert.Empty(mismatches);
+        Assert.Equal(374, nec);
+        Assert.True(decoded > 9600, $"only {decoded} double-byte codes");
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(EncodingIconv.Convert("CP932", "UTF-8", stream.ToArray())!));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xEE, 0xE0 }, new byte[] { 0xFB, 0xFC }, "髙")]
+    [InlineData(new byte[] { 0xED, 0x40 }, new byte[] { 0xFA, 0x5C }, "纊")]
+    [InlineData(new byte[] { 0xEE, 0xEF }, new byte[] { 0xFA, 0x40 }, "ⅰ")]
+    [InlineData(new byte[] { 0xEE, 0xF9 }, new byte[] { 0x81, 0xCA }, "￢")]
+    [InlineData(new byte[] { 0xFA, 0x4A }, new byte[] { 0x87, 0x54 }, "Ⅰ")]
+    [InlineData(new byte[] { 0x87, 0x90 }, new byte[] { 0x81, 0xE0 }, "≒")]
+    public void Cp932_duplicate_code_decodes_and_encodes_to_the_preferred_code_like_iconv(byte[] nec, byte[] ibm, string text)
+    {
+        EncodingIconv.SkipIfAbsent();
+        var codec = LegacyEncodings.GetCodec("cp932");
+        Assert.Equal(text, codec.TryDecodeToString(nec, out _, out _));
+        Assert.Equal(text, codec.TryDecodeToString(ibm, out _, out _));
+        Assert.Equal(text, LegacyEncodings.Cp932.GetString(nec));
+        Assert.Equal(Convert.ToHexString(ibm), Convert.ToHexString(EncodingIconv.Convert("UTF-8", "CP932", Encoding.UTF8.GetBytes(text))!));
+        Assert.Equal(Convert.ToHexString(ibm), Convert.ToHexString(LegacyEncodings.Cp932.GetBytes(text)));
+    }
+
     [Theory]
     [InlineData("山田　太郎ｱｲｳ①Ⅰ㈱髙﨑～－￢∥")]
     [InlineData("\uE000\uE001\uE757")]

@@ -35,8 +35,8 @@ public sealed partial class ScaleOneReportTests
             truth.Add($"{file}#{RecordNo().Match(c[5]).Groups[1].Value} {c[3]}");
         }
         var reported = File.ReadLines(Path.Combine(run, "rejects.csv")).Skip(1)
-            .Select(l => l.Split(',', 7)) // source,file,record_number,byte_offset,field,reason,message
-            .Select(c => $"{c[1]}#{c[2]} {c[5]}").Distinct(StringComparer.Ordinal).ToList();
+            .Select(l => l.Split(',', 10)) // source,file,record,offset,field,key_pseudonym,item_id,項目名,reason_code,reason
+            .Select(c => $"{c[1]}#{c[2]} {c[8]}").Distinct(StringComparer.Ordinal).ToList();
         truth.Sort(StringComparer.Ordinal);
         reported.Sort(StringComparer.Ordinal);
         Assert.True(truth.Count > 1000, $"{truth.Count} injected defects");

@@ -25,6 +25,19 @@ public class SpecCommandTests
     }
 
     [Fact]
+    public async Task Spec_import_of_a_file_that_is_no_workbook_is_one_clear_line_and_the_invalid_input_code()
+    {
+        using var tmp = new TempFolder();
+        var notXlsx = Path.Combine(tmp.Path, "items.xlsx");
+        await File.WriteAllTextAsync(notXlsx, "データ項目ID,データ項目\n", TestContext.Current.CancellationToken);
+        var r = await CliRunner.RunAsync("spec", "import", notXlsx, "--out", Path.Combine(tmp.Path, "standard", "2.0"));
+        Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
+        Assert.Contains("items.xlsx: 1 problem(s) — not a readable .xlsx workbook", r.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", r.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(tmp.Path, "standard", "2.0")));
+    }
+
+    [Fact]
     public async Task Unknown_options_give_the_invalid_input_code()
     {
         var r = await CliRunner.RunAsync("spec", "diff", "1.0", "1.1", "--frobnicate");

@@ -6,7 +6,7 @@ using Ogaki.Migration.Targets.Tests.Support;
 
 namespace Ogaki.Migration.Targets.Tests;
 
-/// <summary>Crashes against real servers: a loader process SIGKILLed mid-run, the PostgreSQL server stopped mid-batch.</summary>
+/// <summary>Crashes against real servers and files: a loader process SIGKILLed mid-run, the PostgreSQL server stopped mid-batch.</summary>
 public sealed class CrashTests(ITestOutputHelper output)
 {
     const long Count = 6000;
@@ -26,6 +26,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     [Theory]
     [InlineData("postgresql")]
     [InlineData("sqlite")]
+    [InlineData("files")]
     public async Task Loader_killed_with_SIGKILL_at_a_random_point_resumes_to_the_same_content(string kind)
     {
         await using var t = await TestTarget.CreateAsync(kind);

@@ -5,10 +5,13 @@ using Ogaki.Migration.Targets.Tests.Support;
 
 namespace Ogaki.Migration.Targets.Tests;
 
-/// <summary>Load, read back, rerun and resume against both targets (real PostgreSQL and a SQLite file).</summary>
+/// <summary>Load, read back, rerun and resume against every target (real PostgreSQL, a SQLite file, standard CSV files).</summary>
 public sealed class LoadTests
 {
-    public static TheoryData<string> Kinds => new() { "postgresql", "sqlite" };
+    public static TheoryData<string> Kinds => new() { "postgresql", "sqlite", "files" };
+
+    /// <summary>The database targets (tests that create tables of their own with SQL).</summary>
+    public static TheoryData<string> DatabaseKinds => new() { "postgresql", "sqlite" };
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -70,7 +73,7 @@ public sealed class LoadTests
         : $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"), System.Globalization.CultureInfo.InvariantCulture) == 1;
 
     [Theory]
-    [MemberData(nameof(Kinds))]
+    [MemberData(nameof(DatabaseKinds))]
     public async Task Reset_drops_only_the_migration_tables_and_a_new_rehearsal_then_loads_afresh(string kind)
     {
         await using var t = await TestTarget.CreateAsync(kind);

@@ -40,6 +40,34 @@ public class ReportDiffTests
     }
 
     [Fact]
+    public async Task The_summary_comes_first_with_each_runs_outcome_its_counts_and_the_control_totals_that_changed()
+    {
+        var diff = ReportDiff.Compare(await Json(false), await Json(true));
+        Assert.Equal(("before", "discrepancies", 1, 4L, 4L), (diff.Before!.RunId, diff.Before.Outcome, diff.Before.ExitCode, diff.Before.Discrepancies, diff.Before.Rejects));
+        Assert.Equal(("after", 0L), (diff.After!.RunId, diff.After.Discrepancies));
+        Assert.Equal((1L, 0L), (diff.Before.ControlTotalsDiffering, diff.After.ControlTotalsDiffering));
+
+        var text = diff.ToText();
+        var detail = text.IndexOf("== detail ==", StringComparison.Ordinal);
+        Assert.StartsWith("== summary ==\nruns: before -> after\noutcome: discrepancies (exit 1) -> discrepancies (exit 1)\n", text, StringComparison.Ordinal);
+        var summary = text[..detail];
+        Assert.Contains("差異 / discrepancies", summary, StringComparison.Ordinal);
+        Assert.Matches(@"差異 / discrepancies +4 -> +0  \*", summary);
+        Assert.Matches(@"不正 / rejects +4 -> +4\n", summary); // unchanged: not starred
+        Assert.Contains("changes: ", summary, StringComparison.Ordinal);
+        Assert.Contains("discrepancy: 0 new, 4 resolved, 0 changed", summary, StringComparison.Ordinal);
+        Assert.Contains("control totals that changed:\n  TaxAssessment.NenZeigaku.sum-by-KazeiNendo [課税年度=2025]: 130456 / 130457 (NG) -> 130456 / 130456\n", summary, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("resolved discrepancy:", StringComparison.Ordinal) > detail); // the detail follows the summary
+
+        var md = diff.ToMarkdown();
+        var at = (string s) => md.IndexOf(s, StringComparison.Ordinal);
+        Assert.True(at("## 概要 / Summary") < at("| 結果 / Outcome | discrepancies (exit 1) | discrepancies (exit 1) |"));
+        Assert.True(at("| 差異 / discrepancies | 4 | 0 ◀ |") < at("## 管理合計の変化 / Control total changes"));
+        Assert.True(at("## 管理合計の変化 / Control total changes") < at("# 明細 / Detail"));
+        Assert.True(at("# 明細 / Detail") < at("## 件数の変化 / Count changes"));
+    }
+
+    [Fact]
     public async Task Reverse_direction_shows_the_same_items_as_new()
     {
         var diff = ReportDiff.Compare(await Json(true), await Json(false));

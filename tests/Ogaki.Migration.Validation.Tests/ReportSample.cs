@@ -1,4 +1,6 @@
 using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Mappers;
+using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
 
@@ -61,7 +63,12 @@ internal static class ReportSample
             RejectEntry.From("mainframe:JUKIMAST", new LegacyReject(new SourceLocation("JUKIMAST.DAT", 17, 16_320, "R-KOJIN-NO"), RejectReasons.InvalidPacked,
                 "packed decimal has an invalid sign nibble near " + MyNumberB)),
             RejectEntry.From("csv:KZEI2025", new LegacyReject(new SourceLocation("kzei2025.csv", 3, -1), RejectReasons.MalformedRow, "row has 12 fields; the layout has 14")),
-        };
+        }.Concat(RejectEntry.From(new MappingReject("mainframe:JUKIMAST", "JUKI", new SourceLocation("JUKIMAST.DAT", 21, 20_160), ResidentSpec.Entity.Name,
+            "1000009", p.Pseudonymize("1000009"),
+            [
+                new RejectIssue(MappingRejectReasons.InvalidDate, "JUKI-0012", "生年月日", "R-SEINEN-YMD", "not a real date"),
+                new RejectIssue(MappingRejectReasons.UnmappedCode, "JUKI-0005", "続柄", "R-ZOKUGARA", "code 99 has no entry in the code map"),
+            ])));
         return ReconciliationResult.Create(StandardSpec.Version, run, p, renderer.Privacy, entities, rejects, validation.Complete());
     }
 }

@@ -5,14 +5,14 @@ namespace Ogaki.Migration.Validation.Tests;
 
 public class ReportTests
 {
-    static async Task<MemoryReportSink> Write(ReconciliationResult r)
+    internal static async Task<MemoryReportSink> Write(ReconciliationResult r)
     {
         var sink = new MemoryReportSink();
         await ReconciliationReports.WriteAllAsync(r, sink, TestContext.Current.CancellationToken);
         return sink;
     }
 
-    static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
+    internal static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(new byte[] { 0xEF, 0xBB, 0xBF }) ? bytes.AsSpan(3) : bytes);
 
     [Fact]
     public async Task Outcome_and_problems_of_the_sample()
@@ -101,7 +101,8 @@ public class ReportTests
         Assert.True(html.IndexOf(ReportScrubber.Begin, StringComparison.Ordinal) < html.IndexOf("id=\"run\"", StringComparison.Ordinal));
         Assert.EndsWith("</body>\n</html>\n", html, StringComparison.Ordinal);
         // A well-formed XML subset: parses as XHTML once the doctype and void meta are handled.
-        var xml = html.Replace("<!DOCTYPE html>", "", StringComparison.Ordinal).Replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>", StringComparison.Ordinal);
+        var xml = html.Replace("<!DOCTYPE html>", "", StringComparison.Ordinal).Replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>", StringComparison.Ordinal)
+            .Replace("initial-scale=1\">", "initial-scale=1\"/>", StringComparison.Ordinal);
         _ = System.Xml.Linq.XDocument.Parse(xml);
     }
 
@@ -161,5 +162,86 @@ public class ReportTests
         Assert.Contains("**警告 / Warning:**", Text(sink.Files[ReportFiles.Markdown]), StringComparison.Ordinal);
         var configured = await Write(await ReportSample.BuildAsync(ReportSample.Run("dev")));
         Assert.DoesNotContain("dev-key", Text(configured.Files[ReportFiles.Html]), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>What an auditor reads: labelled verdicts, filterable rejects, source locations, a narrow-screen layout.</summary>
+public class AuditorReportTests
+{
+    static Task<MemoryReportSink> Write(ReconciliationResult r) => ReportTests.Write(r);
+
+    static string Text(byte[] bytes) => ReportTests.Text(bytes);
+
+    [Fact]
+    public async Task Source_accounting_and_target_agreement_are_separate_verdicts_and_never_greener_than_the_truth()
+    {
+        var r = await ReportSample.BuildAsync(ReportSample.Run("verdicts"));
+        var resident = r.Entities.Single(e => e.Entity.Name == "Resident");
+        // Resident: read 4 = mapped 3 + rejected 1, yet a row is missing, one unexpected and one mismatched.
+        Assert.True(resident.SourceBalanced);
+        Assert.False(resident.TargetAgrees);
+        Assert.True(r.Entities.Single(e => e.Entity.Name == "Household").TargetAgrees);
+        var sink = await Write(r);
+
+        var md = Text(sink.Files[ReportFiles.Markdown]);
+        var row = md.Split('\n').Single(l => l.StartsWith("| JUKI 住民記録 | Resident ", StringComparison.Ordinal));
+        var cells = row.Split('|').Select(c => c.Trim()).ToList();
+        Assert.Equal("OK", cells[7]);       // 受入勘定 / Source accounting
+        Assert.Equal("**NG**", cells[15]);  // 移行先照合 / Target agreement
+        Assert.Contains("受入勘定 / Source accounting: read = mapped + rejected + excluded", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("均衡 / Balanced", md, StringComparison.Ordinal);
+        // The JUKI area total is not agreed either, because one of its entities is not.
+        Assert.EndsWith("| **NG** |", md.Split('\n').Single(l => l.StartsWith("| **JUKI 計 / total**", StringComparison.Ordinal)), StringComparison.Ordinal);
+
+        var html = Text(sink.Files[ReportFiles.Html]);
+        var htmlRow = html.Split('\n').Single(l => l.Contains("<td>Resident 住民", StringComparison.Ordinal) && l.StartsWith("<tr>", StringComparison.Ordinal));
+        Assert.Equal(["ok", "ng"], System.Text.RegularExpressions.Regex.Matches(htmlRow, "<td class=\"(ok|ng|unknown)\">").Select(m => m.Groups[1].Value));
+
+        using var json = System.Text.Json.JsonDocument.Parse(sink.Files[ReportFiles.Json]);
+        var entity = json.RootElement.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "Resident");
+        Assert.Equal("ok", entity.GetProperty("verdicts").GetProperty("sourceAccounting").GetString());
+        Assert.Equal("ng", entity.GetProperty("verdicts").GetProperty("targetAgreement").GetString());
+        var tax = json.RootElement.GetProperty("entities").EnumerateArray().Single(e => e.GetProperty("entity").GetString() == "TaxAssessment");
+        Assert.Equal("unknown", tax.GetProperty("verdicts").GetProperty("sourceAccounting").GetString()); // no pipeline counts: not green
+    }
+
+    [Fact]
+    public async Task Rejects_csv_has_a_column_per_fact_and_the_html_groups_rejects_by_reason()
+    {
+        var sink = await Write(await ReportSample.BuildAsync(ReportSample.Run("rejects")));
+        var lines = Text(sink.Files[ReportFiles.RejectsCsv]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("source,file,record,offset,field,key_pseudonym,item_id,項目名,reason_code,reason", lines[0]);
+        var date = lines.Single(l => l.Contains("invalid-date", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(["mainframe:JUKIMAST", "JUKIMAST.DAT", "21", "20160", "R-SEINEN-YMD"], date[..5]);
+        Assert.Matches("^p-[a-p]{16}$", date[5]);
+        Assert.Equal(["JUKI-0012", "生年月日", "invalid-date", "not a real date"], date[6..]);
+        // Both problems of the one record carry the same key, each with its own item.
+        Assert.Equal(2, lines.Count(l => l.Contains(date[5], StringComparison.Ordinal)));
+
+        var html = Text(sink.Files[ReportFiles.Html]);
+        var reasons = html.IndexOf("id=\"reject-reasons\"", StringComparison.Ordinal);
+        Assert.True(reasons > 0 && reasons < html.IndexOf("class=\"reject-group\"", StringComparison.Ordinal));
+        Assert.Contains("<tr><td><code>invalid-packed-decimal</code></td><td class=\"n\">1</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr class=\"total\"><th>計 / total</th><td class=\"n\">4</td></tr>", html, StringComparison.Ordinal);
+        Assert.Equal(4, html.Split("class=\"reject-group\"").Length - 1); // one fold per reason code
+    }
+
+    [Fact]
+    public async Task Html_names_a_cjk_font_stack_and_scrolls_tables_on_a_narrow_screen()
+    {
+        var html = Text((await Write(await ReportSample.BuildAsync(ReportSample.Run("narrow")))).Files[ReportFiles.Html]);
+        Assert.Contains("font-family:\"Noto Sans CJK JP\"", html, StringComparison.Ordinal);
+        foreach (var font in new[] { "\"Yu Gothic\"", "Meiryo", "sans-serif" }) Assert.Contains(font, html, StringComparison.Ordinal);
+        Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", html, StringComparison.Ordinal);
+        Assert.Equal(html.Split("<table").Length, html.Split("<div class=\"scroll\"><table").Length); // every table in a scroll box
+    }
+
+    [Fact]
+    public void Reports_say_the_tool_version_with_its_commit()
+    {
+        var run = RunMetadata.Now("v", DateTimeOffset.UtcNow);
+        Assert.Equal(ToolVersion.Current, run.ToolVersion);
+        Assert.StartsWith("0.1.0", ToolVersion.Current, StringComparison.Ordinal);
+        Assert.NotEqual("1.0.0.0", ToolVersion.Current);
     }
 }

@@ -86,6 +86,35 @@ public class TargetReconcileTests
     }
 
     [Fact]
+    public async Task A_discrepancy_names_the_source_record_it_came_from_and_an_ambiguous_key_names_none()
+    {
+        var taxes = Taxes(50).ToList();
+        var loaded = taxes.Select(Samples.Row).ToList();
+        loaded[10] = Samples.Row(taxes[10] with { NenZeigaku = 1m });
+        loaded.RemoveAt(20);
+        loaded.RemoveAt(30);
+        var target = new MemoryTarget(new() { ["TaxAssessment"] = loaded });
+        var reconciler = new Reconciler(new ReconcileOptions(), Samples.Renderer());
+        await using var side = reconciler.CreateSourceSide(TaxAssessmentSpec.Entity);
+        for (var i = 0; i < taxes.Count; i++)
+        {
+            // Record i+1 of ZEIMAST.dat at 700 bytes each; the record deleted second is located twice (as a duplicate key would be).
+            side.Locate(taxes[i], new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", i + 1, 700L * i));
+            side.Add(taxes[i]);
+        }
+        var twin = taxes[31] with { NenZeigaku = 5m };
+        side.Locate(twin, new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", 99, 69_300));
+        side.Add(twin); // a second source row of the key: a duplicate, whose location is not one record's
+        var r = await reconciler.ReconcileReadBackAsync(target.ReadBackCanonical, side, null, TestContext.Current.CancellationToken);
+        string P(TaxAssessment t) => Samples.Pseudonymizer.Pseudonymize(t.AtenaNo!) + "/2025";
+        Assert.Equal(new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", 11, 7000), r.Discrepancies.Single(d => d.Key == P(taxes[10])).Location);
+        Assert.Equal(new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", 21, 14_000), r.Discrepancies.Single(d => d.Key == P(taxes[20])).Location);
+        var duplicate = r.Discrepancies.Single(d => d.Key == P(taxes[31]));
+        Assert.Equal(DiscrepancyKind.Duplicate, duplicate.Kind);
+        Assert.Null(duplicate.Location);
+    }
+
+    [Fact]
     public async Task A_target_failing_part_way_is_an_error_result_not_a_crash()
     {
         var taxes = Taxes(2500).ToList();

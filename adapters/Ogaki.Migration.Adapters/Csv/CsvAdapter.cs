@@ -52,8 +52,7 @@ public sealed class CsvAdapter(string path, string encoding = "utf-8", char sepa
         }
 
         // Undefined bytes become U+FFFD here and the row is rejected (the reader cannot resume after an exception).
-        var textEncoding = (Encoding)_codec.Encoding.Clone();
-        textEncoding.DecoderFallback = new DecoderReplacementFallback("\uFFFD");
+        var textEncoding = _codec.CreateReplacingEncoding();
         var countEncoding = _codec.Encoding;
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         stream.Position = bom;

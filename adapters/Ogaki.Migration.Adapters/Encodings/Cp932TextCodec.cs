@@ -5,7 +5,9 @@ namespace Ogaki.Migration.Adapters.Encodings;
 /// <summary>
 /// Field codec for CP932 (Windows-31J). Decoding uses a table built once from .NET's code page 932 (after
 /// <see cref="CodePagesEncodingProvider"/>), restricted like glibc's CP932: the single bytes 0x80, 0xA0 and
-/// 0xFD–0xFF are undefined. The user-defined area F040–F9FC maps linearly to U+E000–U+E757 (外字), both ways.
+/// 0xFD–0xFF are undefined. The user-defined area F040–F9FC maps linearly to U+E000–U+E757 (外字), both ways, and the
+/// duplicate codes (NEC-selected IBM extensions ED40–EEFC and the other twins) decode like Windows and glibc
+/// (<see cref="Cp932DuplicateCodeFallback"/>).
 /// </summary>
 internal sealed class Cp932TextCodec : TextCodec
 {
@@ -23,7 +25,7 @@ internal sealed class Cp932TextCodec : TextCodec
         Array.Fill(_double, Undefined);
         // Probe with a replacement fallback: thousands of undefined pairs must not each throw.
         var probe = (Encoding)strict932.Clone();
-        probe.DecoderFallback = new DecoderReplacementFallback("\uFFFD");
+        probe.DecoderFallback = new Cp932DuplicateCodeFallback(new DecoderReplacementFallback("\uFFFD"));
         Span<char> one = stackalloc char[4];
         for (var b = 0; b < 256; b++)
         {
@@ -65,6 +67,13 @@ internal sealed class Cp932TextCodec : TextCodec
     public override bool IsEbcdic => false;
     public override Encoding Encoding => _encoding;
     public override ReadOnlySpan<byte> DbcsSpace => Space;
+
+    public override Encoding CreateReplacingEncoding()
+    {
+        var e = (Encoding)_encoding.Clone();
+        e.DecoderFallback = new Cp932DuplicateCodeFallback(new DecoderReplacementFallback("\uFFFD"));
+        return e;
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override bool TryDecode(ReadOnlySpan<byte> source, Span<char> destination, out int charsWritten, out TextDecodeError error, out int errorOffset)

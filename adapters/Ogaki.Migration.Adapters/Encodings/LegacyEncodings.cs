@@ -55,13 +55,13 @@ public static class LegacyEncodings
         };
     }
 
-    /// <summary>Strict CP932 (exception fallbacks, no best-fit).</summary>
+    /// <summary>Strict CP932 (exception fallbacks, no best-fit); decodes the duplicate codes too (NEC-selected IBM extensions ED40–EEFC, 8790 ≒ …).</summary>
     public static Encoding Cp932
     {
         get
         {
             Register();
-            return Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+            return Encoding.GetEncoding(932, EncoderFallback.ExceptionFallback, new Cp932DuplicateCodeFallback(DecoderFallback.ExceptionFallback));
         }
     }
 

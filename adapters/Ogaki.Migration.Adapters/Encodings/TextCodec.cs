@@ -29,6 +29,14 @@ public abstract class TextCodec
     /// <summary>The .NET <see cref="System.Text.Encoding"/> (strict: exception fallbacks).</summary>
     public abstract System.Text.Encoding Encoding { get; }
 
+    /// <summary>A copy of <see cref="Encoding"/> that decodes undefined bytes to U+FFFD (for stream readers, which cannot resume after an exception).</summary>
+    public virtual System.Text.Encoding CreateReplacingEncoding()
+    {
+        var e = (System.Text.Encoding)Encoding.Clone();
+        e.DecoderFallback = new System.Text.DecoderReplacementFallback("\uFFFD");
+        return e;
+    }
+
     /// <summary>False when no byte sequence of the code page decodes to U+FEFF, so a decoded field needs no BOM scan.</summary>
     public virtual bool MayDecodeToBom => true;
 

@@ -404,6 +404,7 @@ public static class CopybookParser
                 if (close < 0 || sb.Length == 0) throw new LayoutException(source, line, $"Malformed PICTURE '{pic}'.");
                 var n = LayoutDirectives.ParseInt(source, line, pic[(i + 1)..close], $"Repetition in PICTURE '{pic}'");
                 if (n < 1) throw new LayoutException(source, line, $"Repetition must be at least 1 in PICTURE '{pic}'.");
+                LayoutLimits.Check((long)sb.Length + n - 1, source, line, $"PICTURE '{pic}'");
                 sb.Append(sb[^1], n - 1);
                 i = close;
             }
@@ -513,6 +514,7 @@ public static class CopybookParser
                 Conditions = n.Conditions.ToList(),
                 LineNumber = n.Line,
             };
+            LayoutLimits.Check((long)length * n.Occurs, source, n.Line, n.Occurs > 1 ? $"{n.Name} OCCURS {n.Occurs}" : n.Name);
             return length * n.Occurs;
         }
         if (n.Children.Count == 0) throw new LayoutException(source, n.Line, $"{n.Name} has neither a PICTURE nor subordinate items.");
@@ -532,6 +534,7 @@ public static class CopybookParser
             else
             {
                 size = Measure(c, cur, source);
+                LayoutLimits.Check((long)cur + size, source, c.Line, $"{n.Name} up to {c.Name}");
                 cur += size;
                 end = Math.Max(end, cur);
             }
@@ -553,6 +556,7 @@ public static class CopybookParser
             Conditions = n.Conditions.ToList(),
             LineNumber = n.Line,
         };
+        LayoutLimits.Check((long)n.Length * n.Occurs, source, n.Line, n.Occurs > 1 ? $"{n.Name} OCCURS {n.Occurs}" : n.Name);
         return n.Length * n.Occurs;
     }
 

@@ -183,6 +183,7 @@ public static class LayoutFileParser
         if (length is null) throw new LayoutException(source, line, $"{name}: no length.");
         if (length < 1) throw new LayoutException(source, line, $"{name}: length must be at least 1.");
         if (offset < 0) throw new LayoutException(source, line, $"{name}: negative offset.");
+        LayoutLimits.Check(offset + ((long)length.Value * occurs), source, line, $"{name} (offset {offset} + {occurs} × {length} bytes)");
         var d = kind switch
         {
             FieldKind.Zoned => length.Value,
@@ -251,6 +252,7 @@ public static class LayoutFileParser
                 throw new LayoutException(source, line, $"{name}: unknown usage '{usage}' in type '{type}'.");
         }
         if (length is { } l && l != len) throw new LayoutException(source, line, $"{name}: length {l} does not match PICTURE '{type}' ({len} bytes).");
+        LayoutLimits.Check(offset + ((long)len * occurs), source, line, $"{name} (offset {offset} + {occurs} × {len} bytes)");
         return new FieldDef
         {
             Name = name,
@@ -313,6 +315,6 @@ public static class LayoutLoader
         if (name.EndsWith(".cpy", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".cob", StringComparison.OrdinalIgnoreCase)
             || name.EndsWith(".cbl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".copy", StringComparison.OrdinalIgnoreCase))
             return CopybookParser.ParseFile(path);
-        throw new ArgumentException($"Unknown layout file type '{name}' (expected .cpy copybook or .layout.csv).", nameof(path));
+        throw new InputFormatException(name, 0, "unknown layout file type; give a .cpy copybook or a .layout.csv layout file.");
     }
 }

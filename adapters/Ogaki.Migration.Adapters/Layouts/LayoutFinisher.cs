@@ -4,6 +4,7 @@ internal static class LayoutFinisher
 {
     public static FileLayout Finish(string name, string source, List<RecordLayout> records, LayoutDirectives d)
     {
+        foreach (var r in records) LayoutLimits.Check(r.Length, source, 0, $"Record type {r.Name}");
         var selectorOffset = 0;
         var selectorLength = 0;
         var selectorKind = FieldKind.Alphanumeric;

@@ -243,9 +243,8 @@ public sealed class FileLayout
 
 /// <summary>A copybook or layout file that cannot be understood; names the line.</summary>
 public sealed class LayoutException(string source, int lineNumber, string message)
-    : Exception($"{source}({lineNumber}): {message}")
+    : InputFormatException(source, lineNumber, message)
 {
     public string LayoutSource { get; } = source;
     public int LineNumber { get; } = lineNumber;
-    public string Reason { get; } = message;
 }

@@ -55,7 +55,16 @@ public sealed class SqliteAdapter : ILegacyAdapter
         await using var cmd = conn.CreateCommand();
         cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
         var names = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        SqliteDataReader r;
+        try
+        {
+            r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw InputError(databasePath, ex);
+        }
+        await using var _ = r.ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(r.GetString(0));
         names.Sort(StringComparer.Ordinal);
         return names;
@@ -81,23 +90,34 @@ public sealed class SqliteAdapter : ILegacyAdapter
         await using var conn = Open(_databasePath);
         await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = conn.CreateCommand();
-        cmd.CommandText = _sql;
         SqliteDataReader reader;
         try
         {
-            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            // A damaged page may sit where this read never looks (an index, another table): the extract is still not whole.
+            cmd.CommandText = "PRAGMA quick_check(1)";
+            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string check && check != "ok")
+                throw new InputFormatException(Path.GetFileName(_databasePath), 0, $"is a damaged SQLite database (quick_check: {check.ReplaceLineEndings("; ")})");
+            cmd.CommandText = _sql;
+            try
+            {
+                reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteException ex) when (_source != "query" && ex.Message.Contains("rowid", StringComparison.OrdinalIgnoreCase))
+            {
+                // WITHOUT ROWID tables: order by the primary key columns SQLite uses anyway.
+                cmd.CommandText = $"SELECT * FROM \"{_source}\"";
+                reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
-        catch (SqliteException ex) when (_source != "query" && ex.Message.Contains("rowid", StringComparison.OrdinalIgnoreCase))
+        catch (SqliteException ex)
         {
-            // WITHOUT ROWID tables: order by the primary key columns SQLite uses anyway.
-            cmd.CommandText = $"SELECT * FROM \"{_source}\"";
-            reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            throw InputError(_databasePath, ex);
         }
         await using (reader.ConfigureAwait(false))
         {
             var names = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
             long number = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await NextAsync(reader, number, cancellationToken).ConfigureAwait(false))
             {
                 number++;
                 var loc = new SourceLocation(_source, number, -1);
@@ -119,6 +139,37 @@ public sealed class SqliteAdapter : ILegacyAdapter
                 yield return reject is not null ? reject : new LegacyRecord(loc, _source == "query" ? "" : _source, new LegacyGroup(names, values));
             }
         }
+    }
+
+    /// <summary>The next row; a page found damaged while reading is the extract's fault, named with the rows read before it.</summary>
+    async Task<bool> NextAsync(SqliteDataReader reader, long rowsRead, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new InputFormatException(Path.GetFileName(_databasePath), 0,
+                FormattableString.Invariant($"cannot be read after row {rowsRead} of {_source}: {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}"), ex);
+        }
+    }
+
+    /// <summary>A database that is not SQLite, or lacks the table or columns asked for: the operator's input, not a bug.</summary>
+    InputFormatException InputError(string path, SqliteException ex) => InputError(path, ex, _source);
+
+    static InputFormatException InputError(string path, SqliteException ex, string source = "*")
+    {
+        var file = Path.GetFileName(path);
+        var what = ex.SqliteErrorCode switch
+        {
+            26 => "is not a SQLite database (SQLite error 26: file is not a database)",
+            11 => "is a damaged SQLite database (SQLite error 11: database disk image is malformed)",
+            _ when source == "query" => $"the query cannot run: {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}",
+            _ when ex.Message.Contains("no such table", StringComparison.OrdinalIgnoreCase) => $"has no table {source}",
+            _ => $"cannot be read ({source}): {ex.Message.Replace("SQLite Error ", "SQLite error ", StringComparison.Ordinal)}",
+        };
+        return new InputFormatException(file, 0, what, ex);
     }
 
     static object? Convert(SqliteDataReader r, int i)

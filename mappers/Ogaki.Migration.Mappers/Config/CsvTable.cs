@@ -1,4 +1,5 @@
 using System.Text;
+using Ogaki.Migration.Adapters;
 
 namespace Ogaki.Migration.Mappers.Config;
 
@@ -115,4 +116,4 @@ public sealed class CsvTable
 }
 
 /// <summary>A configuration file that cannot be used: the run stops before reading any data.</summary>
-public sealed class MappingConfigException(string message) : Exception(message);
+public sealed class MappingConfigException(string message) : InputFormatException(message);

@@ -31,7 +31,10 @@ public enum SourceRole
 /// <param name="Adapter">The streaming reader.</param>
 /// <param name="RecordType">Field-map record type for records whose own <see cref="LegacyRecord.RecordType"/> is empty or not in the map.</param>
 /// <param name="RecordTypeAliases">Adapter record type → field-map record type (e.g. <c>ZM-DETAIL</c> → <c>D</c>).</param>
-public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapter Adapter, string RecordType, IReadOnlyDictionary<string, string>? RecordTypeAliases = null)
+/// <param name="ExpectedRecords">Records the extract announces for this source (<see cref="ExpectedCounts"/>), or null.</param>
+/// <param name="ExpectedFrom">The file that announces <paramref name="ExpectedRecords"/>, for messages.</param>
+public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapter Adapter, string RecordType, IReadOnlyDictionary<string, string>? RecordTypeAliases = null,
+    long? ExpectedRecords = null, string? ExpectedFrom = null)
 {
     public string Area => Role switch
     {
@@ -46,6 +49,9 @@ public sealed record MappingSource(string System, SourceRole Role, ILegacyAdapte
 /// <param name="records">Records of one entity, in source order; the list is not reused after the call.</param>
 public delegate ValueTask MappedRecordSink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken cancellationToken);
 
+/// <summary>Told where each mapped record came from (file, record, offset), just before the record goes to the sink.</summary>
+public delegate void MappedRecordLocated(IStandardRecord record, SourceLocation location);
+
 /// <summary>Run options.</summary>
 /// <param name="Degree">Mapping workers (default: processor count, at least 1).</param>
 /// <param name="BatchSize">Records per batch.</param>
@@ -53,8 +59,9 @@ public delegate ValueTask MappedRecordSink(SpecEntity entity, IReadOnlyList<ISta
 /// <param name="Sink">Called with each batch's mapped records, in order, before the next batch is taken (streaming).</param>
 /// <param name="RetainRecords">Keep every mapped record in <see cref="MappingResult.Records"/>; false for bounded memory with a sink.</param>
 /// <param name="Progress">Called after each batch with the legacy records read so far over all sources (from the ordered stage, one thread at a time).</param>
+/// <param name="Located">Told each mapped record's source location (so reports can say where a discrepancy came from).</param>
 public sealed record MappingOptions(int Degree = 0, int BatchSize = 256, Pseudonymizer? Pseudonymizer = null, MappedRecordSink? Sink = null, bool RetainRecords = true,
-    Action<long>? Progress = null);
+    Action<long>? Progress = null, MappedRecordLocated? Located = null);
 
 /// <summary>
 /// The mapping engine: legacy sources → standard records, validated per item, linked across areas, with
@@ -81,7 +88,7 @@ public sealed class MappingEngine
     {
         options ??= new MappingOptions();
         var degree = options.Degree > 0 ? options.Degree : Math.Max(1, Environment.ProcessorCount);
-        var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink);
+        var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink, options.Located);
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
         var read = 0L;
@@ -276,7 +283,7 @@ public sealed class MappingEngine
     };
 
     /// <summary>The ordered, single-threaded stage: keys, links, counts, reports.</summary>
-    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink)
+    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink, MappedRecordLocated? located)
     {
         /// <summary>Per entity: the retained records and the records waiting for the sink.</summary>
         sealed class EntityBucket(SpecEntity entity)
@@ -349,7 +356,7 @@ public sealed class MappingEngine
 
         public SourceCounts CountsFor(MappingSource s)
         {
-            var c = new SourceCounts(s.Adapter.Name, s.Area, s.System);
+            var c = new SourceCounts(s.Adapter.Name, s.Area, s.System) { Expected = s.ExpectedRecords, ExpectedFrom = s.ExpectedFrom };
             _counts.Add(c);
             return c;
         }
@@ -413,14 +420,15 @@ public sealed class MappingEngine
                 _pendingHouseholds.Add((source, counts, loc, h, key));
                 return;
             }
-            Emit(counts, o.Records);
+            Emit(counts, o.Records, loc);
         }
 
-        void Emit(SourceCounts counts, IStandardRecord[] records) // an array: foreach over the interface would box an enumerator per record
+        void Emit(SourceCounts counts, IStandardRecord[] records, SourceLocation loc) // an array: foreach over the interface would box an enumerator per record
         {
             counts.Mapped++;
             foreach (var r in records)
             {
+                located?.Invoke(r, loc);
                 var bucket = BucketOf(r.Entity);
                 if (retain) bucket.Retained.Add(r);
                 if (sink is not null)
@@ -501,7 +509,7 @@ public sealed class MappingEngine
             foreach (var (source, counts, loc, h, key) in _pendingHouseholds)
             {
                 var n = heads.GetValueOrDefault(h.SetaiNo!);
-                if (n == 1) Emit(counts, [h]);
+                if (n == 1) Emit(counts, [h], loc);
                 else Reject(source, counts, loc, Household.Spec.Name, key, null,
                     [new RejectIssue(MappingRejectReasons.HouseholdHeadCount, "JUKI-0123", "世帯主宛名番号", null, $"household has {n} current 世帯主 (exactly one required)")]);
             }
@@ -514,7 +522,7 @@ public sealed class MappingEngine
             return new(config,
             _buckets.Where(b => retain && b.Retained.Count > 0).OrderBy(b => EntityOrder(b.Entity.Name))
                 .ToDictionary(b => b.Entity.Name, b => (IReadOnlyList<IStandardRecord>)b.Retained, StringComparer.Ordinal),
-            _rejects, _excluded, _counts,
+            _rejects, _excluded, _counts, SourceAccounting.Check(_counts, _rejects),
             _reports.Lines(NoteKind.UnmappedCode), _reports.Lines(NoteKind.UnmappedGaiji), _reports.Lines(NoteKind.UnmatchedAddress), _reports.Lines(NoteKind.KeptUnknownDate));
         }
 

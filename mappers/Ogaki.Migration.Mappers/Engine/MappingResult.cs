@@ -49,6 +49,12 @@ public sealed class SourceCounts(string source, string area, string system)
     public SortedDictionary<string, long> RecordsByEntity { get; } = new(StringComparer.Ordinal);
 
     public bool Balances => Read == Mapped + Rejected + Excluded;
+
+    /// <summary>Records the extract announces for the source (<see cref="ExpectedCounts"/>), or null.</summary>
+    public long? Expected { get; init; }
+
+    /// <summary>The file that announces <see cref="Expected"/>.</summary>
+    public string? ExpectedFrom { get; init; }
 }
 
 /// <summary>One line of a report: a value seen (code, 外字, 町字 text, item) with its count and example pseudonymised keys.</summary>
@@ -58,7 +64,7 @@ public sealed record ReportLine(string Kind, string System, string Table, string
 public sealed class MappingResult
 {
     internal MappingResult(MappingConfig config, IReadOnlyDictionary<string, IReadOnlyList<IStandardRecord>> records,
-        IReadOnlyList<MappingReject> rejects, IReadOnlyList<ExcludedRecord> excluded, IReadOnlyList<SourceCounts> counts,
+        IReadOnlyList<MappingReject> rejects, IReadOnlyList<ExcludedRecord> excluded, IReadOnlyList<SourceCounts> counts, IReadOnlyList<SourceProblem> sourceProblems,
         IReadOnlyList<ReportLine> unmappedCodes, IReadOnlyList<ReportLine> unmappedGaiji, IReadOnlyList<ReportLine> unmatchedAddresses,
         IReadOnlyList<ReportLine> keptUnknownDates)
     {
@@ -68,6 +74,7 @@ public sealed class MappingResult
         Rejects = rejects;
         Excluded = excluded;
         Counts = counts;
+        SourceProblems = sourceProblems;
         UnmappedCodes = unmappedCodes;
         UnmappedGaiji = unmappedGaiji;
         UnmatchedAddresses = unmatchedAddresses;
@@ -91,6 +98,9 @@ public sealed class MappingResult
     public IReadOnlyList<ExcludedRecord> Excluded { get; }
 
     public IReadOnlyList<SourceCounts> Counts { get; }
+
+    /// <summary>Sources that do not account for their data (control counts, truncation, empty, unreadable, expected counts).</summary>
+    public IReadOnlyList<SourceProblem> SourceProblems { get; }
 
     /// <summary>Legacy codes seen without a mapping, with record counts.</summary>
     public IReadOnlyList<ReportLine> UnmappedCodes { get; }

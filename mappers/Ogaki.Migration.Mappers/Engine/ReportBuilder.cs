@@ -39,6 +39,12 @@ internal static class MappingReportWriter
         sb.Append("\n## Counts (read = mapped + rejected + excluded)\n\n| Source | Area | Read | Mapped | Rejected | Excluded | Balances |\n|---|---|---|---|---|---|---|\n");
         foreach (var c in r.Counts)
             sb.Append(inv, $"| {c.Source} | {c.Area} | {c.Read} | {c.Mapped} | {c.Rejected} | {c.Excluded} | {(c.Balances ? "yes" : "NO")} |\n");
+        if (r.SourceProblems.Count > 0)
+        {
+            // Data lost before mapping: the run cannot be reconciled (only listed when there is some, so clean runs read as before).
+            sb.Append("\n### Sources that do not account for their data\n\n| Source | Kind | Problem |\n|---|---|---|\n");
+            foreach (var p in r.SourceProblems) sb.Append(inv, $"| {p.Source} | {p.Kind} | {p.Message.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+        }
         sb.Append("\n### Rejected by reason\n\n| Source | Reason | Records |\n|---|---|---|\n");
         foreach (var c in r.Counts)
             foreach (var (reason, n) in c.RejectedByReason) sb.Append(inv, $"| {c.Source} | {reason} | {n} |\n");

@@ -1,6 +1,6 @@
 namespace Ogaki.Migration.Targets.Tests.Support;
 
-/// <summary>A target of either kind, with what it needs cleaned up afterwards.</summary>
+/// <summary>A target of any kind (postgresql, sqlite, files), with what it needs cleaned up afterwards.</summary>
 public sealed class TestTarget : IAsyncDisposable
 {
     readonly PgSchema? _schema;
@@ -29,7 +29,7 @@ public sealed class TestTarget : IAsyncDisposable
             return new TestTarget(TargetFactory.Create(schema.ConnectionString), schema, null, schema.ConnectionString);
         }
         var dir = new TempDir();
-        var connection = "sqlite:" + dir.File("target.db");
+        var connection = kind == "files" ? "files:" + dir.File("out") : "sqlite:" + dir.File("target.db");
         return new TestTarget(TargetFactory.Create(connection), null, dir, connection);
     }
 

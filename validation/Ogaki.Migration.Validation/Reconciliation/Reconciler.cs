@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using Ogaki.Migration.Adapters;
 using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Validation;
@@ -96,7 +97,7 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
     {
         var sourceTotals = source.Collected?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
         var targetTotals = target.Collected?.Totals ?? new ControlTotalAccumulator(entity, Options.ControlTotals(entity));
-        var merge = new Merge(this, entity);
+        var merge = new Merge(this, entity) { SourceSide = source.Collected };
         try
         {
             var s = await SortedAsync(source, cancellationToken).ConfigureAwait(false);
@@ -133,6 +134,11 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
         string _sourceDigest = "", _targetDigest = "";
         Cursor? _s, _t;
 
+        /// <summary>The collected source side, whose location index says where a source record came from.</summary>
+        public SourceSide? SourceSide { get; init; }
+
+        SourceLocation? Locate(ReadOnlySpan<byte> key) => SourceSide?.LocationOf(key);
+
         public async Task RunAsync(IAsyncEnumerable<CanonicalRowBatch> source, IAsyncEnumerable<CanonicalRowBatch> target,
             ControlTotalAccumulator? sourceStreamTotals, ControlTotalAccumulator? targetStreamTotals, CancellationToken cancellationToken)
         {
@@ -146,14 +152,15 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                 if (c < 0)
                 {
                     var row = s.Row.ToArray();
+                    var at = Locate(s.Key);
                     var n = await s.SkipGroupAsync().ConfigureAwait(false);
-                    Record(n > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.MissingInTarget, row, n, 0, []);
+                    Record(n > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.MissingInTarget, row, n, 0, [], at);
                 }
                 else if (c > 0)
                 {
                     var row = t.Row.ToArray();
                     var m = await t.SkipGroupAsync().ConfigureAwait(false);
-                    Record(m > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.UnexpectedInTarget, row, 0, m, []);
+                    Record(m > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.UnexpectedInTarget, row, 0, m, [], null);
                 }
                 else
                 {
@@ -162,18 +169,19 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                     var equal = s.Row.SequenceEqual(t.Row);
                     var sourceRow = equal ? null : s.Row.ToArray();
                     var targetRow = equal ? null : t.Row.ToArray();
+                    var at = equal ? null : Locate(s.Key);
                     var n = await s.SkipGroupAsync().ConfigureAwait(false);
                     var m = await t.SkipGroupAsync().ConfigureAwait(false);
-                    if (n > 1 || m > 1) Record(DiscrepancyKind.Duplicate, (n > 1 ? s.DuplicateRow : t.DuplicateRow)!, n, m, []);
+                    if (n > 1 || m > 1) Record(DiscrepancyKind.Duplicate, (n > 1 ? s.DuplicateRow : t.DuplicateRow)!, n, m, [], at);
                     else if (equal) _matched++;
-                    else Compare(sourceRow!, targetRow!);
+                    else Compare(sourceRow!, targetRow!, at);
                 }
             }
             _sourceDigest = s.Digest();
             _targetDigest = t.Digest();
         }
 
-        void Compare(byte[] sourceRow, byte[] targetRow)
+        void Compare(byte[] sourceRow, byte[] targetRow, SourceLocation? at)
         {
             var source = CanonicalRow.Texts(sourceRow, entity.Items.Count);
             var target = CanonicalRow.Texts(targetRow, entity.Items.Count);
@@ -198,7 +206,7 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
                 else _matched++; // different encodings but equal canonical texts cannot happen; counted as matched all the same
                 return;
             }
-            Record(DiscrepancyKind.FieldMismatch, sourceRow, 1, 1, fields);
+            Record(DiscrepancyKind.FieldMismatch, sourceRow, 1, 1, fields, at);
         }
 
         static bool WithinAmount(SpecItem item, string? a, string? b, decimal tolerance) =>
@@ -207,7 +215,7 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             && decimal.TryParse(b, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var y)
             && Math.Abs(x - y) <= tolerance;
 
-        void Record(DiscrepancyKind kind, byte[] row, int sourceCount, int targetCount, IReadOnlyList<FieldDifference> fields)
+        void Record(DiscrepancyKind kind, byte[] row, int sourceCount, int targetCount, IReadOnlyList<FieldDifference> fields, SourceLocation? at)
         {
             switch (kind)
             {
@@ -223,7 +231,7 @@ public sealed class Reconciler(ReconcileOptions options, ValueRenderer renderer)
             }
             // Canonical texts render as the values they stand for (a string is its own canonical text).
             object?[] texts = CanonicalRow.Texts(row, entity.Items.Count);
-            _details.Add(new Discrepancy(entity.Name, kind, owner._renderer.RenderKey(entity, _key.Ordinals, texts), sourceCount, targetCount, fields));
+            _details.Add(new Discrepancy(entity.Name, kind, owner._renderer.RenderKey(entity, _key.Ordinals, texts), sourceCount, targetCount, fields) { Location = at });
         }
 
         public EntityReconciliation Result(SourceCounts? counts, IReadOnlyList<ControlTotal> totals, string? error, long? mapped = null) => new()
@@ -439,8 +447,52 @@ public sealed class SourceSide : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(record);
         if (!ReferenceEquals(record.Entity, Entity) && record.Entity.Name != Entity.Name)
             throw new ArgumentException($"a {record.Entity.Name} record cannot join the source side of {Entity.Name}", nameof(record));
-        Sorter.Add(record); // and to the totals
+        if (!_pending.Remove(record, out var at))
+        {
+            Sorter.Add(record); // and to the totals
+            return;
+        }
+        // A second record with the same key hash (a duplicate key, or a hash collision) makes the location unknown, never wrong.
+        var hash = Sorter.AddHashingKey(record);
+        _locations[hash] = _locations.ContainsKey(hash) || at.RecordNumber > int.MaxValue
+            ? CompactLocation.Ambiguous
+            : new CompactLocation(FileIndex(at.File), (int)at.RecordNumber, at.ByteOffset);
     }
+
+    int FileIndex(string file)
+    {
+        // Records of one file come in a row: the last file is checked first.
+        if (_files.Count > 0 && ReferenceEquals(_files[^1], file)) return _files.Count - 1;
+        var i = _files.IndexOf(file);
+        if (i >= 0) return i;
+        _files.Add(file);
+        return _files.Count - 1;
+    }
+
+    /// <summary>A location in 16 bytes (file as an index into the side's file names), so the index costs little per record.</summary>
+    readonly record struct CompactLocation(int File, int RecordNumber, long ByteOffset)
+    {
+        public static readonly CompactLocation Ambiguous = new(-1, 0, 0);
+    }
+
+    readonly List<string> _files = [];
+
+    /// <summary>
+    /// Tells where a record about to be <see cref="Add(IStandardRecord)">added</see> came from in the legacy data, so a
+    /// discrepancy of its key can name the file, record and offset. Kept until the record is added.
+    /// </summary>
+    public void Locate(IStandardRecord record, SourceLocation location) => _pending[record] = location;
+
+    readonly Dictionary<IStandardRecord, SourceLocation> _pending = new(ReferenceEqualityComparer.Instance);
+
+    // Key hash → location (Ambiguous: more than one record had the hash). One entry (about 32 bytes) per located record.
+    readonly Dictionary<ulong, CompactLocation> _locations = [];
+
+    /// <summary>The source location of the record with this canonical key, when it was located and is unambiguous.</summary>
+    internal SourceLocation? LocationOf(ReadOnlySpan<byte> key) =>
+        _locations.Count > 0 && _locations.TryGetValue(ExternalRowSorter.KeyHash(key), out var at) && at.File >= 0
+            ? new SourceLocation(_files[at.File], at.RecordNumber, at.ByteOffset)
+            : null;
 
     public void Add(object?[] row)
     {

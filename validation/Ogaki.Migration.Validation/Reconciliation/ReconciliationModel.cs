@@ -20,7 +20,11 @@ public enum DiscrepancyKind
 public sealed record FieldDifference(string ItemId, string ItemNameJa, string Identifier, string? Source, string? Target);
 
 /// <summary>One record-level discrepancy, keyed by the pseudonymised record key.</summary>
-public sealed record Discrepancy(string Entity, DiscrepancyKind Kind, string Key, int SourceCount, int TargetCount, IReadOnlyList<FieldDifference> Fields);
+public sealed record Discrepancy(string Entity, DiscrepancyKind Kind, string Key, int SourceCount, int TargetCount, IReadOnlyList<FieldDifference> Fields)
+{
+    /// <summary>Where the source record is in the legacy data (file, record, offset), when known; null for a row only the target has.</summary>
+    public SourceLocation? Location { get; init; }
+}
 
 /// <summary>
 /// An explicit tolerance (the default is none: exact). <paramref name="Entity"/> may be <c>*</c>.
@@ -52,18 +56,38 @@ public sealed record ControlTotal(string Name, string NameJa, string Group, deci
 }
 
 /// <summary>A rejected input as reports show it (the raw bytes are never reported).</summary>
+/// <param name="Reason">Stable reason code (<c>invalid-packed-decimal</c>, <c>mapping:required</c>).</param>
+/// <param name="Message">The reason as one sentence; never a value.</param>
 public sealed record RejectEntry(string Source, string File, long RecordNumber, long ByteOffset, string? Field, string Reason, string Message)
 {
+    /// <summary>The record's pseudonymised key (<c>p-…</c>), when the record got as far as having one.</summary>
+    public string? KeyPseudonym { get; init; }
+
+    /// <summary>The standard item the problem is in (JUKI-0022), or null for a record-level problem.</summary>
+    public string? ItemId { get; init; }
+
+    /// <summary>The item's Japanese name (項目名, e.g. 生年月日).</summary>
+    public string? ItemNameJa { get; init; }
+
     /// <summary>From an adapter reject; a 個人番号 in the message is redacted.</summary>
     public static RejectEntry From(string source, LegacyReject reject) => new(source, reject.Location.File, reject.Location.RecordNumber,
         reject.Location.ByteOffset, reject.Location.Field, reject.Reason, PersonalDataScanner.RedactMyNumbers(reject.Message));
+
+    /// <summary>One entry per problem of a record the mapping rejected, each with its own key, item and reason fields.</summary>
+    public static IEnumerable<RejectEntry> From(Mappers.Engine.MappingReject reject) => reject.Issues.Select(i => new RejectEntry(reject.Source, reject.Location.File,
+        reject.Location.RecordNumber, reject.Location.ByteOffset, i.Field ?? reject.Location.Field, i.Reason, PersonalDataScanner.RedactMyNumbers(i.Message))
+    {
+        KeyPseudonym = reject.PseudonymKey,
+        ItemId = i.ItemId,
+        ItemNameJa = i.ItemNameJa,
+    });
 }
 
 /// <summary>Run identity and timing: the only part of a report that differs between identical runs (tests scrub it).</summary>
 public sealed record RunMetadata(string RunId, DateTimeOffset StartedUtc, DateTimeOffset FinishedUtc, string Machine, string ToolVersion)
 {
     public static RunMetadata Now(string runId, DateTimeOffset started) => new(runId, started, DateTimeOffset.UtcNow, System.Environment.MachineName,
-        typeof(RunMetadata).Assembly.GetName().Version?.ToString() ?? "0.0.0");
+        Validation.ToolVersion.Current);
 }
 
 /// <summary>Reconciliation of one entity: counts, control totals and record-level discrepancies.</summary>
@@ -111,8 +135,18 @@ public sealed class EntityReconciliation
 
     public long DiscrepancyCount => MissingInTarget + UnexpectedInTarget + Duplicates + FieldMismatches;
 
-    /// <summary>read = mapped + rejected + excluded (DOMAIN §11), when the pipeline counts are known.</summary>
+    /// <summary>
+    /// Source accounting: read = mapped + rejected + excluded (DOMAIN §11), when the pipeline counts are known. Says
+    /// nothing about the target: an entity can be accounted for and still miss rows in the target.
+    /// </summary>
     public bool? SourceBalanced => SourceCounts is null ? null : SourceCounts.Read == Mapped + SourceCounts.Rejected + SourceCounts.Excluded;
+
+    /// <summary>
+    /// Target agreement: the entity could be reconciled, loaded = mapped, every mapped row is matched (exactly or
+    /// within tolerance), no record discrepancy (missing, unexpected, duplicate, mismatch) and every control total matches.
+    /// </summary>
+    public bool TargetAgrees => Error is null && Loaded == Mapped && Matched + MatchedWithinTolerance == Mapped && DiscrepancyCount == 0
+        && ControlTotals.All(t => t.Matches);
 
     /// <summary>The reasons this entity is not reconciled (empty when it is).</summary>
     public IReadOnlyList<string> Problems()
@@ -147,6 +181,9 @@ public sealed class ReconciliationResult
 {
     public const string SchemaVersion = "1.0";
 
+    /// <summary>What reports and the console say when the development pseudonym key was used.</summary>
+    public const string DevelopmentKeyWarning = "OGAKI_PSEUDONYM_KEY was not set: pseudonyms use the public development key and can be reversed. Not for production reports.";
+
     public required string SpecVersion { get; init; }
 
     public required RunMetadata Run { get; init; }
@@ -167,12 +204,16 @@ public sealed class ReconciliationResult
 
     public IReadOnlyList<ToleranceRule> Tolerances { get; init; } = [];
 
-    /// <summary>Reasons the run is not reconciled, in entity order.</summary>
+    /// <summary>Sources that lost data before mapping (control counts, truncation, empty, unreadable, expected counts).</summary>
+    public IReadOnlyList<Ogaki.Migration.Mappers.Engine.SourceProblem> SourceProblems { get; init; } = [];
+
+    /// <summary>Reasons the run is not reconciled: the sources' first, then in entity order.</summary>
     public IReadOnlyList<string> Problems
     {
         get
         {
-            var p = Entities.SelectMany(e => e.Problems()).ToList();
+            var p = SourceProblems.Select(s => "source " + s).ToList();
+            p.AddRange(Entities.SelectMany(e => e.Problems()));
             if (Validation is { Errors: > 0 } v) p.Add(FormattableString.Invariant($"validation: {v.Errors} errors"));
             return p;
         }
@@ -194,7 +235,7 @@ public sealed class ReconciliationResult
     /// <summary>Builds a result with rejects sorted for deterministic reports.</summary>
     public static ReconciliationResult Create(string specVersion, RunMetadata run, Pseudonymizer pseudonymizer, ReportPrivacy privacy,
         IEnumerable<EntityReconciliation> entities, IEnumerable<RejectEntry>? rejects = null, ValidationSummary? validation = null,
-        IEnumerable<ToleranceRule>? tolerances = null) => new()
+        IEnumerable<ToleranceRule>? tolerances = null, IEnumerable<Ogaki.Migration.Mappers.Engine.SourceProblem>? sourceProblems = null) => new()
     {
         SpecVersion = specVersion,
         Run = run,
@@ -207,5 +248,6 @@ public sealed class ReconciliationResult
             .ThenBy(r => r.Message, StringComparer.Ordinal).ToList(),
         Validation = validation,
         Tolerances = (tolerances ?? []).ToList(),
+        SourceProblems = (sourceProblems ?? []).ToList(),
     };
 }

@@ -70,6 +70,9 @@ public static class JsonReport
                 w.WriteNumber("recordNumber", x.RecordNumber);
                 w.WriteNumber("byteOffset", x.ByteOffset);
                 w.WriteString("field", x.Field);
+                w.WriteString("keyPseudonym", x.KeyPseudonym);
+                w.WriteString("itemId", x.ItemId);
+                w.WriteString("itemNameJa", x.ItemNameJa);
                 w.WriteString("reason", x.Reason);
                 w.WriteString("message", x.Message);
                 w.WriteEndObject();
@@ -112,6 +115,11 @@ public static class JsonReport
         w.WriteEndObject();
         if (c.Balanced is { } b) w.WriteBoolean("balanced", b);
         else w.WriteNull("balanced");
+        // The two verdicts, labelled: "balanced" above is the source accounting only.
+        w.WriteStartObject("verdicts");
+        w.WriteString("sourceAccounting", Names.Verdict(c.Balanced));
+        w.WriteString("targetAgreement", Names.Verdict(c.TargetAgrees));
+        w.WriteEndObject();
     }
 
     static void WriteReasons(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, long>? reasons)
@@ -167,6 +175,15 @@ public static class JsonReport
             w.WriteString("key", d.Key);
             w.WriteNumber("sourceCount", d.SourceCount);
             w.WriteNumber("targetCount", d.TargetCount);
+            if (d.Location is { } l)
+            {
+                w.WriteStartObject("sourceLocation");
+                w.WriteString("file", l.File);
+                w.WriteNumber("recordNumber", l.RecordNumber);
+                w.WriteNumber("byteOffset", l.ByteOffset);
+                w.WriteEndObject();
+            }
+            else w.WriteNull("sourceLocation");
             w.WriteStartArray("fields");
             foreach (var f in d.Fields)
             {
@@ -224,14 +241,15 @@ public static class JsonReport
     }
 }
 
-/// <summary>Counts of an entity or an area, as reports show them.</summary>
+/// <summary>Counts of an entity or an area, as reports show them, with the two verdicts kept apart: source accounting
+/// (<see cref="Balanced"/>: read = mapped + rejected + excluded) and target agreement (<see cref="TargetAgrees"/>).</summary>
 internal sealed record Counts(long? Read, long Mapped, long? Rejected, IReadOnlyDictionary<string, long>? RejectedByReason, long? Excluded,
     IReadOnlyDictionary<string, long>? ExcludedByReason, long Loaded, long Matched, long MatchedWithinTolerance, long Missing, long Unexpected,
-    long Duplicates, long Mismatches, bool? Balanced)
+    long Duplicates, long Mismatches, bool? Balanced, bool TargetAgrees)
 {
     public static Counts Of(EntityReconciliation e) => new(e.SourceCounts?.Read, e.Mapped, e.SourceCounts?.Rejected, e.SourceCounts?.RejectedByReason,
         e.SourceCounts?.Excluded, e.SourceCounts?.ExcludedByReason, e.Loaded, e.Matched, e.MatchedWithinTolerance, e.MissingInTarget,
-        e.UnexpectedInTarget, e.Duplicates, e.FieldMismatches, e.SourceBalanced);
+        e.UnexpectedInTarget, e.Duplicates, e.FieldMismatches, e.SourceBalanced, e.TargetAgrees);
 
     public static Counts Sum(IReadOnlyList<Counts> all)
     {
@@ -253,7 +271,7 @@ internal sealed record Counts(long? Read, long Mapped, long? Rejected, IReadOnly
             Merge(all.Select(c => c.RejectedByReason)), SumOrNull(all.Select(c => c.Excluded)), Merge(all.Select(c => c.ExcludedByReason)),
             all.Sum(c => c.Loaded), all.Sum(c => c.Matched), all.Sum(c => c.MatchedWithinTolerance), all.Sum(c => c.Missing),
             all.Sum(c => c.Unexpected), all.Sum(c => c.Duplicates), all.Sum(c => c.Mismatches),
-            all.Any(c => c.Balanced == false) ? false : all.All(c => c.Balanced == true) ? true : null);
+            all.Any(c => c.Balanced == false) ? false : all.All(c => c.Balanced == true) ? true : null, all.All(c => c.TargetAgrees));
     }
 }
 
@@ -267,7 +285,16 @@ internal sealed record AreaTotals(string Area, string NameJa, Counts Counts)
 
 internal static class Names
 {
-    public const string DevelopmentKeyWarning = "OGAKI_PSEUDONYM_KEY was not set: pseudonyms use the public development key and can be reversed. Not for production reports.";
+    public const string DevelopmentKeyWarning = ReconciliationResult.DevelopmentKeyWarning;
+
+    /// <summary>A verdict as reports write it: <c>ok</c>, <c>ng</c>, or <c>unknown</c> when the counts were not given.</summary>
+    public static string Verdict(bool? ok) => ok switch { true => "ok", false => "ng", null => "unknown" };
+
+    /// <summary>Column headings and the one-line definitions printed under the counts table.</summary>
+    public const string SourceAccountingHeading = "受入勘定 / Source accounting";
+    public const string TargetAgreementHeading = "移行先照合 / Target agreement";
+    public const string SourceAccountingDefinition = "read = mapped + rejected + excluded (every record read is accounted for; says nothing about the target)";
+    public const string TargetAgreementDefinition = "loaded = mapped, every mapped row matched (exactly or within tolerance), no missing, unexpected, duplicate or mismatched row, every control total matches";
 
     public static string Outcome(ReconciliationOutcome o) => o switch
     {

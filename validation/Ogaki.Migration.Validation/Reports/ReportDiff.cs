@@ -11,6 +11,32 @@ public sealed record CountChange(string Entity, string Counter, long? Before, lo
 public sealed record TotalChange(string Entity, string Name, string NameJa, string Group, string? BeforeSource, string? BeforeTarget, bool? BeforeMatches,
     string? AfterSource, string? AfterTarget, bool? AfterMatches);
 
+/// <summary>One rehearsal at a glance, for the summary of a comparison: its outcome and its headline counts.</summary>
+public sealed record RunSummary(string RunId, string Outcome, int ExitCode, long? Read, long Mapped, long Loaded, long Matched, long Discrepancies,
+    long Rejects, long ControlTotalsDiffering, long ValidationErrors)
+{
+    internal static RunSummary Of(JsonElement root)
+    {
+        var entities = root.GetProperty("entities").EnumerateArray().ToList();
+        long Sum(string counter) => entities.Sum(e => e.GetProperty("counts").GetProperty(counter) is { ValueKind: JsonValueKind.Number } n ? n.GetInt64() : 0);
+        var read = entities.All(e => e.GetProperty("counts").GetProperty("read").ValueKind == JsonValueKind.Number) ? Sum("read") : (long?)null;
+        return new RunSummary(
+            root.TryGetProperty("run", out var run) && run.ValueKind == JsonValueKind.Object ? run.GetProperty("runId").GetString() ?? "" : "",
+            root.GetProperty("outcome").GetString() ?? "", root.GetProperty("exitCode").GetInt32(), read, Sum("mapped"), Sum("loaded"),
+            Sum("matched") + Sum("matchedWithinTolerance"), Sum("missingInTarget") + Sum("unexpectedInTarget") + Sum("duplicate") + Sum("fieldMismatch"),
+            root.GetProperty("rejects").GetArrayLength(),
+            entities.Sum(e => e.GetProperty("controlTotals").EnumerateArray().Count(t => !t.GetProperty("matches").GetBoolean())),
+            root.GetProperty("validation") is { ValueKind: JsonValueKind.Object } v ? v.GetProperty("errors").GetInt64() : 0);
+    }
+
+    /// <summary>The headline counts in display order (label, value).</summary>
+    internal IEnumerable<(string Label, long? Value)> Lines() =>
+    [
+        ("読込 / read", Read), ("変換 / mapped", Mapped), ("登録 / loaded", Loaded), ("一致 / matched", Matched), ("差異 / discrepancies", Discrepancies),
+        ("不正 / rejects", Rejects), ("管理合計の差異 / control totals differing", ControlTotalsDiffering), ("検証エラー / validation errors", ValidationErrors),
+    ];
+}
+
 /// <summary>A discrepancy, reject or finding identified across rehearsals (by pseudonymised key, never a clear value).</summary>
 public sealed record DiffItem(string Category, string Entity, string Identity, string Detail);
 
@@ -22,6 +48,12 @@ public sealed record DiffItem(string Category, string Entity, string Identity, s
 public sealed class ReportDiff
 {
     public required string BeforeOutcome { get; init; }
+
+    /// <summary>The earlier run at a glance (outcome, headline counts).</summary>
+    public RunSummary? Before { get; init; }
+
+    /// <summary>The later run at a glance.</summary>
+    public RunSummary? After { get; init; }
 
     public required string AfterOutcome { get; init; }
 
@@ -95,6 +127,8 @@ public sealed class ReportDiff
         return new ReportDiff
         {
             BeforeOutcome = b.GetProperty("outcome").GetString() ?? "",
+            Before = RunSummary.Of(b),
+            After = RunSummary.Of(a),
             AfterOutcome = a.GetProperty("outcome").GetString() ?? "",
             KeysComparable = comparable,
             Truncated = IsTruncated(b) || IsTruncated(a),
@@ -207,18 +241,20 @@ public sealed class ReportDiff
     {
         var sb = new StringBuilder();
         sb.Append("# リハーサル比較 / Rehearsal comparison\n\n");
+        sb.Append("## 概要 / Summary\n\n");
         sb.Append("- 結果 / Outcome: ").Append(BeforeOutcome).Append(" → ").Append(AfterOutcome).Append('\n');
         if (!KeysComparable) sb.Append("- **警告 / Warning:** the reports use different pseudonymisation keys; record keys cannot be matched, so every keyed item shows as new and resolved.\n");
         if (Truncated) sb.Append("- **注意 / Note:** a report lists only part of its discrepancies or findings; new/resolved lists may be incomplete.\n");
+        sb.Append("- 変化 / Changes: ").Append(ChangeSummary()).Append('\n');
         if (!HasChanges) sb.Append("\nNo changes.\n");
-
-        sb.Append("\n## 件数の変化 / Count changes\n\n");
-        if (CountChanges.Count == 0) sb.Append("None.\n");
-        else
+        if (Before is { } rb && After is { } ra)
         {
-            sb.Append("| 対象 / Entity | 件数 / Counter | 前回 / Before | 今回 / After |\n|---|---|---:|---:|\n");
-            foreach (var c in CountChanges)
-                sb.Append("| ").Append(c.Entity).Append(" | ").Append(c.Counter).Append(" | ").Append(MarkdownReport.N(c.Before)).Append(" | ").Append(MarkdownReport.N(c.After)).Append(" |\n");
+            sb.Append("\n| | 前回 / Before | 今回 / After |\n|---|---:|---:|\n");
+            sb.Append("| 実行 / Run | ").Append(rb.RunId).Append(" | ").Append(ra.RunId).Append(" |\n");
+            sb.Append("| 結果 / Outcome | ").Append(rb.Outcome).Append(" (exit ").Append(rb.ExitCode.ToString(CultureInfo.InvariantCulture)).Append(") | ")
+              .Append(ra.Outcome).Append(" (exit ").Append(ra.ExitCode.ToString(CultureInfo.InvariantCulture)).Append(") |\n");
+            foreach (var ((label, x), (_, y)) in rb.Lines().Zip(ra.Lines()))
+                sb.Append("| ").Append(label).Append(" | ").Append(MarkdownReport.N(x)).Append(" | ").Append(MarkdownReport.N(y)).Append(x == y ? "" : " ◀").Append(" |\n");
         }
 
         sb.Append("\n## 管理合計の変化 / Control total changes\n\n");
@@ -229,6 +265,16 @@ public sealed class ReportDiff
             foreach (var t in TotalChanges)
                 sb.Append("| ").Append(t.Entity).Append(" | ").Append(t.NameJa).Append(" | ").Append(t.Group).Append(" | ")
                   .Append(Pair(t.BeforeSource, t.BeforeTarget, t.BeforeMatches)).Append(" | ").Append(Pair(t.AfterSource, t.AfterTarget, t.AfterMatches)).Append(" |\n");
+        }
+
+        sb.Append("\n# 明細 / Detail\n");
+        sb.Append("\n## 件数の変化 / Count changes\n\n");
+        if (CountChanges.Count == 0) sb.Append("None.\n");
+        else
+        {
+            sb.Append("| 対象 / Entity | 件数 / Counter | 前回 / Before | 今回 / After |\n|---|---|---:|---:|\n");
+            foreach (var c in CountChanges)
+                sb.Append("| ").Append(c.Entity).Append(" | ").Append(c.Counter).Append(" | ").Append(MarkdownReport.N(c.Before)).Append(" | ").Append(MarkdownReport.N(c.After)).Append(" |\n");
         }
         List("新規 / New", New);
         List("解消 / Resolved", Resolved);
@@ -254,19 +300,50 @@ public sealed class ReportDiff
     public string ToText()
     {
         var sb = new StringBuilder();
-        sb.Append("outcome: ").Append(BeforeOutcome).Append(" -> ").Append(AfterOutcome).Append('\n');
+        sb.Append("== summary ==\n");
+        if (Before is { } rb && After is { } ra)
+        {
+            sb.Append("runs: ").Append(rb.RunId).Append(" -> ").Append(ra.RunId).Append('\n');
+            sb.Append("outcome: ").Append(rb.Outcome).Append(" (exit ").Append(rb.ExitCode.ToString(CultureInfo.InvariantCulture)).Append(") -> ")
+              .Append(ra.Outcome).Append(" (exit ").Append(ra.ExitCode.ToString(CultureInfo.InvariantCulture)).Append(")\n");
+            foreach (var ((label, x), (_, y)) in rb.Lines().Zip(ra.Lines()))
+                sb.Append("  ").Append(label.PadRight(32)).Append(MarkdownReport.N(x).PadLeft(12)).Append(" -> ").Append(MarkdownReport.N(y).PadLeft(12)).Append(x == y ? "" : "  *").Append('\n');
+        }
+        else sb.Append("outcome: ").Append(BeforeOutcome).Append(" -> ").Append(AfterOutcome).Append('\n');
         if (!KeysComparable) sb.Append("warning: different pseudonymisation keys; keyed items are not comparable\n");
         if (Truncated) sb.Append("note: a report is truncated; new/resolved may be incomplete\n");
+        sb.Append("changes: ").Append(ChangeSummary()).Append('\n');
+        if (TotalChanges.Count > 0) sb.Append("control totals that changed:\n");
+        foreach (var t in TotalChanges)
+            sb.Append("  ").Append(t.Name).Append(" [").Append(t.Group).Append("]: ").Append(Pair(t.BeforeSource, t.BeforeTarget, t.BeforeMatches))
+              .Append(" -> ").Append(Pair(t.AfterSource, t.AfterTarget, t.AfterMatches)).Append('\n');
+        if (!HasChanges)
+        {
+            sb.Append("no changes\n");
+            return sb.ToString();
+        }
+        sb.Append("== detail ==\n");
         foreach (var c in CountChanges)
             sb.Append("count ").Append(c.Entity).Append('.').Append(c.Counter).Append(": ").Append(MarkdownReport.N(c.Before)).Append(" -> ").Append(MarkdownReport.N(c.After)).Append('\n');
-        foreach (var t in TotalChanges)
-            sb.Append("total ").Append(t.Name).Append(" [").Append(t.Group).Append("]: ").Append(Pair(t.BeforeSource, t.BeforeTarget, t.BeforeMatches))
-              .Append(" -> ").Append(Pair(t.AfterSource, t.AfterTarget, t.AfterMatches)).Append('\n');
         foreach (var i in New) sb.Append("new ").Append(i.Category).Append(' ').Append(i.Entity).Append(' ').Append(i.Identity).Append(' ').Append(i.Detail).Append('\n');
         foreach (var i in Resolved) sb.Append("resolved ").Append(i.Category).Append(' ').Append(i.Entity).Append(' ').Append(i.Identity).Append(' ').Append(i.Detail).Append('\n');
         foreach (var i in Changed) sb.Append("changed ").Append(i.Category).Append(' ').Append(i.Entity).Append(' ').Append(i.Identity).Append(' ').Append(i.Detail).Append('\n');
-        if (!HasChanges) sb.Append("no changes\n");
         return sb.ToString();
+    }
+
+    /// <summary>How many of each kind changed, in one line: counts, totals, then new/resolved/changed per category.</summary>
+    string ChangeSummary()
+    {
+        static string By(IReadOnlyList<DiffItem> items, string category) =>
+            MarkdownReport.N(items.Count(i => i.Category.StartsWith(category + ":", StringComparison.Ordinal)));
+        var parts = new List<string>
+        {
+            MarkdownReport.N(CountChanges.Count) + " counts",
+            MarkdownReport.N(TotalChanges.Count) + " control totals",
+        };
+        foreach (var c in new[] { "discrepancy", "reject", "finding" })
+            parts.Add($"{c}: {By(New, c)} new, {By(Resolved, c)} resolved" + (c == "discrepancy" ? $", {By(Changed, c)} changed" : ""));
+        return string.Join("; ", parts);
     }
 
     static string Pair(string? source, string? target, bool? matches) =>

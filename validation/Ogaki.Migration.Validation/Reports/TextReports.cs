@@ -24,14 +24,18 @@ public static class MarkdownReport
         foreach (var p in r.Problems) sb.Append("- ").Append(Cell(p)).Append('\n');
 
         sb.Append("\n## 件数 / Counts\n\n");
-        sb.Append("| 業務 / Area | 対象 / Entity | 読込 / Read | 変換 / Mapped | 不正 / Rejected | 除外 / Excluded | 登録 / Loaded | 一致 / Matched | 許容内 / Within tolerance | 欠落 / Missing | 余剰 / Unexpected | 重複 / Duplicate | 不一致 / Mismatch | 均衡 / Balanced |\n");
-        sb.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        sb.Append("| 業務 / Area | 対象 / Entity | 読込 / Read | 変換 / Mapped | 不正 / Rejected | 除外 / Excluded | ").Append(Names.SourceAccountingHeading)
+          .Append(" | 登録 / Loaded | 一致 / Matched | 許容内 / Within tolerance | 欠落 / Missing | 余剰 / Unexpected | 重複 / Duplicate | 不一致 / Mismatch | ")
+          .Append(Names.TargetAgreementHeading).Append(" |\n");
+        sb.Append("|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         foreach (var a in AreaTotals.Of(r))
         {
             foreach (var e in r.Entities.Where(e => e.Entity.Area == a.Area))
                 CountRow(sb, a.Area + " " + a.NameJa, e.Entity.Name + " " + e.Entity.NameJa, Counts.Of(e));
             CountRow(sb, "**" + a.Area + " 計 / total**", "", a.Counts);
         }
+        sb.Append("\n- ").Append(Names.SourceAccountingHeading).Append(": ").Append(Names.SourceAccountingDefinition).Append(".\n");
+        sb.Append("- ").Append(Names.TargetAgreementHeading).Append(": ").Append(Names.TargetAgreementDefinition).Append(".\n");
 
         var differing = r.Entities.SelectMany(e => e.ControlTotals.Where(t => !t.Matches).Select(t => (e, t))).ToList();
         sb.Append("\n## 管理合計の差異 / Control totals that differ\n\n");
@@ -62,14 +66,15 @@ public static class MarkdownReport
             if (e.Discrepancies.Count == 0) sb.Append("None.\n");
             else
             {
-                sb.Append("| 種別 / Kind | キー / Key | 件数 / Count (source/target) | 項目 / Item | 移行元 / Source | 移行先 / Target |\n|---|---|---|---|---|---|\n");
+                sb.Append("| 種別 / Kind | キー / Key | 件数 / Count (source/target) | 移行元位置 / Source location | 項目 / Item | 移行元 / Source | 移行先 / Target |\n|---|---|---|---|---|---|---|\n");
                 foreach (var d in e.Discrepancies)
                 {
                     var counts = N(d.SourceCount) + "/" + N(d.TargetCount);
+                    var at = Cell(Location(d.Location));
                     if (d.Fields.Count == 0)
-                        sb.Append("| ").Append(Names.KindJa(d.Kind)).Append(" | ").Append(d.Key).Append(" | ").Append(counts).Append(" | | | |\n");
+                        sb.Append("| ").Append(Names.KindJa(d.Kind)).Append(" | ").Append(d.Key).Append(" | ").Append(counts).Append(" | ").Append(at).Append(" | | | |\n");
                     foreach (var f in d.Fields)
-                        sb.Append("| ").Append(Names.KindJa(d.Kind)).Append(" | ").Append(d.Key).Append(" | ").Append(counts).Append(" | ")
+                        sb.Append("| ").Append(Names.KindJa(d.Kind)).Append(" | ").Append(d.Key).Append(" | ").Append(counts).Append(" | ").Append(at).Append(" | ")
                           .Append(f.ItemId).Append(' ').Append(Cell(f.ItemNameJa)).Append(" | ").Append(Value(f.Source)).Append(" | ").Append(Value(f.Target)).Append(" |\n");
                 }
                 if (e.DiscrepanciesTruncated) sb.Append("\n(truncated: only the first discrepancies are listed; the counts above are complete)\n");
@@ -80,10 +85,14 @@ public static class MarkdownReport
         if (r.Rejects.Count == 0) sb.Append("None.\n");
         else
         {
-            sb.Append("| ソース / Source | ファイル / File | レコード / Record | オフセット / Offset | 項目 / Field | 理由 / Reason | 内容 / Message |\n|---|---|---:|---:|---|---|---|\n");
-            foreach (var x in r.Rejects)
-                sb.Append("| ").Append(Cell(x.Source)).Append(" | ").Append(Cell(x.File)).Append(" | ").Append(N(x.RecordNumber)).Append(" | ").Append(N(x.ByteOffset))
-                  .Append(" | ").Append(Cell(x.Field ?? "")).Append(" | ").Append(Cell(x.Reason)).Append(" | ").Append(Cell(x.Message)).Append(" |\n");
+            sb.Append("| 理由 / Reason code | 件数 / Count |\n|---|---:|\n");
+            foreach (var g in RejectGroups.Of(r)) sb.Append("| ").Append(Cell(g.Reason)).Append(" | ").Append(N(g.Entries.Count)).Append(" |\n");
+            sb.Append("\n| 理由 / Reason code | ソース / Source | ファイル / File | レコード / Record | オフセット / Offset | 項目 / Field | キー / Key | 項目ID / Item | 内容 / Reason |\n|---|---|---|---:|---:|---|---|---|---|\n");
+            foreach (var g in RejectGroups.Of(r))
+                foreach (var x in g.Entries)
+                    sb.Append("| ").Append(Cell(x.Reason)).Append(" | ").Append(Cell(x.Source)).Append(" | ").Append(Cell(x.File)).Append(" | ").Append(N(x.RecordNumber)).Append(" | ")
+                      .Append(N(x.ByteOffset)).Append(" | ").Append(Cell(x.Field ?? "")).Append(" | ").Append(x.KeyPseudonym ?? "").Append(" | ")
+                      .Append(x.ItemId is null ? "" : x.ItemId + " " + Cell(x.ItemNameJa ?? "")).Append(" | ").Append(Cell(x.Message)).Append(" |\n");
         }
 
         sb.Append("\n## 検証 / Validation\n\n");
@@ -120,12 +129,18 @@ public static class MarkdownReport
 
     static void CountRow(StringBuilder sb, string area, string entity, Counts c) =>
         sb.Append("| ").Append(area).Append(" | ").Append(Cell(entity)).Append(" | ").Append(N(c.Read)).Append(" | ").Append(N(c.Mapped)).Append(" | ")
-          .Append(N(c.Rejected)).Append(" | ").Append(N(c.Excluded)).Append(" | ").Append(N(c.Loaded)).Append(" | ").Append(N(c.Matched)).Append(" | ")
-          .Append(N(c.MatchedWithinTolerance)).Append(" | ").Append(N(c.Missing)).Append(" | ").Append(N(c.Unexpected)).Append(" | ")
-          .Append(N(c.Duplicates)).Append(" | ").Append(N(c.Mismatches)).Append(" | ").Append(c.Balanced switch { true => "OK", false => "**NG**", null => "–" }).Append(" |\n");
+          .Append(N(c.Rejected)).Append(" | ").Append(N(c.Excluded)).Append(" | ").Append(Verdict(c.Balanced)).Append(" | ").Append(N(c.Loaded)).Append(" | ")
+          .Append(N(c.Matched)).Append(" | ").Append(N(c.MatchedWithinTolerance)).Append(" | ").Append(N(c.Missing)).Append(" | ").Append(N(c.Unexpected)).Append(" | ")
+          .Append(N(c.Duplicates)).Append(" | ").Append(N(c.Mismatches)).Append(" | ").Append(Verdict(c.TargetAgrees)).Append(" |\n");
+
+    static string Verdict(bool? ok) => ok switch { true => "OK", false => "**NG**", null => "– (not given)" };
 
     internal static string Tolerance(ToleranceRule t) =>
         t.Entity + "." + t.Identifier + (t.Ignore ? " ignored" : " ±" + DecimalText.Format(t.AbsoluteAmount));
+
+    /// <summary>A source location as one short text (<c>JUKIMAST.DAT #17 @16320</c>); empty when unknown.</summary>
+    internal static string Location(Adapters.SourceLocation? l) => l is not { } x ? ""
+        : x.File + " #" + x.RecordNumber.ToString(CultureInfo.InvariantCulture) + (x.ByteOffset >= 0 ? " @" + x.ByteOffset.ToString(CultureInfo.InvariantCulture) : "");
 
     internal static string N(long? n) => n is { } v ? v.ToString("#,0", CultureInfo.InvariantCulture) : "–";
 
@@ -144,15 +159,20 @@ public static class CsvReports
     public static byte[] Discrepancies(ReconciliationResult r)
     {
         var sb = new StringBuilder();
-        Row(sb, "entity", "entity_ja", "kind", "key", "source_count", "target_count", "item_id", "item_name_ja", "identifier", "source_value", "target_value");
+        Row(sb, "entity", "entity_ja", "kind", "key", "source_count", "target_count", "item_id", "item_name_ja", "identifier", "source_value", "target_value",
+            "source_file", "source_record", "source_offset");
         foreach (var e in r.Entities)
             foreach (var d in e.Discrepancies)
             {
                 var sc = d.SourceCount.ToString(CultureInfo.InvariantCulture);
                 var tc = d.TargetCount.ToString(CultureInfo.InvariantCulture);
-                if (d.Fields.Count == 0) Row(sb, e.Entity.Name, e.Entity.NameJa, Names.Kind(d.Kind), d.Key, sc, tc, "", "", "", "", "");
+                var (file, record, offset) = d.Location is { } l
+                    ? (l.File, l.RecordNumber.ToString(CultureInfo.InvariantCulture), l.ByteOffset.ToString(CultureInfo.InvariantCulture))
+                    : ("", "", "");
+                if (d.Fields.Count == 0) Row(sb, e.Entity.Name, e.Entity.NameJa, Names.Kind(d.Kind), d.Key, sc, tc, "", "", "", "", "", file, record, offset);
                 foreach (var f in d.Fields)
-                    Row(sb, e.Entity.Name, e.Entity.NameJa, Names.Kind(d.Kind), d.Key, sc, tc, f.ItemId, f.ItemNameJa, f.Identifier, f.Source ?? "", f.Target ?? "");
+                    Row(sb, e.Entity.Name, e.Entity.NameJa, Names.Kind(d.Kind), d.Key, sc, tc, f.ItemId, f.ItemNameJa, f.Identifier, f.Source ?? "", f.Target ?? "",
+                        file, record, offset);
             }
         return Encode(sb);
     }
@@ -160,9 +180,11 @@ public static class CsvReports
     public static byte[] Rejects(ReconciliationResult r)
     {
         var sb = new StringBuilder();
-        Row(sb, "source", "file", "record_number", "byte_offset", "field", "reason", "message");
+        // One column per fact, so a spreadsheet can filter by file, key, item or reason without parsing a message.
+        Row(sb, "source", "file", "record", "offset", "field", "key_pseudonym", "item_id", "項目名", "reason_code", "reason");
         foreach (var x in r.Rejects)
-            Row(sb, x.Source, x.File, x.RecordNumber.ToString(CultureInfo.InvariantCulture), x.ByteOffset.ToString(CultureInfo.InvariantCulture), x.Field ?? "", x.Reason, x.Message);
+            Row(sb, x.Source, x.File, x.RecordNumber.ToString(CultureInfo.InvariantCulture), x.ByteOffset.ToString(CultureInfo.InvariantCulture), x.Field ?? "",
+                x.KeyPseudonym ?? "", x.ItemId ?? "", x.ItemNameJa ?? "", x.Reason, x.Message);
         return Encode(sb);
     }
 
@@ -208,4 +230,14 @@ public static class ReconciliationReports
     /// <summary>Writes every report into a folder.</summary>
     public static Task<IReadOnlyList<string>> WriteToDirectoryAsync(ReconciliationResult result, string directory, CancellationToken cancellationToken = default) =>
         WriteAllAsync(result, new DirectoryReportSink(directory), cancellationToken);
+}
+
+/// <summary>Rejects grouped by reason code, the largest group first (ties by code), for the reports' summaries.</summary>
+internal sealed record RejectGroups(string Reason, IReadOnlyList<RejectEntry> Entries)
+{
+    public static IReadOnlyList<RejectGroups> Of(ReconciliationResult r) => r.Rejects
+        .GroupBy(x => x.Reason, StringComparer.Ordinal)
+        .Select(g => new RejectGroups(g.Key, g.ToList()))
+        .OrderByDescending(g => g.Entries.Count).ThenBy(g => g.Reason, StringComparer.Ordinal)
+        .ToList();
 }
