@@ -494,28 +494,8 @@ public static class CopybookParser
                     break;
             }
             n.Length = length;
-            n.Def = new FieldDef
-            {
-                Name = n.Name,
-                Level = n.Level,
-                Offset = offset,
-                Length = length,
-                Kind = kind,
-                Digits = pi.Digits,
-                Scale = pi.Scale,
-                Signed = pi.Signed,
-                SignLeading = n.SignLeading,
-                SignSeparate = n.SignSeparate && kind == FieldKind.Zoned,
-                Occurs = n.Occurs,
-                MinOccurs = n.MinOccurs,
-                DependingOn = n.DependingOn,
-                Redefines = n.Redefines,
-                Picture = n.Pic,
-                Conditions = n.Conditions.ToList(),
-                LineNumber = n.Line,
-            };
-            LayoutLimits.Check((long)length * n.Occurs, source, n.Line, n.Occurs > 1 ? $"{n.Name} OCCURS {n.Occurs}" : n.Name);
-            return length * n.Occurs;
+            n.Def = Def(n, offset, length, kind, pi);
+            return Occupied(n, source);
         }
         if (n.Children.Count == 0) throw new LayoutException(source, n.Line, $"{n.Name} has neither a PICTURE nor subordinate items.");
         var cur = offset;
@@ -542,20 +522,35 @@ public static class CopybookParser
             else seen.TryAdd(c.Name, c);
         }
         n.Length = end - offset;
-        n.Def = new FieldDef
-        {
-            Name = n.Name,
-            Level = n.Level,
-            Offset = offset,
-            Length = n.Length,
-            Kind = FieldKind.Group,
-            Occurs = n.Occurs,
-            MinOccurs = n.MinOccurs,
-            DependingOn = n.DependingOn,
-            Redefines = n.Redefines,
-            Conditions = n.Conditions.ToList(),
-            LineNumber = n.Line,
-        };
+        n.Def = Def(n, offset, n.Length, FieldKind.Group, null);
+        return Occupied(n, source);
+    }
+
+    /// <summary>An item's definition at <paramref name="offset"/>; <paramref name="pi"/> is its PICTURE, null for a group.</summary>
+    static FieldDef Def(Node n, int offset, int length, FieldKind kind, PicInfo? pi) => new()
+    {
+        Name = n.Name,
+        Level = n.Level,
+        Offset = offset,
+        Length = length,
+        Kind = kind,
+        Digits = pi?.Digits ?? 0,
+        Scale = pi?.Scale ?? 0,
+        Signed = pi?.Signed ?? false,
+        SignLeading = pi is not null && n.SignLeading,
+        SignSeparate = pi is not null && n.SignSeparate && kind == FieldKind.Zoned,
+        Occurs = n.Occurs,
+        MinOccurs = n.MinOccurs,
+        DependingOn = n.DependingOn,
+        Redefines = n.Redefines,
+        Picture = n.Pic ?? "",
+        Conditions = n.Conditions.ToList(),
+        LineNumber = n.Line,
+    };
+
+    /// <summary>The bytes an item takes with all its occurrences (<see cref="Node.Length"/> set); over the record limit it throws.</summary>
+    static int Occupied(Node n, string source)
+    {
         LayoutLimits.Check((long)n.Length * n.Occurs, source, n.Line, n.Occurs > 1 ? $"{n.Name} OCCURS {n.Occurs}" : n.Name);
         return n.Length * n.Occurs;
     }
@@ -631,18 +626,7 @@ public static class CopybookParser
             }
             if (variants.Count > 1 && values.Count == 0)
                 throw new LayoutException(source, dir?.Line ?? vnode.Line, $"Record type {vnode.Name} has no selector value: add VALUE or WHEN to its @RECORD directive, or a VALUE clause on the selector field.");
-            records.Add(new RecordLayout
-            {
-                Name = vnode.Name,
-                Length = root.Length * root.Occurs,
-                Fields = fields,
-                VariableTables = VariableTables(fields, vnode.Name, source),
-                SelectorValues = values,
-                Role = dir?.Role ?? RecordRole.Data,
-                CountField = dir?.Count,
-                TotalField = dir?.Total,
-                TotalOfField = dir?.TotalOf,
-            });
+            records.Add(LayoutFinisher.Record(vnode.Name, root.Length * root.Occurs, fields, dir, values, VariableTables(fields, vnode.Name, source)));
         }
         return LayoutFinisher.Finish(name, source, records, d);
     }

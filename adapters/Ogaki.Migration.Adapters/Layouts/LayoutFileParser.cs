@@ -68,16 +68,7 @@ public static class LayoutFileParser
         {
             var fields = rows.Select(r => r.Field).Where(f => !IsFiller(f)).ToList();
             var dir = d.Records.FirstOrDefault();
-            records.Add(new RecordLayout
-            {
-                Name = dir?.Variant ?? name,
-                Length = dir?.Length ?? rows.Max(r => r.Field.Offset + r.Field.TotalLength),
-                Fields = fields,
-                Role = dir?.Role ?? RecordRole.Data,
-                CountField = dir?.Count,
-                TotalField = dir?.Total,
-                TotalOfField = dir?.TotalOf,
-            });
+            records.Add(LayoutFinisher.Record(dir?.Variant ?? name, dir?.Length ?? rows.Max(r => r.Field.Offset + r.Field.TotalLength), fields, dir));
         }
         else
         {
@@ -88,17 +79,8 @@ public static class LayoutFileParser
                 var dir = d.Records.FirstOrDefault(x => string.Equals(x.Variant, t, StringComparison.Ordinal))
                     ?? d.Records.FirstOrDefault(x => x.Values.Contains(t, StringComparer.Ordinal));
                 var values = dir is { Values.Count: > 0 } ? dir.Values : [t];
-                records.Add(new RecordLayout
-                {
-                    Name = dir?.Variant ?? t,
-                    Length = dir?.Length ?? mine.Max(r => r.Field.Offset + r.Field.TotalLength),
-                    Fields = mine.Select(r => r.Field).Where(f => !IsFiller(f)).OrderBy(f => f.Offset).ToList(),
-                    SelectorValues = values,
-                    Role = dir?.Role ?? RecordRole.Data,
-                    CountField = dir?.Count,
-                    TotalField = dir?.Total,
-                    TotalOfField = dir?.TotalOf,
-                });
+                records.Add(LayoutFinisher.Record(dir?.Variant ?? t, dir?.Length ?? mine.Max(r => r.Field.Offset + r.Field.TotalLength),
+                    mine.Select(r => r.Field).Where(f => !IsFiller(f)).OrderBy(f => f.Offset).ToList(), dir, values));
             }
         }
         return LayoutFinisher.Finish(name, source, records, d);

@@ -2,6 +2,21 @@ namespace Ogaki.Migration.Adapters.Layouts;
 
 internal static class LayoutFinisher
 {
+    /// <summary>A record type as both layout parsers build it: what its @RECORD directive says (role, COUNT, TOTAL, TOTAL … OF) applied.</summary>
+    public static RecordLayout Record(string name, int length, IReadOnlyList<FieldDef> fields, LayoutDirectives.RecordDirective? dir,
+        IReadOnlyList<string>? selectorValues = null, IReadOnlyList<VariableTable>? variableTables = null) => new()
+    {
+        Name = name,
+        Length = length,
+        Fields = fields,
+        VariableTables = variableTables ?? [],
+        SelectorValues = selectorValues ?? [],
+        Role = dir?.Role ?? RecordRole.Data,
+        CountField = dir?.Count,
+        TotalField = dir?.Total,
+        TotalOfField = dir?.TotalOf,
+    };
+
     public static FileLayout Finish(string name, string source, List<RecordLayout> records, LayoutDirectives d)
     {
         foreach (var r in records) LayoutLimits.Check(r.Length, source, 0, $"Record type {r.Name}");

@@ -361,7 +361,7 @@ internal sealed class EntryConverter
         var key = TrimmedDigits(ctx);
         if (key is not null && ctx.Links.TryLookup(_args[0], key, out var v)) return v;
         if (_args[0] == "household-head-name")
-            ctx.Fail(_entry, _item, MappingRejectReasons.OrphanMember, "世帯番号 is not a household of the household source");
+            ctx.Fail(_entry, _item, CrossRecordRules.MemberHousehold.MappingReason!, "世帯番号 is not a household of the household source");
         else
             ctx.Fail(_entry, _item, MappingRejectReasons.UnresolvedPerson, "受給者番号 is not a recipient of the recipient source");
         return null;

@@ -1,3 +1,4 @@
+using Ogaki.Migration.Mappers;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
 using Zokugara = Ogaki.Migration.Standard.Codes.Zokugara;
@@ -68,77 +69,70 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
             var heads = _heads.TryGetValue(setaiNo, out var l) ? l : [];
             if (heads.Count == 0 && _households[setaiNo] is { Length: > 0 } head && _outside.IsRejected(resident.Name, head))
             {
-                var item = household.Find("SetainushiAtenaNo")!;
-                findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Warning, Rules.HouseholdHeadRejected,
+                var item = household.Find(CrossRecordRules.HouseholdHead.Item)!;
+                findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Warning, CrossRecordRules.HouseholdHead.RejectedRule!,
                     "the household's 世帯主 was rejected in mapping (see rejects), so no live resident heads it until that record is fixed"));
             }
             else if (heads.Count != 1)
             {
-                findings.Add(new Finding(household.Name, key, null, null, Severity.Error, Rules.HouseholdHeadCount,
+                findings.Add(new Finding(household.Name, key, null, null, Severity.Error, CrossRecordRules.HouseholdHead.BrokenRule!,
                     $"household has {heads.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} 世帯主 among its live residents; exactly one is required"));
             }
             else if (_households[setaiNo] is { Length: > 0 } declared && !string.Equals(declared, heads[0], StringComparison.Ordinal))
             {
-                var item = household.Find("SetainushiAtenaNo")!;
-                findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Error, Rules.HouseholdHeadMismatch,
+                var item = household.Find(CrossRecordRules.HouseholdHeadDeclared.Item)!;
+                findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Error, CrossRecordRules.HouseholdHeadDeclared.BrokenRule!,
                     "世帯主宛名番号 is not the resident whose 続柄 is 世帯主"));
             }
         }
 
-        var setaiItem = resident.Find("SetaiNo")!;
         foreach (var (atenaNo, setaiNo) in _liveResidentHousehold.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (_households.ContainsKey(setaiNo)) continue;
-            if (_outside.IsRejected(household.Name, setaiNo))
-                findings.Add(new Finding(resident.Name, Pseudo(atenaNo), setaiItem.ItemId, setaiItem.NameJa, Severity.Warning, Rules.MemberHouseholdRejected,
-                    "the live resident's household was rejected in mapping (see rejects)"));
-            else findings.Add(new Finding(resident.Name, Pseudo(atenaNo), setaiItem.ItemId, setaiItem.NameJa, Severity.Error, Rules.MemberHouseholdMissing,
-                "the live resident's 世帯番号 has no Household record"));
+            Broken(findings, CrossRecordRules.MemberHousehold, resident, Pseudo(atenaNo), _outside.IsRejected(household.Name, setaiNo),
+                "the live resident's household was rejected in mapping (see rejects)", "the live resident's 世帯番号 has no Household record");
         }
 
         var tax = TaxAssessmentSpec.Entity;
-        var taxItem = tax.Find("AtenaNo")!;
         foreach (var (atenaNo, nendo) in _taxpayers)
         {
             if (Resolves(atenaNo)) continue;
             var key = Pseudo(atenaNo) + "/" + (nendo?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(null)");
-            if (ResidentRejected(atenaNo))
-                findings.Add(new Finding(tax.Name, key, taxItem.ItemId, taxItem.NameJa, Severity.Warning, Rules.TaxpayerResidentRejected,
-                    "the taxpayer's resident record was rejected in mapping (see rejects)"));
-            else findings.Add(new Finding(tax.Name, key, taxItem.ItemId, taxItem.NameJa, Severity.Error, Rules.TaxpayerUnresolved,
-                "the taxpayer's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
+            Broken(findings, CrossRecordRules.Taxpayer, tax, key, ResidentRejected(atenaNo),
+                "the taxpayer's resident record was rejected in mapping (see rejects)", "the taxpayer's 宛名番号 is neither a resident (除票 included) nor a 住登外者");
         }
 
         var recipient = AllowanceRecipientSpec.Entity;
-        var recipientItem = recipient.Find("AtenaNo")!;
         foreach (var atenaNo in _recipients.Order(StringComparer.Ordinal))
         {
             if (Resolves(atenaNo)) continue;
-            if (ResidentRejected(atenaNo))
-                findings.Add(new Finding(recipient.Name, Pseudo(atenaNo), recipientItem.ItemId, recipientItem.NameJa, Severity.Warning, Rules.RecipientResidentRejected,
-                    "the recipient's resident record was rejected in mapping (see rejects)"));
-            else findings.Add(new Finding(recipient.Name, Pseudo(atenaNo), recipientItem.ItemId, recipientItem.NameJa, Severity.Error, Rules.RecipientUnresolved,
-                "the recipient's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
+            Broken(findings, CrossRecordRules.Recipient, recipient, Pseudo(atenaNo), ResidentRejected(atenaNo),
+                "the recipient's resident record was rejected in mapping (see rejects)", "the recipient's 宛名番号 is neither a resident (除票 included) nor a 住登外者");
         }
 
         var child = AllowanceChildSpec.Entity;
-        var childItem = child.Find("JidoAtenaNo")!;
-        var childRecipientItem = child.Find("JukyushaAtenaNo")!;
         foreach (var c in _children)
         {
-            if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo) && ResidentRejected(c.JidoAtenaNo))
-                findings.Add(new Finding(child.Name, ChildKey(c), childItem.ItemId, childItem.NameJa, Severity.Warning, Rules.ChildResidentRejected,
-                    "the child's resident record was rejected in mapping (see rejects)"));
-            else if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo))
-                findings.Add(new Finding(child.Name, ChildKey(c), childItem.ItemId, childItem.NameJa, Severity.Error, Rules.ChildUnresolved,
-                    "the child's 宛名番号 is neither a resident (除票 included) nor a 住登外者"));
-            if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo) && _outside.IsRejected(recipient.Name, c.JukyushaAtenaNo))
-                findings.Add(new Finding(child.Name, ChildKey(c), childRecipientItem.ItemId, childRecipientItem.NameJa, Severity.Warning, Rules.ChildRecipientRejected,
-                    "the child's recipient record was rejected in mapping (see rejects)"));
-            else if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo))
-                findings.Add(new Finding(child.Name, ChildKey(c), childRecipientItem.ItemId, childRecipientItem.NameJa, Severity.Error, Rules.ChildRecipientMissing,
-                    "the child's 受給者宛名番号 has no AllowanceRecipient record"));
+            if (!string.IsNullOrEmpty(c.JidoAtenaNo) && !Resolves(c.JidoAtenaNo))
+                Broken(findings, CrossRecordRules.Child, child, ChildKey(c), ResidentRejected(c.JidoAtenaNo),
+                    "the child's resident record was rejected in mapping (see rejects)", "the child's 宛名番号 is neither a resident (除票 included) nor a 住登外者");
+            if (!string.IsNullOrEmpty(c.JukyushaAtenaNo) && !_recipients.Contains(c.JukyushaAtenaNo))
+                Broken(findings, CrossRecordRules.ChildRecipient, child, ChildKey(c), _outside.IsRejected(recipient.Name, c.JukyushaAtenaNo),
+                    "the child's recipient record was rejected in mapping (see rejects)", "the child's 受給者宛名番号 has no AllowanceRecipient record");
         }
+    }
+
+    /// <summary>
+    /// A broken reference of <paramref name="rule"/>: a warning when the referenced record was rejected in mapping
+    /// (the reject is the error), an error otherwise; about the rule's item in either case.
+    /// </summary>
+    static void Broken(ICollection<Finding> findings, CrossRecordRule rule, SpecEntity entity, string key, bool referenceRejected,
+        string rejectedMessage, string brokenMessage)
+    {
+        var item = entity.Find(rule.Item)!;
+        findings.Add(referenceRejected
+            ? new Finding(entity.Name, key, item.ItemId, item.NameJa, Severity.Warning, rule.RejectedRule!, rejectedMessage)
+            : new Finding(entity.Name, key, item.ItemId, item.NameJa, Severity.Error, rule.BrokenRule!, brokenMessage));
     }
 
     void CheckChildAge(AllowanceChild c, ICollection<Finding> findings)

@@ -34,23 +34,23 @@ public static class Rules
     public const string AtenaCheckDigit = "atena-check-digit";
     public const string JuminhyoCodeCheckDigit = "juminhyo-code-check-digit";
     public const string DateNotReal = "date-not-real";
-    public const string HouseholdHeadCount = "household-head-count";
-    public const string HouseholdHeadMismatch = "household-head-mismatch";
-    public const string MemberHouseholdMissing = "member-household-missing";
-    public const string TaxpayerUnresolved = "taxpayer-unresolved";
-    public const string RecipientUnresolved = "recipient-unresolved";
-    public const string ChildUnresolved = "child-unresolved";
-    public const string ChildRecipientMissing = "child-recipient-missing";
+    public const string HouseholdHeadCount = Mappers.CrossRecordRules.HouseholdHeadCount;
+    public const string HouseholdHeadMismatch = Mappers.CrossRecordRules.HouseholdHeadMismatch;
+    public const string MemberHouseholdMissing = Mappers.CrossRecordRules.MemberHouseholdMissing;
+    public const string TaxpayerUnresolved = Mappers.CrossRecordRules.TaxpayerUnresolved;
+    public const string RecipientUnresolved = Mappers.CrossRecordRules.RecipientUnresolved;
+    public const string ChildUnresolved = Mappers.CrossRecordRules.ChildUnresolved;
+    public const string ChildRecipientMissing = Mappers.CrossRecordRules.ChildRecipientMissing;
     public const string ChildAgeOutOfRange = "child-age-out-of-range";
     public const string ChildNotYetBorn = "child-not-yet-born";
     public const string ChildShouldBePaid = "child-should-be-paid";
 
     // Consequences of a record rejected in mapping: the reference exists in the legacy data but its record was not
     // migrated. Warnings, so a rehearsal is judged by its root causes (the rejects), each counted once.
-    public const string HouseholdHeadRejected = "household-head-rejected";
-    public const string MemberHouseholdRejected = "member-household-rejected";
-    public const string TaxpayerResidentRejected = "taxpayer-resident-rejected";
-    public const string RecipientResidentRejected = "recipient-resident-rejected";
-    public const string ChildResidentRejected = "child-resident-rejected";
-    public const string ChildRecipientRejected = "child-recipient-rejected";
+    public const string HouseholdHeadRejected = Mappers.CrossRecordRules.HouseholdHeadRejected;
+    public const string MemberHouseholdRejected = Mappers.CrossRecordRules.MemberHouseholdRejected;
+    public const string TaxpayerResidentRejected = Mappers.CrossRecordRules.TaxpayerResidentRejected;
+    public const string RecipientResidentRejected = Mappers.CrossRecordRules.RecipientResidentRejected;
+    public const string ChildResidentRejected = Mappers.CrossRecordRules.ChildResidentRejected;
+    public const string ChildRecipientRejected = Mappers.CrossRecordRules.ChildRecipientRejected;
 }

@@ -31,40 +31,26 @@ public static class JsonReport
             w.WriteString("identifiers", "pseudonymised");
             w.WriteString("secrets", "hmac");
             w.WriteEndObject();
-            w.WriteStartArray("problems");
-            foreach (var p in r.Problems) w.WriteStringValue(p);
-            w.WriteEndArray();
-            w.WriteStartArray("tolerances");
-            foreach (var t in r.Tolerances)
+            WriteArray(w, "problems", r.Problems, (w, p) => w.WriteStringValue(p));
+            WriteObjects(w, "tolerances", r.Tolerances, (w, t) =>
             {
-                w.WriteStartObject();
                 w.WriteString("entity", t.Entity);
                 w.WriteString("identifier", t.Identifier);
                 w.WriteString("absoluteAmount", DecimalText.Format(t.AbsoluteAmount));
                 w.WriteBoolean("ignore", t.Ignore);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            });
 
-            w.WriteStartArray("areas");
-            foreach (var a in AreaTotals.Of(r))
+            WriteObjects(w, "areas", AreaTotals.Of(r), (w, a) =>
             {
-                w.WriteStartObject();
                 w.WriteString("area", a.Area);
                 w.WriteString("nameJa", a.NameJa);
                 WriteCounts(w, a.Counts);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            });
 
-            w.WriteStartArray("entities");
-            foreach (var e in r.Entities) WriteEntity(w, e);
-            w.WriteEndArray();
+            WriteObjects(w, "entities", r.Entities, WriteEntity);
 
-            w.WriteStartArray("rejects");
-            foreach (var x in r.Rejects)
+            WriteObjects(w, "rejects", r.Rejects, (w, x) =>
             {
-                w.WriteStartObject();
                 w.WriteString("source", x.Source);
                 w.WriteString("file", x.File);
                 w.WriteNumber("recordNumber", x.RecordNumber);
@@ -75,9 +61,7 @@ public static class JsonReport
                 w.WriteString("itemNameJa", x.ItemNameJa);
                 w.WriteString("reason", x.Reason);
                 w.WriteString("message", x.Message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            });
 
             if (r.Validation is { } v) WriteValidation(w, v);
             else w.WriteNull("validation");
@@ -95,6 +79,23 @@ public static class JsonReport
         buffer.WriteByte((byte)'\n');
         return buffer.ToArray();
     }
+
+    /// <summary>Writes the array <paramref name="name"/>, one value per item.</summary>
+    static void WriteArray<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> writeItem)
+    {
+        w.WriteStartArray(name);
+        foreach (var item in items) writeItem(w, item);
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes the array <paramref name="name"/>, one object per item; <paramref name="writeFields"/> writes its members.</summary>
+    static void WriteObjects<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields) =>
+        WriteArray(w, name, items, (w, item) =>
+        {
+            w.WriteStartObject();
+            writeFields(w, item);
+            w.WriteEndObject();
+        });
 
     static void WriteCounts(Utf8JsonWriter w, Counts c)
     {
@@ -140,9 +141,9 @@ public static class JsonReport
         else w.WriteNull(name);
     }
 
+    /// <summary>The members of one entity object (the caller opens and closes it).</summary>
     static void WriteEntity(Utf8JsonWriter w, EntityReconciliation e)
     {
-        w.WriteStartObject();
         w.WriteString("entity", e.Entity.Name);
         w.WriteString("area", e.Entity.Area);
         w.WriteString("nameJa", e.Entity.NameJa);
@@ -151,10 +152,8 @@ public static class JsonReport
         w.WriteString("sourceDigest", e.SourceDigest);
         w.WriteString("targetDigest", e.TargetDigest);
         w.WriteString("error", e.Error);
-        w.WriteStartArray("controlTotals");
-        foreach (var t in e.ControlTotals)
+        WriteObjects(w, "controlTotals", e.ControlTotals, (w, t) =>
         {
-            w.WriteStartObject();
             w.WriteString("name", t.Name);
             w.WriteString("nameJa", t.NameJa);
             w.WriteString("group", t.Group);
@@ -163,14 +162,10 @@ public static class JsonReport
             w.WriteString("difference", DecimalText.Format(t.Difference));
             w.WriteString("tolerance", DecimalText.Format(t.Tolerance));
             w.WriteBoolean("matches", t.Matches);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteBoolean("discrepanciesTruncated", e.DiscrepanciesTruncated);
-        w.WriteStartArray("discrepancies");
-        foreach (var d in e.Discrepancies)
+        WriteObjects(w, "discrepancies", e.Discrepancies, (w, d) =>
         {
-            w.WriteStartObject();
             w.WriteString("kind", Names.Kind(d.Kind));
             w.WriteString("key", d.Key);
             w.WriteNumber("sourceCount", d.SourceCount);
@@ -184,22 +179,15 @@ public static class JsonReport
                 w.WriteEndObject();
             }
             else w.WriteNull("sourceLocation");
-            w.WriteStartArray("fields");
-            foreach (var f in d.Fields)
+            WriteObjects(w, "fields", d.Fields, (w, f) =>
             {
-                w.WriteStartObject();
                 w.WriteString("itemId", f.ItemId);
                 w.WriteString("nameJa", f.ItemNameJa);
                 w.WriteString("identifier", f.Identifier);
                 w.WriteString("source", f.Source);
                 w.WriteString("target", f.Target);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
+            });
+        });
     }
 
     static void WriteValidation(Utf8JsonWriter w, ValidationSummary v)
@@ -211,22 +199,16 @@ public static class JsonReport
         w.WriteNumber("errors", v.Errors);
         w.WriteNumber("warnings", v.Warnings);
         w.WriteNumber("infos", v.Infos);
-        w.WriteStartArray("counts");
-        foreach (var c in v.Counts)
+        WriteObjects(w, "counts", v.Counts, (w, c) =>
         {
-            w.WriteStartObject();
             w.WriteString("entity", c.Entity);
             w.WriteString("rule", c.RuleId);
             w.WriteString("severity", Names.Severity(c.Severity));
             w.WriteNumber("count", c.Count);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteBoolean("truncated", v.Truncated);
-        w.WriteStartArray("findings");
-        foreach (var f in v.Findings)
+        WriteObjects(w, "findings", v.Findings, (w, f) =>
         {
-            w.WriteStartObject();
             w.WriteString("entity", f.Entity);
             w.WriteString("key", f.Key);
             w.WriteString("itemId", f.ItemId);
@@ -234,13 +216,10 @@ public static class JsonReport
             w.WriteString("severity", Names.Severity(f.Severity));
             w.WriteString("rule", f.RuleId);
             w.WriteString("message", f.Message);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 }
-
 /// <summary>Counts of an entity or an area, as reports show them, with the two verdicts kept apart: source accounting
 /// (<see cref="Balanced"/>: read = mapped + rejected + excluded) and target agreement (<see cref="TargetAgrees"/>).</summary>
 internal sealed record Counts(long? Read, long Mapped, long? Rejected, IReadOnlyDictionary<string, long>? RejectedByReason, long? Excluded,
