@@ -9,7 +9,7 @@ public enum AtenaRemainderOnePolicy
     UseZero,
 }
 
-/// <summary>Check digits of the identifiers the standard uses (formulas: shared/DOMAIN.md §7).</summary>
+/// <summary>Check digits of the identifiers the standard uses (formulas: docs/domain.md §7).</summary>
 public static class CheckDigits
 {
     /// <summary>個人番号 (My Number), 11 digits + CD: weights 6 5 4 3 2 7 6 5 4 3 2; r ≤ 1 → 0, else 11 − r (総務省令第85号 §5).</summary>
