@@ -64,22 +64,22 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         Added();
     }
 
-    /// <summary>Adds a standard record and returns a 64-bit hash of its canonical key (<see cref="KeyHash"/>).</summary>
-    internal ulong AddHashingKey(IStandardRecord record)
+    /// <summary>
+    /// Adds a standard record, and <paramref name="payload"/> under the same canonical key to <paramref name="keyed"/>
+    /// (e.g. the record's source location, so it comes out of that sorter in the same key order as the row).
+    /// </summary>
+    internal void Add(IStandardRecord record, ExternalRowSorter keyed, ReadOnlySpan<byte> payload)
     {
         _chunk.Add(record, _key);
-        var hash = KeyHash(_chunk.Key(_chunk.Count - 1));
+        keyed.Add(payload, _chunk.Key(_chunk.Count - 1));
         Added(); // may spill and swap the chunk: the key is read before
-        return hash;
     }
 
-    /// <summary>FNV-1a over a canonical key: an index, not a proof (a collision is detected by the caller, never trusted).</summary>
-    internal static ulong KeyHash(ReadOnlySpan<byte> key)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var b in key) h = (h ^ b) * 1099511628211UL;
-        return h;
-    }
+    /// <summary>Folder of the spill files.</summary>
+    internal string TempDirectory => _tempDirectory;
+
+    /// <summary>Rows per chunk as given (0: chunks of <see cref="DefaultChunkBytes"/>).</summary>
+    internal int ChunkRows => _chunkRows;
 
     /// <summary>Adds a row already in canonical form (with its key).</summary>
     public void Add(ReadOnlySpan<byte> row, ReadOnlySpan<byte> key)
