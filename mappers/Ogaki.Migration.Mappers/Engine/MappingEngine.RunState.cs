@@ -252,6 +252,7 @@ public sealed partial class MappingEngine
                     [new RejectIssue(CrossRecordRules.HouseholdHead.MappingReason!, "JUKI-0123", "世帯主宛名番号", null, $"household has {n} current 世帯主 (exactly one required)")]);
             }
             _pendingHouseholds.Clear();
+            _pendingHouseholds.TrimExcess(); // one entry per household: not kept for the rest of the run
         }
 
         public MappingResult ToResult()

@@ -45,6 +45,11 @@ public sealed class SourceSide : IAsyncDisposable
         BinaryPrimitives.WriteInt64LittleEndian(payload[12..], at.ByteOffset);
         _located ??= new ExternalRowSorter(Entity, Sorter.ChunkRows > 0 ? Math.Min(Sorter.ChunkRows, LocationChunkRows) : LocationChunkRows, Sorter.TempDirectory);
         Sorter.Add(record, _located, payload); // and to the totals
+        if (_pending.Count == 0 && _pendingPeak > 4096)
+        {
+            _pending.TrimExcess();
+            _pendingPeak = 0;
+        }
     }
 
     int FileIndex(string file)
@@ -63,9 +68,15 @@ public sealed class SourceSide : IAsyncDisposable
     /// Tells where a record about to be <see cref="Add(IStandardRecord)">added</see> came from in the legacy data, so a
     /// discrepancy of its key can name the file, record and offset. Kept until the record is added.
     /// </summary>
-    public void Locate(IStandardRecord record, SourceLocation location) => _pending[record] = location;
+    public void Locate(IStandardRecord record, SourceLocation location)
+    {
+        _pending[record] = location;
+        _pendingPeak = Math.Max(_pendingPeak, _pending.Count);
+    }
 
     readonly Dictionary<IStandardRecord, SourceLocation> _pending = new(ReferenceEqualityComparer.Instance);
+    // The most records located before being added (a batch; all households at once): the table is let go once drained.
+    int _pendingPeak;
 
     // Locations (file index, record number, byte offset) sorted by the record's canonical key with bounded memory, spilled like
     // the rows, so the index does not grow in memory with the estate: the merge asks for keys in ascending order and reads it once.
