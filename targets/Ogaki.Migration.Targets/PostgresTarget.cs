@@ -62,14 +62,18 @@ public sealed class PostgresTarget : IStandardTarget
     public async Task CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entities);
-        var missing = new List<SpecEntity>();
+        // Each key is one sort of its table; tables build side by side, largest first so the longest does not start last
+        // (sized from the catalog, which needs no right to read the rows).
+        var missing = new List<(SpecEntity Entity, long Bytes)>();
         await using (var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             foreach (var entity in entities)
-                if (await PrimaryKeyNameAsync(conn, null, entity, cancellationToken).ConfigureAwait(false) is null) missing.Add(entity);
-        // Each key is one sort of its table; tables build side by side, largest first so the longest does not start last.
-        var order = new List<(SpecEntity Entity, long Rows)>();
-        foreach (var e in missing) order.Add((e, await CountAsync(e, cancellationToken).ConfigureAwait(false)));
-        await Parallel.ForEachAsync(order.OrderByDescending(o => o.Rows).Select(o => o.Entity),
+            {
+                if (await PrimaryKeyNameAsync(conn, null, entity, cancellationToken).ConfigureAwait(false) is not null) continue;
+                await using var size = new NpgsqlCommand("SELECT coalesce(pg_relation_size(to_regclass($1)), 0)", conn);
+                size.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"", NpgsqlDbType = NpgsqlDbType.Text });
+                missing.Add((entity, (long)(await size.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!));
+            }
+        await Parallel.ForEachAsync(missing.OrderByDescending(o => o.Bytes).Select(o => o.Entity),
             new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken },
             async (entity, ct) => await BuildPrimaryKeyAsync(entity, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
