@@ -23,6 +23,8 @@ command -v iconv >/dev/null || { step "apt-get install libc-bin (iconv)"; apt-ge
 command -v node >/dev/null || { step "apt-get install nodejs npm"; apt-get update -qq; apt-get install -y -qq nodejs npm >/dev/null; }
 # Headless Chromium renders the HTML report in a test; the CJK fonts are the ones the report names first.
 command -v chromium >/dev/null || { step "apt-get install chromium"; apt-get update -qq; apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+# pgloader is the load's peer in the end-to-end benchmark (run below at a tiny scale so its path cannot rot).
+command -v pgloader >/dev/null || { step "apt-get install pgloader"; apt-get update -qq; apt-get install -y -qq --no-install-recommends pgloader >/dev/null || echo "pgloader not available: the e2e harness notes it and goes on"; }
 [ -d /usr/share/fonts/opentype/noto ] || { step "apt-get install fonts-noto-cjk"; apt-get update -qq; apt-get install -y -qq --no-install-recommends fonts-noto-cjk >/dev/null || echo "fonts-noto-cjk not available: CJK text renders in a fallback font"; }
 
 PGPORT=$(free_port "${PGPORT:-55432}")

@@ -93,35 +93,64 @@ public sealed class MigrationJob(IStageProgress progress)
         ValidationRun validation, IStandardTarget? target, string runId, int batchSize, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (target is not null) await EnsureSchemaAsync(target, ct);
+        if (target is not null)
+        {
+            await EnsureSchemaAsync(target, ct);
+            await BeginLoadAsync(target, ct);
+        }
         var sides = new Dictionary<string, SourceSide>(StringComparer.Ordinal);
         var pending = new Dictionary<string, (List<IStandardRecord> Records, int Batch, long Input)>(StringComparer.Ordinal);
         var written = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        var batches = Channel.CreateBounded<LoadBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        // One reader per connection the target loads over; batches are independent transactions with their own
+        // ledger rows, so the order they commit in does not matter for resume.
+        var parallel = Math.Max(1, target?.LoadParallelism ?? 1);
+        var batches = Channel.CreateBounded<LoadBatch>(new BoundedChannelOptions(parallel) { SingleReader = parallel == 1, SingleWriter = true });
         using var loaderCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var loadBusy = new Stopwatch();
+        var gate = new Lock();
         long loadedRows = 0;
-        int batchCount = 0, skippedBatches = 0;
-        var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
+        int batchCount = 0, skippedBatches = 0, active = 0;
+        Exception? loadFailure = null;
+
+        async Task LoadAllAsync()
         {
             try
             {
                 await foreach (var batch in batches.Reader.ReadAllAsync(loaderCts.Token))
                 {
-                    loadBusy.Start();
-                    var result = await LoadBatchAsync(target, batch, loaderCts.Token);
-                    loadBusy.Stop();
-                    written[batch.Entity.Name] = written.GetValueOrDefault(batch.Entity.Name) + result.RowsWritten;
-                    batchCount++;
-                    if (result.Skipped) skippedBatches++;
-                    loadedRows += batch.Records.Count;
+                    lock (gate) if (active++ == 0) loadBusy.Start();
+                    BatchResult result;
+                    try { result = await LoadBatchAsync(target!, batch, loaderCts.Token); }
+                    finally { lock (gate) if (--active == 0) loadBusy.Stop(); }
+                    lock (gate)
+                    {
+                        written[batch.Entity.Name] = written.GetValueOrDefault(batch.Entity.Name) + result.RowsWritten;
+                        batchCount++;
+                        if (result.Skipped) skippedBatches++;
+                        loadedRows += batch.Records.Count;
+                    }
                 }
             }
             catch (Exception e)
             {
-                // The mapping's next hand-over fails with this error instead of waiting on a loader that is gone.
+                // The first error is the one reported; the other connections stop, and the mapping's next hand-over
+                // fails with it instead of waiting on loaders that are gone.
+                Interlocked.CompareExchange(ref loadFailure, e, null);
                 batches.Writer.TryComplete(e);
+                await loaderCts.CancelAsync();
                 throw;
+            }
+        }
+
+        var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
+        {
+            try
+            {
+                await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => LoadAllAsync()));
+            }
+            catch when (loadFailure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(loadFailure);
             }
         }, CancellationToken.None);
 
@@ -174,7 +203,10 @@ public sealed class MigrationJob(IStageProgress progress)
                         await Send(entity, p.Records, p.Batch, p.Input, ct);
                 batches.Writer.TryComplete();
                 await loader;
-                Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped)", loadedRows, loadBusy.Elapsed));
+                var keys = Stopwatch.StartNew();
+                await CompleteLoadAsync(target, ct);
+                Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped, " + parallel + " connection" + (parallel == 1 ? "" : "s") + ")", loadedRows, loadBusy.Elapsed + keys.Elapsed));
+                Timings.Add(new StageTiming("  of which keys built after the load", loadedRows, keys.Elapsed));
             }
             // What is still buffered goes to disk now, so only the entity being reconciled holds rows in memory.
             foreach (var side in sides.Values) await side.SpillAsync();
@@ -200,6 +232,31 @@ public sealed class MigrationJob(IStageProgress progress)
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new PipelineException($"cannot prepare the {target.Kind} target schema: {e.Message}; check the target connection and that it is reachable.", FailureKind.Infrastructure, e);
+        }
+    }
+
+    static async Task BeginLoadAsync(IStandardTarget target, CancellationToken ct)
+    {
+        try
+        {
+            await target.BeginLoadAsync(StandardSpec.Entities, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new PipelineException($"cannot prepare the {target.Kind} target for the load: {ConnectionStrings.Mask(e.Message)}; check the target connection and that it is reachable.", FailureKind.Infrastructure, e);
+        }
+    }
+
+    static async Task CompleteLoadAsync(IStandardTarget target, CancellationToken ct)
+    {
+        try
+        {
+            await target.CompleteLoadAsync(StandardSpec.Entities, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new PipelineException($"{(e is TargetKeyException ? e.Message : $"building the keys of the {target.Kind} target after the load failed: {ConnectionStrings.Mask(e.Message)}")}; " +
+                "every batch is committed — run again with the same --run-id to finish.", FailureKind.Infrastructure, e);
         }
     }
 

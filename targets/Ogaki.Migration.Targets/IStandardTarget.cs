@@ -28,6 +28,23 @@ public interface IStandardTarget : IAsyncDisposable
     Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) =>
         EnsureSchemaAsync(entities, Ogaki.Migration.Standard.StandardSpec.Version, cancellationToken);
 
+    /// <summary>How many batches the target can load at once, each in its own connection (1: one writer at a time).</summary>
+    int LoadParallelism => 1;
+
+    /// <summary>
+    /// Before the first batch of a load: lets the target load the way bulk loaders such as pgloader do. PostgreSQL drops
+    /// the primary key of every entity table that is still empty, so COPY only appends rows and the key is built once,
+    /// in one sort, by <see cref="CompleteLoadAsync"/>. A table that already holds rows (a resumed run) keeps its key.
+    /// </summary>
+    Task BeginLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>
+    /// After the last batch: builds again what <see cref="BeginLoadAsync"/> set aside (PostgreSQL: the primary key of
+    /// each table that has none, tables in parallel). Idempotent, so a resumed run ends with every key in place.
+    /// </summary>
+    /// <exception cref="TargetKeyException">A key cannot be built (rows with the same key, added behind the pipeline's back).</exception>
+    Task CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>
     /// Loads one batch of one entity in one transaction, together with its run-ledger row; a batch already
     /// recorded as complete for this run is skipped (idempotent rerun and resume). A failure rolls the whole
@@ -76,7 +93,7 @@ public sealed record LoadBatch(string RunId, string SpecVersion, SpecEntity Enti
 /// <param name="BatchNumber">The batch.</param>
 /// <param name="RowsWritten">Rows written now; 0 when skipped.</param>
 /// <param name="Skipped">True when the ledger already held this batch of this run.</param>
-/// <param name="Checksum">SHA-256 (hex) of the batch's canonical rows in input order.</param>
+/// <param name="Checksum">SHA-256 (hex) of the batch's rows in input order, as the target encodes them (canonical rows; PostgreSQL: its binary COPY tuples); compared only with the same target's ledger.</param>
 public sealed record BatchResult(int BatchNumber, long RowsWritten, bool Skipped, string Checksum);
 
 /// <summary>A run-ledger row: a batch committed together with its rows.</summary>

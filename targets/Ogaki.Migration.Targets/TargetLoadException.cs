@@ -24,3 +24,13 @@ public sealed class TargetLoadException : Exception
         string.Create(CultureInfo.InvariantCulture,
             $"{batch.Entity.Name} batch {batch.BatchNumber} (input records {batch.FirstInput}–{batch.LastInput}, {batch.Records.Count} rows) of run {batch.RunId} was rolled back, nothing of it is committed");
 }
+
+/// <summary>
+/// The primary key of a table could not be built after the load (see <see cref="IStandardTarget.CompleteLoadAsync"/>).
+/// The loaded batches stay committed; the message names the table and the key, never key values.
+/// </summary>
+public sealed class TargetKeyException(string table, string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The table whose key could not be built.</summary>
+    public string Table { get; } = table;
+}

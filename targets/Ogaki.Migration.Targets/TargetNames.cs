@@ -48,6 +48,9 @@ public static class TargetNames
     public static IReadOnlyList<SpecItem> KeyItems(SpecEntity entity) =>
         entity.Key.Select(k => entity.Find(k) ?? throw new ArgumentException($"entity {entity.Name}: key item {k} is not an item of the entity", nameof(entity))).ToList();
 
+    /// <summary>Name of an entity table's primary key constraint (EF Core's convention, the name the schema is created with).</summary>
+    public static string PrimaryKey(SpecEntity entity) => "PK_" + entity.Table;
+
     /// <summary>
     /// PostgreSQL's <c>ORDER BY</c> list for the key order the reconciliation reads in: text columns in the C
     /// collation (UTF-8 byte order, the collation the key columns are created with, so the primary key serves it).

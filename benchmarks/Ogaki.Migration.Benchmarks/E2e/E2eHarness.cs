@@ -12,8 +12,9 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 /// <summary>
 /// End-to-end harness: generates the estate at a scale (in a child process, so its memory does not count),
 /// runs the whole dry run against PostgreSQL in this process, and measures beside it, on the same files and
-/// rows, the baselines: iconv (CP932 and IBM930 decoding), raw Sep (CSV) and a raw binary COPY of the loaded
-/// rows. Prints a Markdown report: wall time, rows/s per stage, peak working set, ratios.
+/// rows, the baselines: iconv (CP932 and IBM930 decoding), raw Sep (CSV), raw binary COPY of the loaded rows
+/// (<see cref="LoadBaselines"/>, with pgloader unless <c>--no-pgloader</c>) and the raw read-back. Prints a
+/// Markdown report: wall time, CPU time, rows/s per stage, peak working set, ratios.
 /// </summary>
 public static class E2eHarness
 {
@@ -72,6 +73,8 @@ public static class E2eHarness
         var sep = TimeSep(ido);
         var (copyRows, copyTime) = await RawCopyAsync(connection, "juki_resident");
         var (readRows, readBytes, readTime) = await RawReadBackAsync(connection);
+        var loads = await LoadBaselines.RunAsync(connection, pgloader: !args.Contains("--no-pgloader"));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 
         var r = outcome.Reconciliation;
         var sb = new StringBuilder();
@@ -79,7 +82,8 @@ public static class E2eHarness
         sb.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; target PostgreSQL (throwaway cluster)\n");
         sb.Append(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project benchmarks/Ogaki.Migration.Benchmarks -- e2e --scale {label}` (PG_CONN set)\n");
         sb.Append(CultureInfo.InvariantCulture, $"- outcome: {r.Outcome}; wall **{outcome.Wall.TotalSeconds:F1} s**; peak working set **{peak / 1048576.0:F0} MiB**\n");
-        sb.Append(CultureInfo.InvariantCulture, $"- records read {outcome.Mapping.Counts.Sum(c => c.Read):N0}; standard rows loaded {r.Entities.Sum(e => e.Loaded):N0}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- records read {outcome.Mapping.Counts.Sum(c => c.Read):N0}; standard rows loaded {r.Entities.Sum(e => e.Loaded):N0}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- CPU time of this process (run and client side of the baselines): {cpu.TotalSeconds:F1} s; load average at the end {LoadAverage()}\n\n");
         sb.Append("| stage | records | seconds | records/s |\n|---|---:|---:|---:|\n");
         foreach (var t in outcome.Timings)
             sb.Append(CultureInfo.InvariantCulture, $"| {t.Stage} | {t.Records:N0} | {t.Elapsed.TotalSeconds:F2} | {t.RecordsPerSecond:N0} |\n");
@@ -89,17 +93,29 @@ public static class E2eHarness
         sb.Append(CultureInfo.InvariantCulture, $"| raw Sep IDO_RIREKI.csv | {sep.Rows:N0} rows | {sep.Elapsed.TotalSeconds:F2} | {sep.Rows / sep.Elapsed.TotalSeconds:N0} rows/s |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| raw binary COPY juki_resident | {copyRows:N0} rows | {copyTime.TotalSeconds:F2} | {copyRows / copyTime.TotalSeconds:N0} rows/s |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| raw binary COPY TO of every standard table in key order, bytes discarded | {readRows:N0} rows, {readBytes / 1048576.0:F0} MB | {readTime.TotalSeconds:F2} | {readRows / readTime.TotalSeconds:N0} rows/s |\n");
+        foreach (var b in loads)
+            sb.Append(b.Elapsed is { } t
+                ? string.Create(CultureInfo.InvariantCulture, $"| {b.Name} | {b.Rows:N0} rows | {t.TotalSeconds:F2} | {b.Rows / t.TotalSeconds:N0} rows/s |\n")
+                : $"| {b.Name} | {b.Note} | | |\n");
         var reconcile = outcome.Timings.FirstOrDefault(t => t.Stage.StartsWith("reconcile", StringComparison.Ordinal));
         if (reconcile is not null && readRows > 0)
             sb.Append(CultureInfo.InvariantCulture, $"\nReconcile (read back, compare, totals, reports) runs at {reconcile.RecordsPerSecond:N0} rows/s = {reconcile.RecordsPerSecond / (readRows / readTime.TotalSeconds):F2}× the rate at which PostgreSQL streams the same rows out in key order with nothing done to them.\n");
-        var load = outcome.Timings.FirstOrDefault(t => t.Stage.StartsWith("load", StringComparison.Ordinal));
-        if (load is not null && copyRows > 0)
-            sb.Append(CultureInfo.InvariantCulture, $"\nLoad of all standard rows runs at {load.RecordsPerSecond:N0} rows/s = {load.RecordsPerSecond / (copyRows / copyTime.TotalSeconds):F2}× the raw COPY rate of the Resident table (wider rows; see LoadBenchmarks for the like-for-like ratio).\n");
+        var load = outcome.Timings.FirstOrDefault(t => t.Stage.Contains("load (", StringComparison.Ordinal) && t.Stage.StartsWith("  of which", StringComparison.Ordinal));
+        if (load is not null && loads.Count > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\nThe load of the same {load.Records:N0} rows (COPY while mapping runs on the same cores, plus the key build) at {load.RecordsPerSecond:N0} rows/s is ");
+            sb.Append(string.Join(", ", loads.Where(b => b.Elapsed is not null).Select(b =>
+                string.Create(CultureInfo.InvariantCulture, $"{load.RecordsPerSecond / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}"))));
+            sb.Append(".\n");
+        }
         var text = sb.ToString();
         Console.Write(text);
         if (outFile is not null) await File.AppendAllTextAsync(outFile, text + "\n");
         return 0;
     }
+
+    static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     static async Task<string> FreshDatabaseAsync(string connection, string database)
     {

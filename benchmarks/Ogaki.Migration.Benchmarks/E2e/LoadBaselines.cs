@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using Ogaki.Migration.Spec;
+using Ogaki.Migration.Standard;
+using Ogaki.Migration.Targets;
+
+namespace Ogaki.Migration.Benchmarks.E2e;
+
+/// <summary>
+/// Peers of the pipeline's load on the same rows — every standard table as the dry run left it — each loaded into
+/// fresh tables of the same definition in a schema of its own. The rows are exported before any clock starts; only
+/// the load (and the key it ends with) is timed:
+/// <list type="bullet">
+/// <item>raw binary COPY with the key in place, one connection: the plain bulk load;</item>
+/// <item>raw binary COPY the way the pipeline loads: no key, tables over parallel connections, keys built after;</item>
+/// <item>pgloader (Debian package) loading the same rows from CSV in its own way (drop indexes, load, build them).</item>
+/// </list>
+/// </summary>
+internal static class LoadBaselines
+{
+    /// <summary>One peer: rows and time, or a note when it could not run.</summary>
+    public sealed record Result(string Name, string Short, long Rows, TimeSpan? Elapsed, string Note = "");
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(string connection, bool pgloader)
+    {
+        var dir = Directory.CreateTempSubdirectory("ogaki-e2e-load-").FullName;
+        try
+        {
+            var tables = new List<(SpecEntity Entity, long Rows)>();
+            await using (var conn = new NpgsqlConnection(connection))
+            {
+                await conn.OpenAsync();
+                foreach (var entity in StandardSpec.Entities)
+                {
+                    await ExportAsync(conn, entity.Table, dir, pgloader);
+                    await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{entity.Table}\"", conn);
+                    tables.Add((entity, (long)(await count.ExecuteScalarAsync())!));
+                }
+            }
+            var rows = tables.Sum(t => t.Rows);
+            var parallel = Math.Clamp(Environment.ProcessorCount, 1, 4);
+            var results = new List<Result>
+            {
+                new("raw binary COPY of the same rows, key in place, 1 connection", "raw COPY (key in place)", rows,
+                    await RawCopyAsync(connection, dir, tables, keyAfter: false, parallel: 1)),
+                new($"raw binary COPY of the same rows, key built after, {parallel} connections", "raw COPY (key after)", rows,
+                    await RawCopyAsync(connection, dir, tables, keyAfter: true, parallel)),
+            };
+            results.Add(pgloader ? await PgloaderAsync(connection, dir, tables) : new("pgloader, same rows from CSV", "pgloader", rows, null, "not run (--no-pgloader)"));
+            return results;
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    static async Task ExportAsync(NpgsqlConnection conn, string table, string dir, bool csv)
+    {
+        await using (var export = await conn.BeginRawBinaryCopyAsync($"COPY \"{table}\" TO STDOUT (FORMAT BINARY)"))
+        await using (var f = File.Create(Path.Combine(dir, table + ".bin")))
+            await export.CopyToAsync(f, 1 << 20);
+        if (!csv) return;
+        using var reader = await conn.BeginTextExportAsync($"COPY \"{table}\" TO STDOUT (FORMAT csv)");
+        await using var writer = new StreamWriter(Path.Combine(dir, table + ".csv"), false, new UTF8Encoding(false), 1 << 20);
+        var buffer = new char[1 << 16];
+        int n;
+        while ((n = await reader.ReadAsync(buffer)) > 0) await writer.WriteAsync(buffer.AsMemory(0, n));
+    }
+
+    static async Task<TimeSpan> RawCopyAsync(string connection, string dir, List<(SpecEntity Entity, long Rows)> tables, bool keyAfter, int parallel)
+    {
+        var schema = keyAfter ? "e2e_raw_key_after" : "e2e_raw_keyed";
+        await using (var conn = new NpgsqlConnection(connection))
+        {
+            await conn.OpenAsync();
+            var ddl = new StringBuilder($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};");
+            foreach (var (e, _) in tables)
+                ddl.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {schema}.\"{e.Table}\" (LIKE public.\"{e.Table}\"{(keyAfter ? "" : " INCLUDING ALL")});");
+            await using var c = new NpgsqlCommand(ddl.ToString(), conn);
+            await c.ExecuteNonQueryAsync();
+        }
+        var sw = Stopwatch.StartNew();
+        var largestFirst = tables.OrderByDescending(t => t.Rows).Select(t => t.Entity).ToList();
+        await Parallel.ForEachAsync(largestFirst, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (e, ct) =>
+        {
+            await using var conn = new NpgsqlConnection(connection);
+            await conn.OpenAsync(ct);
+            // 1 MiB writes: one write of the whole file would be one CopyData message, and PostgreSQL refuses those over 1 GB.
+            await using (var import = await conn.BeginRawBinaryCopyAsync($"COPY {schema}.\"{e.Table}\" FROM STDIN (FORMAT BINARY)", ct))
+            await using (var f = File.OpenRead(Path.Combine(dir, e.Table + ".bin")))
+            {
+                var chunk = new byte[1 << 20];
+                int n;
+                while ((n = await f.ReadAsync(chunk, ct)) > 0) await import.WriteAsync(chunk.AsMemory(0, n), ct);
+            }
+        });
+        if (keyAfter)
+        {
+            await Parallel.ForEachAsync(largestFirst, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (e, ct) =>
+            {
+                await using var conn = new NpgsqlConnection(connection);
+                await conn.OpenAsync(ct);
+                var columns = string.Join(", ", TargetNames.KeyItems(e).Select(i => "\"" + TargetNames.Column(i) + "\""));
+                await using var c = new NpgsqlCommand($"SET maintenance_work_mem = '256MB'; ALTER TABLE {schema}.\"{e.Table}\" ADD PRIMARY KEY ({columns})", conn);
+                await c.ExecuteNonQueryAsync(ct);
+            });
+        }
+        var elapsed = sw.Elapsed;
+        await DropSchemaAsync(connection, schema);
+        return elapsed;
+    }
+
+    static async Task<Result> PgloaderAsync(string connection, string dir, List<(SpecEntity Entity, long Rows)> tables)
+    {
+        const string name = "pgloader, same rows from CSV (drop indexes, load, build them)";
+        const string schema = "e2e_pgloader";
+        var rows = tables.Sum(t => t.Rows);
+        if (!File.Exists("/usr/bin/pgloader") && !File.Exists("/usr/local/bin/pgloader"))
+            return new(name, "pgloader", rows, null, "pgloader is not installed (apt-get install pgloader)");
+        await using (var conn = new NpgsqlConnection(connection))
+        {
+            await conn.OpenAsync();
+            var ddl = new StringBuilder($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};");
+            foreach (var (e, _) in tables)
+                ddl.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {schema}.\"{e.Table}\" (LIKE public.\"{e.Table}\" INCLUDING ALL);");
+            await using var c = new NpgsqlCommand(ddl.ToString(), conn);
+            await c.ExecuteNonQueryAsync();
+        }
+        var b = new NpgsqlConnectionStringBuilder(connection);
+        var uri = string.Create(CultureInfo.InvariantCulture,
+            $"postgresql://{Uri.EscapeDataString(b.Username ?? "")}:{Uri.EscapeDataString(b.Password ?? "")}@{b.Host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? "")}");
+        var commands = new List<string>();
+        foreach (var (e, _) in tables)
+        {
+            var file = Path.Combine(dir, e.Table + ".load");
+            await File.WriteAllTextAsync(file, $"""
+                LOAD CSV FROM '{Path.Combine(dir, e.Table + ".csv")}'
+                  INTO {uri}
+                  TARGET TABLE {schema}.{e.Table}
+                  WITH truncate, drop indexes,
+                       fields optionally enclosed by '"', fields escaped by double-quote, fields terminated by ','
+                  SET maintenance_work_mem to '256MB';
+
+                """);
+            commands.Add(file);
+        }
+        var psi = new ProcessStartInfo("pgloader") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--quiet", "--on-error-stop" }.Concat(commands)) psi.ArgumentList.Add(a);
+        var sw = Stopwatch.StartNew();
+        using (var p = Process.Start(psi)!)
+        {
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            sw.Stop();
+            if (p.ExitCode != 0)
+                return new(name, "pgloader", rows, null, $"pgloader failed (exit {p.ExitCode}): {ConnectionStrings.Mask(FirstLine(await stderr + await stdout))}");
+        }
+        long loaded = 0;
+        await using (var conn = new NpgsqlConnection(connection))
+        {
+            await conn.OpenAsync();
+            foreach (var (e, _) in tables)
+            {
+                await using var count = new NpgsqlCommand($"SELECT count(*) FROM {schema}.\"{e.Table}\"", conn);
+                loaded += (long)(await count.ExecuteScalarAsync())!;
+            }
+        }
+        await DropSchemaAsync(connection, schema);
+        return loaded == rows
+            ? new(name, "pgloader", rows, sw.Elapsed)
+            : new(name, "pgloader", rows, null, string.Create(CultureInfo.InvariantCulture, $"pgloader loaded {loaded:N0} of {rows:N0} rows in {sw.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal))
+        ?? text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+
+    static async Task DropSchemaAsync(string connection, string schema)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        await using var c = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", conn);
+        await c.ExecuteNonQueryAsync();
+    }
+}
