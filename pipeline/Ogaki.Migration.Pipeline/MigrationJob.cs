@@ -59,7 +59,7 @@ public sealed class MigrationJob(IStageProgress progress)
         MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, null, "read + map + item validation", ct);
 
     async Task<MappingResult> MapCoreAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, MappedRecordSink? sink, string stage,
-        CancellationToken ct, MappedRecordLocated? located = null)
+        CancellationToken ct, MappedRecordLocated? located = null, string? tempDirectory = null)
     {
         MappingConfig config;
         try
@@ -75,7 +75,7 @@ public sealed class MigrationJob(IStageProgress progress)
         var result = await progress.RunAsync("map", null, async report =>
         {
             // Records stream through the sink; none is kept, so memory does not grow with the estate.
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report, Located: located), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report, Located: located, TempDirectory: tempDirectory), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
@@ -194,7 +194,8 @@ public sealed class MigrationJob(IStageProgress progress)
         {
             var mapping = await MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, Sink,
                 target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct,
-                located: (record, at) => SideOf(record.Entity).Locate(record, at)); // so discrepancies can name their source record
+                located: (record, at) => SideOf(record.Entity).Locate(record, at), // so discrepancies can name their source record
+                tempDirectory: reconciler.Options.TempDirectory); // the duplicate-key files go where the sort spills go
             if (target is not null)
             {
                 foreach (var entity in StandardSpec.Entities)

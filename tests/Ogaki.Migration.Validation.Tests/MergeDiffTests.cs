@@ -319,6 +319,35 @@ public class CanonicalTests
         Assert.Equal(expected.Select(r => (string)r[0]! + "/" + r[1] + "/" + r[2]), sorted.Select(t => t[0] + "/" + t[1] + "/" + t[2]));
         Assert.Equal(rows.Sum(r => (decimal)r[4]!), sorted.Sum(t => decimal.Parse(t[4]!, System.Globalization.CultureInfo.InvariantCulture)));
     }
+
+    [Fact]
+    public async Task External_sorter_with_more_runs_than_one_merge_reads_merges_them_in_groups_keeping_ties_in_insertion_order()
+    {
+        var entity = TaxInstallmentSpec.Entity;
+        var random = new Random(7);
+        // 200 keys over 6,000 rows: every key is repeated, and the amount says in which order its rows were added.
+        var rows = Enumerable.Range(0, 6000).Select(i => Samples.Installment((1000 + random.Next(200)).ToString(System.Globalization.CultureInfo.InvariantCulture), 2025, 1, i)).ToList();
+        var temp = Directory.CreateTempSubdirectory("ogaki-spill-");
+        try
+        {
+            var sorter = new ExternalRowSorter(entity, chunkRows: 20, tempDirectory: temp.FullName); // 300 runs
+            foreach (var r in rows) sorter.Add(r);
+            var sorted = new List<string?[]>();
+            await foreach (var batch in sorter.SortedAsync(TestContext.Current.CancellationToken))
+                for (var i = 0; i < batch.Count; i++) sorted.Add(CanonicalRow.Texts(batch.Row(i), entity.Items.Count));
+            Assert.InRange(sorter.SpilledRuns, 1, ExternalRowSorter.MaxMergeRuns);
+            Assert.Equal(sorter.SpilledRuns, Directory.GetFiles(temp.FullName).Length); // merged runs are deleted as they go
+            // A stable sort: by key, and rows of one key in the order they were added.
+            var expected = rows.OrderBy(r => (string)r[0]!, StringComparer.Ordinal).Select(r => (string)r[0]! + "/" + r[4]);
+            Assert.Equal(expected, sorted.Select(t => t[0] + "/" + decimal.Parse(t[4]!, System.Globalization.CultureInfo.InvariantCulture)));
+            await sorter.DisposeAsync();
+            Assert.Empty(Directory.GetFiles(temp.FullName));
+        }
+        finally
+        {
+            temp.Delete(true);
+        }
+    }
 }
 
 public class CanonicalEncodingTests

@@ -115,6 +115,45 @@ public class TargetReconcileTests
     }
 
     [Fact]
+    public async Task Locations_spilled_to_disk_in_key_order_still_name_each_discrepancy_source_record()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-locate-test").FullName;
+        try
+        {
+            // Taxes come in descending key order, so the location index is sorted on disk, not just kept in arrival order.
+            var taxes = Taxes(5000).ToList();
+            bool Missing(int i) => i % 7 == 0; // 715 rows, across many output batches
+            bool Changed(int i) => i % 500 == 3 && !Missing(i); // 9 rows
+            var loaded = taxes.Select((t, i) => (t, i)).Where(x => !Missing(x.i)).Select(x => Samples.Row(Changed(x.i) ? x.t with { NenZeigaku = 1m } : x.t)).ToList();
+            var target = new MemoryTarget(new() { ["TaxAssessment"] = loaded });
+            // 64 rows per chunk: the rows and their locations spill in many sorted runs.
+            var reconciler = new Reconciler(new ReconcileOptions { SortChunkRows = 64, TempDirectory = folder }, Samples.Renderer());
+            await using var side = reconciler.CreateSourceSide(TaxAssessmentSpec.Entity);
+            for (var i = 0; i < taxes.Count; i++)
+            {
+                side.Locate(taxes[i], new Ogaki.Migration.Adapters.SourceLocation(i < 2500 ? "ZEIMAST.dat" : "ZEIMAST2.dat", i + 1, 700L * i));
+                side.Add(taxes[i]);
+            }
+            await side.SpillAsync();
+            Assert.True(Directory.GetFiles(folder).Length >= 2 * (5000 / 64), "rows and locations are on disk, in runs of 64");
+            var r = await reconciler.ReconcileReadBackAsync(target.ReadBackCanonical, side, null, TestContext.Current.CancellationToken);
+            Assert.Null(r.Error);
+            Assert.Equal((715L, 9L), (r.MissingInTarget, r.FieldMismatches));
+            var index = taxes.Select((t, i) => (Key: Samples.Pseudonymizer.Pseudonymize(t.AtenaNo!) + "/2025", i)).ToDictionary(x => x.Key, x => x.i);
+            Assert.Equal(724, r.Discrepancies.Count);
+            foreach (var d in r.Discrepancies)
+            {
+                var i = index[d.Key];
+                Assert.Equal(new Ogaki.Migration.Adapters.SourceLocation(i < 2500 ? "ZEIMAST.dat" : "ZEIMAST2.dat", i + 1, 700L * i), d.Location);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
     public async Task A_target_failing_part_way_is_an_error_result_not_a_crash()
     {
         var taxes = Taxes(2500).ToList();

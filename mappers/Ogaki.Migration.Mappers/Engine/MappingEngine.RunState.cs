@@ -12,7 +12,8 @@ namespace Ogaki.Migration.Mappers.Engine;
 public sealed partial class MappingEngine
 {
     /// <summary>The ordered, single-threaded stage: keys, links, counts, reports.</summary>
-    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink, MappedRecordLocated? located)
+    sealed class RunState(MappingConfig config, Pseudonymizer pseudonymizer, bool retain, MappedRecordSink? sink, MappedRecordLocated? located, string? tempDirectory)
+        : IDisposable
     {
         /// <summary>Per entity: the retained records and the records waiting for the sink.</summary>
         sealed class EntityBucket(SpecEntity entity)
@@ -76,7 +77,7 @@ public sealed partial class MappingEngine
         }
 
         public LinkIndex Links { get; } = new();
-        readonly Dictionary<string, HashSet<string>> _keys = new(StringComparer.Ordinal);
+        readonly Dictionary<string, SpilledKeySet> _keys = new(StringComparer.Ordinal);
         readonly List<MappingReject> _rejects = [];
         readonly List<ExcludedRecord> _excluded = [];
         readonly List<SourceCounts> _counts = [];
@@ -92,17 +93,25 @@ public sealed partial class MappingEngine
 
         public Pseudonymizer Pseudonymizer => pseudonymizer;
 
-        // Key sets for duplicate detection, per entity; the last one used is kept at hand.
-        HashSet<string> KeySet(SpecEntity entity)
+        // Key sets for duplicate detection, per entity, on disk (every key of the estate would not fit in memory); the last one used is kept at hand.
+        SpilledKeySet KeySet(SpecEntity entity)
         {
             if (ReferenceEquals(entity, _lastKeyEntity)) return _lastKeySet!;
-            if (!_keys.TryGetValue(entity.Name, out var set)) _keys[entity.Name] = set = new HashSet<string>(StringComparer.Ordinal);
+            if (!_keys.TryGetValue(entity.Name, out var set)) _keys[entity.Name] = set = new SpilledKeySet(tempDirectory);
             (_lastKeyEntity, _lastKeySet) = (entity, set);
             return set;
         }
 
         SpecEntity? _lastKeyEntity;
-        HashSet<string>? _lastKeySet;
+        SpilledKeySet? _lastKeySet;
+
+        public void Dispose()
+        {
+            foreach (var set in _keys.Values) set.Dispose();
+            _keys.Clear();
+            _lastKeySet = null;
+            _lastKeyEntity = null;
+        }
 
         public void Accept(MappingSource source, SourceCounts counts, LegacyReadResult item, ref Outcome o)
         {
@@ -243,6 +252,7 @@ public sealed partial class MappingEngine
                     [new RejectIssue(CrossRecordRules.HouseholdHead.MappingReason!, "JUKI-0123", "世帯主宛名番号", null, $"household has {n} current 世帯主 (exactly one required)")]);
             }
             _pendingHouseholds.Clear();
+            _pendingHouseholds.TrimExcess(); // one entry per household: not kept for the rest of the run
         }
 
         public MappingResult ToResult()

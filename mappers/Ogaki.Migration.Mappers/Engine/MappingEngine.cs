@@ -31,7 +31,7 @@ public sealed partial class MappingEngine
     {
         options ??= new MappingOptions();
         var degree = options.Degree > 0 ? options.Degree : Math.Max(1, Environment.ProcessorCount);
-        var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink, options.Located);
+        using var run = new RunState(_config, options.Pseudonymizer ?? Pseudonymizer.FromEnvironment(), options.RetainRecords, options.Sink, options.Located, options.TempDirectory);
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
         var read = 0L;

@@ -64,22 +64,22 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         Added();
     }
 
-    /// <summary>Adds a standard record and returns a 64-bit hash of its canonical key (<see cref="KeyHash"/>).</summary>
-    internal ulong AddHashingKey(IStandardRecord record)
+    /// <summary>
+    /// Adds a standard record, and <paramref name="payload"/> under the same canonical key to <paramref name="keyed"/>
+    /// (e.g. the record's source location, so it comes out of that sorter in the same key order as the row).
+    /// </summary>
+    internal void Add(IStandardRecord record, ExternalRowSorter keyed, ReadOnlySpan<byte> payload)
     {
         _chunk.Add(record, _key);
-        var hash = KeyHash(_chunk.Key(_chunk.Count - 1));
+        keyed.Add(payload, _chunk.Key(_chunk.Count - 1));
         Added(); // may spill and swap the chunk: the key is read before
-        return hash;
     }
 
-    /// <summary>FNV-1a over a canonical key: an index, not a proof (a collision is detected by the caller, never trusted).</summary>
-    internal static ulong KeyHash(ReadOnlySpan<byte> key)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var b in key) h = (h ^ b) * 1099511628211UL;
-        return h;
-    }
+    /// <summary>Folder of the spill files.</summary>
+    internal string TempDirectory => _tempDirectory;
+
+    /// <summary>Rows per chunk as given (0: chunks of <see cref="DefaultChunkBytes"/>).</summary>
+    internal int ChunkRows => _chunkRows;
 
     /// <summary>Adds a row already in canonical form (with its key).</summary>
     public void Add(ReadOnlySpan<byte> row, ReadOnlySpan<byte> key)
@@ -175,17 +175,16 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         if (_chunk.Count > 0) Spill();
         await _spilling.ConfigureAwait(false);
         _spare = null;
+        // One read buffer per run: many runs (a large estate) are first merged in groups, so the final merge reads at most MaxMergeRuns.
+        while (_runs.Count > MaxMergeRuns)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MergeFirstRuns(MaxMergeRuns);
+        }
         var readers = _runs.Select(p => new RunReader(p)).ToList();
         try
         {
-            // Ties go to the lower run index, so equal keys keep a deterministic order.
-            var queue = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) =>
-            {
-                var c = readers[a].Key.SequenceCompareTo(readers[b].Key);
-                return c != 0 ? c : a.CompareTo(b);
-            }));
-            for (var i = 0; i < readers.Count; i++)
-                if (readers[i].MoveNext()) queue.Enqueue(i, i);
+            var queue = MergeQueue(readers);
             while (queue.TryDequeue(out var run, out _))
             {
                 output.AddRecord(readers[run].Record);
@@ -201,6 +200,46 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         {
             foreach (var r in readers) r.Dispose();
         }
+    }
+
+    /// <summary>Runs read at once by a merge (each through a 64 KiB buffer).</summary>
+    public const int MaxMergeRuns = 64;
+
+    /// <summary>The run readers' indices by current key; ties go to the lower run index, so equal keys keep their insertion order.</summary>
+    static PriorityQueue<int, int> MergeQueue(List<RunReader> readers)
+    {
+        var queue = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) =>
+        {
+            var c = readers[a].Key.SequenceCompareTo(readers[b].Key);
+            return c != 0 ? c : a.CompareTo(b);
+        }));
+        for (var i = 0; i < readers.Count; i++)
+            if (readers[i].MoveNext()) queue.Enqueue(i, i);
+        return queue;
+    }
+
+    /// <summary>Merges the first <paramref name="count"/> runs into one that takes their place (first, so ties keep their order).</summary>
+    void MergeFirstRuns(int count)
+    {
+        var path = Path.Combine(_tempDirectory, "ogaki-reconcile-" + Guid.NewGuid().ToString("N") + ".run");
+        _runs.Insert(count, path); // deleted on dispose even if the merge fails
+        var readers = _runs.Take(count).Select(p => new RunReader(p)).ToList();
+        try
+        {
+            using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
+            var queue = MergeQueue(readers);
+            while (queue.TryDequeue(out var run, out _))
+            {
+                output.Write(readers[run].Record);
+                if (readers[run].MoveNext()) queue.Enqueue(run, run);
+            }
+        }
+        finally
+        {
+            foreach (var r in readers) r.Dispose();
+        }
+        foreach (var p in _runs.Take(count)) File.Delete(p);
+        _runs.RemoveRange(0, count);
     }
 
     public async ValueTask DisposeAsync()

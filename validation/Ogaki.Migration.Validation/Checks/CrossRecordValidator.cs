@@ -18,11 +18,15 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
 {
     readonly HashSet<string> _residents = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> _liveResidentHousehold = new(StringComparer.Ordinal);
-    readonly Dictionary<string, List<string>> _heads = new(StringComparer.Ordinal);
+    // Per household: how many live 世帯主 and the first one (all the rule needs; not a list per household).
+    readonly Dictionary<string, (int Count, string First)> _heads = new(StringComparer.Ordinal);
     readonly Dictionary<string, string?> _households = new(StringComparer.Ordinal);
     readonly List<(string AtenaNo, int? Nendo)> _taxpayers = [];
     readonly HashSet<string> _recipients = new(StringComparer.Ordinal);
-    readonly List<AllowanceChild> _children = [];
+    readonly List<ChildKeys> _children = [];
+
+    /// <summary>What the resolution of a child row needs: its keys and 適用開始年月 (for the finding's key), not the whole record.</summary>
+    readonly record struct ChildKeys(string? JukyushaAtenaNo, string? JidoAtenaNo, YearMonth? TekiyoKaishiYm);
 
     public void Observe(IStandardRecord record, ICollection<Finding> findings)
     {
@@ -35,8 +39,7 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
                     _liveResidentHousehold[r.AtenaNo] = r.SetaiNo;
                     if (string.Equals(r.ZokugaraCd1, Zokugara.Setainushi, StringComparison.Ordinal))
                     {
-                        if (!_heads.TryGetValue(r.SetaiNo, out var list)) _heads[r.SetaiNo] = list = [];
-                        list.Add(r.AtenaNo);
+                        _heads[r.SetaiNo] = _heads.TryGetValue(r.SetaiNo, out var h) ? (h.Count + 1, h.First) : (1, r.AtenaNo);
                     }
                 }
                 break;
@@ -51,7 +54,7 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
                 break;
             case AllowanceChild c:
                 // Only the keys are kept for resolution; ages are checked now.
-                _children.Add(new AllowanceChild { JukyushaAtenaNo = c.JukyushaAtenaNo, JidoAtenaNo = c.JidoAtenaNo, TekiyoKaishiYm = c.TekiyoKaishiYm });
+                _children.Add(new ChildKeys(c.JukyushaAtenaNo, c.JidoAtenaNo, c.TekiyoKaishiYm));
                 CheckChildAge(c, findings);
                 break;
         }
@@ -66,7 +69,7 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
         foreach (var setaiNo in _households.Keys.Order(StringComparer.Ordinal))
         {
             var key = Pseudo(setaiNo);
-            var heads = _heads.TryGetValue(setaiNo, out var l) ? l : [];
+            var heads = _heads.GetValueOrDefault(setaiNo);
             if (heads.Count == 0 && _households[setaiNo] is { Length: > 0 } head && _outside.IsRejected(resident.Name, head))
             {
                 var item = household.Find(CrossRecordRules.HouseholdHead.Item)!;
@@ -78,7 +81,7 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
                 findings.Add(new Finding(household.Name, key, null, null, Severity.Error, CrossRecordRules.HouseholdHead.BrokenRule!,
                     $"household has {heads.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)} 世帯主 among its live residents; exactly one is required"));
             }
-            else if (_households[setaiNo] is { Length: > 0 } declared && !string.Equals(declared, heads[0], StringComparison.Ordinal))
+            else if (_households[setaiNo] is { Length: > 0 } declared && !string.Equals(declared, heads.First, StringComparison.Ordinal))
             {
                 var item = household.Find(CrossRecordRules.HouseholdHeadDeclared.Item)!;
                 findings.Add(new Finding(household.Name, key, item.ItemId, item.NameJa, Severity.Error, CrossRecordRules.HouseholdHeadDeclared.BrokenRule!,
@@ -188,7 +191,9 @@ public sealed class CrossRecordValidator(ValidationOptions options, ValueRendere
 
     string Pseudo(string value) => renderer.Pseudonymizer.Pseudonymize(value);
 
-    string ChildKey(AllowanceChild c) =>
+    string ChildKey(AllowanceChild c) => ChildKey(new ChildKeys(c.JukyushaAtenaNo, c.JidoAtenaNo, c.TekiyoKaishiYm));
+
+    string ChildKey(ChildKeys c) =>
         (c.JukyushaAtenaNo is null ? "(null)" : Pseudo(c.JukyushaAtenaNo)) + "/" + (c.JidoAtenaNo is null ? "(null)" : Pseudo(c.JidoAtenaNo))
         + "/" + (c.TekiyoKaishiYm?.ToString() ?? "(null)");
 }

@@ -21,7 +21,8 @@ public sealed partial class Reconciler
         /// <summary>The collected source side, whose location index says where a source record came from.</summary>
         public SourceSide? SourceSide { get; init; }
 
-        SourceLocation? Locate(ReadOnlySpan<byte> key) => SourceSide?.LocationOf(key);
+        // Asked in ascending key order (the source cursor's), as the side's location index is read.
+        async ValueTask<SourceLocation?> LocateAsync(byte[] key) => SourceSide is null ? null : await SourceSide.LocationOfAsync(key).ConfigureAwait(false);
 
         public async Task RunAsync(IAsyncEnumerable<CanonicalRowBatch> source, IAsyncEnumerable<CanonicalRowBatch> target,
             ControlTotalAccumulator? sourceStreamTotals, ControlTotalAccumulator? targetStreamTotals, CancellationToken cancellationToken)
@@ -36,7 +37,7 @@ public sealed partial class Reconciler
                 if (c < 0)
                 {
                     var row = s.Row.ToArray();
-                    var at = Locate(s.Key);
+                    var at = await LocateAsync(s.Key.ToArray()).ConfigureAwait(false);
                     var n = await s.SkipGroupAsync().ConfigureAwait(false);
                     Record(n > 1 ? DiscrepancyKind.Duplicate : DiscrepancyKind.MissingInTarget, row, n, 0, [], at);
                 }
@@ -53,7 +54,7 @@ public sealed partial class Reconciler
                     var equal = s.Row.SequenceEqual(t.Row);
                     var sourceRow = equal ? null : s.Row.ToArray();
                     var targetRow = equal ? null : t.Row.ToArray();
-                    var at = equal ? null : Locate(s.Key);
+                    var at = equal ? null : await LocateAsync(s.Key.ToArray()).ConfigureAwait(false);
                     var n = await s.SkipGroupAsync().ConfigureAwait(false);
                     var m = await t.SkipGroupAsync().ConfigureAwait(false);
                     if (n > 1 || m > 1) Record(DiscrepancyKind.Duplicate, (n > 1 ? s.DuplicateRow : t.DuplicateRow)!, n, m, [], at);

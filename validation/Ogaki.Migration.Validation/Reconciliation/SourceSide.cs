@@ -1,5 +1,6 @@
 // SourceSide: the source side of one entity collected while the mapping streams by (sorted rows, totals, locations).
 
+using System.Buffers.Binary;
 using Ogaki.Migration.Adapters;
 using Ogaki.Migration.Spec;
 
@@ -38,11 +39,17 @@ public sealed class SourceSide : IAsyncDisposable
             Sorter.Add(record); // and to the totals
             return;
         }
-        // A second record with the same key hash (a duplicate key, or a hash collision) makes the location unknown, never wrong.
-        var hash = Sorter.AddHashingKey(record);
-        _locations[hash] = _locations.ContainsKey(hash) || at.RecordNumber > int.MaxValue
-            ? CompactLocation.Ambiguous
-            : new CompactLocation(FileIndex(at.File), (int)at.RecordNumber, at.ByteOffset);
+        Span<byte> payload = stackalloc byte[LocationBytes];
+        BinaryPrimitives.WriteInt32LittleEndian(payload, FileIndex(at.File));
+        BinaryPrimitives.WriteInt64LittleEndian(payload[4..], at.RecordNumber);
+        BinaryPrimitives.WriteInt64LittleEndian(payload[12..], at.ByteOffset);
+        _located ??= new ExternalRowSorter(Entity, Sorter.ChunkRows > 0 ? Math.Min(Sorter.ChunkRows, LocationChunkRows) : LocationChunkRows, Sorter.TempDirectory);
+        Sorter.Add(record, _located, payload); // and to the totals
+        if (_pending.Count == 0 && _pendingPeak > 4096)
+        {
+            _pending.TrimExcess();
+            _pendingPeak = 0;
+        }
     }
 
     int FileIndex(string file)
@@ -55,30 +62,66 @@ public sealed class SourceSide : IAsyncDisposable
         return _files.Count - 1;
     }
 
-    /// <summary>A location in 16 bytes (file as an index into the side's file names), so the index costs little per record.</summary>
-    readonly record struct CompactLocation(int File, int RecordNumber, long ByteOffset)
-    {
-        public static readonly CompactLocation Ambiguous = new(-1, 0, 0);
-    }
-
     readonly List<string> _files = [];
 
     /// <summary>
     /// Tells where a record about to be <see cref="Add(IStandardRecord)">added</see> came from in the legacy data, so a
     /// discrepancy of its key can name the file, record and offset. Kept until the record is added.
     /// </summary>
-    public void Locate(IStandardRecord record, SourceLocation location) => _pending[record] = location;
+    public void Locate(IStandardRecord record, SourceLocation location)
+    {
+        _pending[record] = location;
+        _pendingPeak = Math.Max(_pendingPeak, _pending.Count);
+    }
 
     readonly Dictionary<IStandardRecord, SourceLocation> _pending = new(ReferenceEqualityComparer.Instance);
+    // The most records located before being added (a batch; all households at once): the table is let go once drained.
+    int _pendingPeak;
 
-    // Key hash → location (Ambiguous: more than one record had the hash). One entry (about 32 bytes) per located record.
-    readonly Dictionary<ulong, CompactLocation> _locations = [];
+    // Locations (file index, record number, byte offset) sorted by the record's canonical key with bounded memory, spilled like
+    // the rows, so the index does not grow in memory with the estate: the merge asks for keys in ascending order and reads it once.
+    const int LocationBytes = 20;
+    // About 1 MiB of locations and keys per chunk: every entity's side holds one while the mapping runs.
+    internal const int LocationChunkRows = 16_384;
+    ExternalRowSorter? _located;
+    IAsyncEnumerator<CanonicalRowBatch>? _locations;
+    int _locationIndex = -1;
+    bool _locationsDone;
 
-    /// <summary>The source location of the record with this canonical key, when it was located and is unambiguous.</summary>
-    internal SourceLocation? LocationOf(ReadOnlySpan<byte> key) =>
-        _locations.Count > 0 && _locations.TryGetValue(ExternalRowSorter.KeyHash(key), out var at) && at.File >= 0
-            ? new SourceLocation(_files[at.File], at.RecordNumber, at.ByteOffset)
-            : null;
+    /// <summary>
+    /// The source location of the record with this canonical key, when it was located and no other located record has
+    /// the key. Keys must be asked in ascending order (as the merge meets them): the index is read forward, once.
+    /// </summary>
+    internal async ValueTask<SourceLocation?> LocationOfAsync(byte[] key)
+    {
+        if (_located is null) return null;
+        _locations ??= _located.SortedAsync().GetAsyncEnumerator();
+        SourceLocation? found = null;
+        var matches = 0;
+        while (!_locationsDone)
+        {
+            if (_locationIndex < 0)
+            {
+                if (!await _locations.MoveNextAsync().ConfigureAwait(false)) _locationsDone = true;
+                else if (_locations.Current.Count > 0) _locationIndex = 0;
+                continue;
+            }
+            // A batch is valid until the next is asked for: what a match needs is read from it before that.
+            var batch = _locations.Current;
+            var c = batch.Key(_locationIndex).SequenceCompareTo(key);
+            if (c > 0) break;
+            if (c == 0)
+            {
+                var row = batch.Row(_locationIndex);
+                found = new SourceLocation(_files[BinaryPrimitives.ReadInt32LittleEndian(row)], BinaryPrimitives.ReadInt64LittleEndian(row[4..]),
+                    BinaryPrimitives.ReadInt64LittleEndian(row[12..]));
+                matches++;
+            }
+            if (++_locationIndex == batch.Count) _locationIndex = -1; // the next batch is read when needed
+        }
+        // Two located records with one key (a duplicate key) make the location unknown, never wrong.
+        return matches == 1 ? found : null;
+    }
 
     public void Add(object?[] row)
     {
@@ -89,7 +132,16 @@ public sealed class SourceSide : IAsyncDisposable
     }
 
     /// <summary>Writes what is buffered to disk (when it is more than a few rows), freeing its memory until the reconciliation reads it.</summary>
-    public Task SpillAsync() => Sorter.SpillAsync();
+    public async Task SpillAsync()
+    {
+        await Sorter.SpillAsync().ConfigureAwait(false);
+        if (_located is not null) await _located.SpillAsync().ConfigureAwait(false);
+    }
 
-    public ValueTask DisposeAsync() => Sorter.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_locations is not null) await _locations.DisposeAsync().ConfigureAwait(false);
+        if (_located is not null) await _located.DisposeAsync().ConfigureAwait(false);
+        await Sorter.DisposeAsync().ConfigureAwait(false);
+    }
 }
