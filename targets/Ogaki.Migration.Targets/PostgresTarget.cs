@@ -49,8 +49,9 @@ public sealed class PostgresTarget : IStandardTarget
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         foreach (var entity in entities)
         {
-            // Only an empty table loses its key: rows already there (a resumed run) keep theirs checked as they come.
-            if (await PrimaryKeyNameAsync(conn, tx, entity, cancellationToken).ConfigureAwait(false) is not { } key) continue;
+            // Only an empty table of ours loses its key: rows already there (a resumed run) keep theirs checked as they
+            // come, and a table another role owns (a DBA's, loaded by a role with INSERT only) is loaded as it is.
+            if (await KeyOfAsync(conn, tx, entity, cancellationToken).ConfigureAwait(false) is not ({ } key, true)) continue;
             await using (var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM \"{entity.Table}\")", conn, tx))
                 if ((bool)(await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!) continue;
             await using var drop = new NpgsqlCommand($"ALTER TABLE \"{entity.Table}\" DROP CONSTRAINT \"{key.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", conn, tx);
@@ -68,7 +69,7 @@ public sealed class PostgresTarget : IStandardTarget
         await using (var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             foreach (var entity in entities)
             {
-                if (await PrimaryKeyNameAsync(conn, null, entity, cancellationToken).ConfigureAwait(false) is not null) continue;
+                if (await KeyOfAsync(conn, null, entity, cancellationToken).ConfigureAwait(false) is not (null, true)) continue;
                 await using var size = new NpgsqlCommand("SELECT coalesce(pg_relation_size(to_regclass($1)), 0)", conn);
                 size.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"", NpgsqlDbType = NpgsqlDbType.Text });
                 missing.Add((entity, (long)(await size.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!));
@@ -102,11 +103,14 @@ public sealed class PostgresTarget : IStandardTarget
         }
     }
 
-    static async Task<string?> PrimaryKeyNameAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, SpecEntity entity, CancellationToken ct)
+    /// <summary>The table's primary key constraint (null: none) and whether this role owns the table (may drop and add it).</summary>
+    static async Task<(string? Key, bool Owned)> KeyOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, SpecEntity entity, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT conname FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT (SELECT conname FROM pg_constraint WHERE conrelid = c.oid AND contype = 'p'), pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass($1)", conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"", NpgsqlDbType = NpgsqlDbType.Text });
-        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? (r.IsDBNull(0) ? null : r.GetString(0), r.GetBoolean(1)) : (null, false);
     }
 
     public string Kind => "postgresql";

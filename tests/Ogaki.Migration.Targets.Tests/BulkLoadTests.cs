@@ -109,4 +109,26 @@ public sealed class BulkLoadTests
         Assert.Single(await t.Target.GetLedgerAsync("run-dup", Ct));
         Assert.Equal(0, await PrimaryKeysAsync(t, ResidentSpec.Entity));
     }
+
+    [Fact]
+    public async Task A_role_that_may_only_write_rows_loads_with_the_keys_in_place_and_never_alters_a_table()
+    {
+        using var server = ThrowawayPostgres.Start();
+        // The owner creates the schema, as a DBA would; the loading role may read and write rows, not alter tables.
+        await using (var owner = TargetFactory.Create(server.ConnectionString))
+            await owner.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        server.AsSuperuser("cidb", "CREATE ROLE loader LOGIN PASSWORD 'loader_pw'; GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO loader");
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { Username = "loader", Password = "loader_pw" }.ConnectionString;
+        await using var target = TargetFactory.Create(connection);
+        await target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+
+        await target.BeginLoadAsync([ResidentSpec.Entity], Ct);
+        await target.LoadBatchAsync(Batch("run-loader", ResidentSpec.Entity, 0, Enumerable.Range(0, 100).Select(n => TestRecords.Resident(n))), Ct);
+        await target.CompleteLoadAsync([ResidentSpec.Entity], Ct);
+
+        Assert.Equal(100, await target.CountAsync(ResidentSpec.Entity, Ct));
+        // The key was never dropped: a duplicate is refused as it comes.
+        var duplicate = await Assert.ThrowsAsync<TargetLoadException>(() => target.LoadBatchAsync(Batch("run-loader", ResidentSpec.Entity, 1, [TestRecords.Resident(5)]), Ct));
+        Assert.Contains("already in the table", duplicate.Message, StringComparison.Ordinal);
+    }
 }

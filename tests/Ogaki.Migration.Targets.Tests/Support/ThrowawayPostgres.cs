@@ -60,6 +60,11 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <summary>Stops the server at once (<c>-m immediate</c>: no shutdown checkpoint, open transactions die).</summary>
     public void StopServer() => Run("runuser", "-u", "postgres", "--", Bin + "/pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
 
+    /// <summary>Runs SQL as the cluster's superuser in <paramref name="database"/> (roles and grants a test needs).</summary>
+    public void AsSuperuser(string database, string sql) =>
+        Run("runuser", "-u", "postgres", "--", Bin + "/psql", "-h", DataDir, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql);
+
     public void Dispose()
     {
         try
