@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Conformance;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Conformance;
 

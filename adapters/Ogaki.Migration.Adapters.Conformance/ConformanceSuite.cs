@@ -1,3 +1,5 @@
+using Ogaki.Migration.Adapters.Sdk;
+
 namespace Ogaki.Migration.Adapters.Conformance;
 
 /// <summary>One expected record of a sample: its position, type and the field values it must carry.</summary>

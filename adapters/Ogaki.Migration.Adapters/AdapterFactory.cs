@@ -2,6 +2,7 @@ using Ogaki.Migration.Adapters.Csv;
 using Ogaki.Migration.Adapters.Encodings;
 using Ogaki.Migration.Adapters.FixedLength;
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Adapters.Sqlite;
 
 namespace Ogaki.Migration.Adapters;

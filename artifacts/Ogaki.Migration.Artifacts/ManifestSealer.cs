@@ -1,5 +1,5 @@
 using System.Text;
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Artifacts;
 

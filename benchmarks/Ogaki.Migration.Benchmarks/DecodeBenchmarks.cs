@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using Ogaki.Migration.Adapters;
 using Ogaki.Migration.Adapters.Encodings;
 using Ogaki.Migration.Adapters.FixedLength;
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Benchmarks;
 

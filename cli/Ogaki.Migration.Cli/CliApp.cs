@@ -44,8 +44,8 @@ public static class CliApp
             return ExitCodes.InvalidInput;
         }
         // The development key makes pseudonyms reversible: say so where the operator looks, not only in the reports.
-        if (PseudonymisingCommands.Contains(parse.CommandResult.Command.Name) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Spec.Pseudonymizer.EnvironmentVariable)))
-            await error.WriteLineAsync("ogaki-migrate: warning: " + Validation.ReconciliationResult.DevelopmentKeyWarning);
+        if (PseudonymisingCommands.Contains(parse.CommandResult.Command.Name) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Spec.Privacy.Pseudonymizer.EnvironmentVariable)))
+            await error.WriteLineAsync("ogaki-migrate: warning: " + Validation.Reconciliation.ReconciliationResult.DevelopmentKeyWarning);
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken);
@@ -62,7 +62,7 @@ public static class CliApp
             if (parse.GetValue(Verbose) && e.InnerException is not null) await error.WriteLineAsync(PiiRedactor.Redact(e.InnerException.ToString()));
             return ExitCodes.Of(e.Kind);
         }
-        catch (Ogaki.Migration.Adapters.InputFormatException e)
+        catch (Ogaki.Migration.Adapters.Sdk.InputFormatException e)
         {
             // A layout, database or configuration table the operator gave is malformed: their input, not a bug.
             await error.WriteLineAsync($"ogaki-migrate: {e.Message}");

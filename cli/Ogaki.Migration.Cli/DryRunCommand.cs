@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.Pipeline;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Reconciliation;
 using Spectre.Console;
 
 namespace Ogaki.Migration.Cli;
@@ -119,7 +119,7 @@ public static class DryRunCommand
         {
             if (tokens[i] is "--run-id") { i++; continue; }
             if (tokens[i].StartsWith("--run-id=", StringComparison.Ordinal) || tokens[i] is "--reset-target") continue;
-            words.Add(Quote(Ogaki.Migration.Spec.ConnectionStrings.Mask(tokens[i])));
+            words.Add(Quote(Ogaki.Migration.Spec.Privacy.ConnectionStrings.Mask(tokens[i])));
         }
         words.Add("--run-id");
         words.Add(runId);

@@ -2,7 +2,8 @@ using System.CommandLine;
 using Ogaki.Migration.Adapters;
 using Ogaki.Migration.Adapters.Encodings;
 using Ogaki.Migration.Adapters.Inspect;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Adapters.Sdk;
+using Ogaki.Migration.Validation.Privacy;
 
 namespace Ogaki.Migration.Cli;
 

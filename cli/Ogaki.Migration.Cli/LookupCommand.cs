@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Ogaki.Migration.Spec;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Reports;
 
 namespace Ogaki.Migration.Cli;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Ogaki.Migration.Pipeline;
-using Ogaki.Migration.Validation;
 
 namespace Ogaki.Migration.Cli;
 

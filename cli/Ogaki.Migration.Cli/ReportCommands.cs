@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Reports;
 
 namespace Ogaki.Migration.Cli;
 

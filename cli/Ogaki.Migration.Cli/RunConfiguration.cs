@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Ogaki.Migration.Pipeline;
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Cli;
 

@@ -7,9 +7,13 @@ using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Mappers.FitGap;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
+using Ogaki.Migration.Validation.Reports;
 
 namespace Ogaki.Migration.Pipeline;
 
@@ -358,9 +362,9 @@ public sealed class MigrationJob(IStageProgress progress)
     static readonly string[] PrimaryEntities = [.. Enum.GetValues<SourceRole>().Select(EstateFolder.PrimaryEntity)];
 
     /// <summary>Read/rejected/excluded of each source, attached to the entity it emits once per record.</summary>
-    static Dictionary<string, Ogaki.Migration.Validation.SourceCounts> SourceCountsByEntity(MappingResult mapping)
+    static Dictionary<string, Ogaki.Migration.Validation.Reconciliation.SourceCounts> SourceCountsByEntity(MappingResult mapping)
     {
-        var byEntity = new Dictionary<string, Ogaki.Migration.Validation.SourceCounts>(StringComparer.Ordinal);
+        var byEntity = new Dictionary<string, Ogaki.Migration.Validation.Reconciliation.SourceCounts>(StringComparer.Ordinal);
         foreach (var c in mapping.Counts)
         {
             if (PrimaryEntities.FirstOrDefault(c.RecordsByEntity.ContainsKey) is not { } entity) continue;
@@ -368,7 +372,7 @@ public sealed class MigrationJob(IStageProgress progress)
             var rejected = mapping.Rejects.Where(r => string.Equals(r.Source, c.Source, StringComparison.Ordinal))
                 .GroupBy(r => r.Reason, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
-            byEntity[entity] = new Ogaki.Migration.Validation.SourceCounts(c.Read, rejected, c.ExcludedByReason);
+            byEntity[entity] = new Ogaki.Migration.Validation.Reconciliation.SourceCounts(c.Read, rejected, c.ExcludedByReason);
         }
         return byEntity;
     }

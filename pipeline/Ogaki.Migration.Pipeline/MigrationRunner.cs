@@ -4,10 +4,12 @@ using Microsoft.Extensions.Logging;
 using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Mappers.Engine;
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
 
 namespace Ogaki.Migration.Pipeline;
 

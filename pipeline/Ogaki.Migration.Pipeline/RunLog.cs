@@ -6,7 +6,7 @@ namespace Ogaki.Migration.Pipeline;
 
 /// <summary>
 /// Removes personal data and secrets from log and console text: every run of exactly 12 digits is masked, and so are
-/// connection secrets (<see cref="Ogaki.Migration.Spec.ConnectionStrings.Mask"/>). Stricter on purpose than
+/// connection secrets (<see cref="Ogaki.Migration.Spec.Privacy.ConnectionStrings.Mask"/>). Stricter on purpose than
 /// <c>PersonalDataScanner.RedactMyNumbers</c>, which masks only numbers with a valid check digit: a 個人番号 with a
 /// wrong check digit (an injected or real data error) is still personal data.
 /// </summary>
@@ -16,7 +16,7 @@ public static partial class PiiRedactor
     private static partial Regex TwelveDigits();
 
     /// <summary>Masks 12-digit runs and connection secrets (passwords, account keys, SAS signatures).</summary>
-    public static string Redact(string text) => TwelveDigits().Replace(Ogaki.Migration.Spec.ConnectionStrings.Mask(text), "************");
+    public static string Redact(string text) => TwelveDigits().Replace(Ogaki.Migration.Spec.Privacy.ConnectionStrings.Mask(text), "************");
 }
 
 /// <summary>Writes a run's log to <c>run.log</c> next to its reports, one line per entry, redacted.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Npgsql;
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Targets;
 

@@ -1,6 +1,7 @@
 using Ogaki.Migration.Adapters.FixedLength;
 using Ogaki.Migration.Adapters.Inspect;
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Tests;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Ogaki.Migration.Adapters.Csv;
 using Ogaki.Migration.Adapters.Encodings;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Tests;
 

@@ -1,3 +1,5 @@
+using Ogaki.Migration.Adapters.Sdk;
+
 namespace Ogaki.Migration.Adapters.Tests;
 
 /// <summary>The estate read back through the built-in adapters with the layouts shipped in the estate: no format rejects.</summary>

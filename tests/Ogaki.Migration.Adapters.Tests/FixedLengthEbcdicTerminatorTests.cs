@@ -1,5 +1,6 @@
 using Ogaki.Migration.Adapters.FixedLength;
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Tests;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Ogaki.Migration.Adapters.FixedLength;
 using Ogaki.Migration.Adapters.Inspect;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Tests;
 

@@ -1,4 +1,5 @@
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Tests;
 

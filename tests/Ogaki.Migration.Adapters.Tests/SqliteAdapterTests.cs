@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Adapters.Sqlite;
 
 namespace Ogaki.Migration.Adapters.Tests;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Ogaki.Migration.Spec;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reports;
 
 namespace Ogaki.Migration.Cli.Tests;
 

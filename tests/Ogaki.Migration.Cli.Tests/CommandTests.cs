@@ -56,8 +56,8 @@ public class CommandTests
         var dir = await Estate.Value;
         var masked = await CliRunner.RunAsync("inspect", "--limit", "20", "--layout", Path.Combine(dir, "layouts/ZEIMAST.cpy"), Path.Combine(dir, "mainframe/ZEIMAST.dat"));
         var clear = await CliRunner.RunAsync("inspect", "--limit", "20", "--show-my-numbers", "--layout", Path.Combine(dir, "layouts/ZEIMAST.cpy"), Path.Combine(dir, "mainframe/ZEIMAST.dat"));
-        Assert.False(Ogaki.Migration.Validation.PersonalDataScanner.ContainsMyNumber(masked.Output));
-        Assert.True(Ogaki.Migration.Validation.PersonalDataScanner.ContainsMyNumber(clear.Output));
+        Assert.False(Ogaki.Migration.Validation.Privacy.PersonalDataScanner.ContainsMyNumber(masked.Output));
+        Assert.True(Ogaki.Migration.Validation.Privacy.PersonalDataScanner.ContainsMyNumber(clear.Output));
     }
 
     [Fact]
@@ -171,8 +171,8 @@ public class CommandTests
         Assert.True(d.ExitCode == ExitCodes.Ok, d.Error);
         Assert.NotEmpty(d.Output);
         // The same input twice: byte-identical reports apart from the run metadata.
-        var ja = Ogaki.Migration.Validation.ReportScrubber.Scrub("reconciliation.json", await File.ReadAllTextAsync(Path.Combine(tmp.Path, Id(a.Output), "reconciliation.json"), TestContext.Current.CancellationToken));
-        var jb = Ogaki.Migration.Validation.ReportScrubber.Scrub("reconciliation.json", await File.ReadAllTextAsync(Path.Combine(tmp.Path, Id(b.Output), "reconciliation.json"), TestContext.Current.CancellationToken));
+        var ja = Ogaki.Migration.Validation.Reports.ReportScrubber.Scrub("reconciliation.json", await File.ReadAllTextAsync(Path.Combine(tmp.Path, Id(a.Output), "reconciliation.json"), TestContext.Current.CancellationToken));
+        var jb = Ogaki.Migration.Validation.Reports.ReportScrubber.Scrub("reconciliation.json", await File.ReadAllTextAsync(Path.Combine(tmp.Path, Id(b.Output), "reconciliation.json"), TestContext.Current.CancellationToken));
         Assert.Equal(ja, jb);
     }
 

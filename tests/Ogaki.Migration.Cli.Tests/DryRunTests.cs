@@ -1,7 +1,7 @@
 using Ogaki.Migration.Artifacts;
+using Ogaki.Migration.Validation.Privacy;
 using System.Text.Json;
 using Npgsql;
-using Ogaki.Migration.Validation;
 
 namespace Ogaki.Migration.Cli.Tests;
 

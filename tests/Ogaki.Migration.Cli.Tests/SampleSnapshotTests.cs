@@ -6,9 +6,14 @@ using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Targets;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Canonical;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
+using Ogaki.Migration.Validation.Reports;
 using Snapshooter;
 using Snapshooter.Xunit3;
 

@@ -1,8 +1,11 @@
 using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Targets;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
 
 namespace Ogaki.Migration.Cli.Tests;
 

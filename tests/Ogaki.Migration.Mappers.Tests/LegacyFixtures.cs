@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Mappers.Tests;
 

@@ -16,7 +16,7 @@ public sealed class ArtifactStoreTests
     public static TheoryData<string> Kinds => new() { "local", "azure" };
 
     /// <summary>The run's secret key seals finished manifests; verify checks the seal with it.</summary>
-    static readonly ManifestSealer Sealer = new(new Ogaki.Migration.Spec.Pseudonymizer("artifact-store-test-key-0123456789"));
+    static readonly ManifestSealer Sealer = new(new Ogaki.Migration.Spec.Privacy.Pseudonymizer("artifact-store-test-key-0123456789"));
 
     static readonly byte[] Report = Encoding.UTF8.GetBytes("宛名番号,氏名\n***1234,葛\U000E0100城　太郎\n");
     static readonly byte[] Rejects = Encoding.UTF8.GetBytes("file,record,offset,field,reason\nJUKI.dat,7,1380,生年月日,不正な和暦\n");
@@ -298,7 +298,7 @@ public sealed class ArtifactStoreTests
         Assert.False(renamed.IsClean);
         Directory.Move(Path.Combine(dir.Path, "run-9"), Path.Combine(dir.Path, "run-8"));
 
-        var otherKey = await new LocalArtifactStore(dir.Path, new ManifestSealer(new Ogaki.Migration.Spec.Pseudonymizer("another-secret-key-987654321"))).VerifyAsync("run-8", Ct);
+        var otherKey = await new LocalArtifactStore(dir.Path, new ManifestSealer(new Ogaki.Migration.Spec.Privacy.Pseudonymizer("another-secret-key-987654321"))).VerifyAsync("run-8", Ct);
         Assert.Equal(SealState.OtherKey, otherKey.Seal);
         Assert.False(otherKey.IsClean);
         var noKey = await new LocalArtifactStore(dir.Path).VerifyAsync("run-8", Ct);

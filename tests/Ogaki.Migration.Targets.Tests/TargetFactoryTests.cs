@@ -60,19 +60,19 @@ public sealed class TargetFactoryTests
     [InlineData("AccountName=a;AccountKey=abc==;BlobEndpoint=x", "AccountName=a;AccountKey=***;BlobEndpoint=x")]
     [InlineData("https://a.blob.core.windows.net/c?sv=1&sig=abc%3D", "https://a.blob.core.windows.net/c?sv=1&sig=***")]
     [InlineData("no secrets here", "no secrets here")]
-    public void Mask_hides_every_kind_of_secret(string input, string expected) => Assert.Equal(expected, Ogaki.Migration.Spec.ConnectionStrings.Mask(input));
+    public void Mask_hides_every_kind_of_secret(string input, string expected) => Assert.Equal(expected, Ogaki.Migration.Spec.Privacy.ConnectionStrings.Mask(input));
 
     [Theory]
-    [InlineData(null, Ogaki.Migration.Spec.ConnectionKind.None)]
-    [InlineData("sqlite:out/t.db", Ogaki.Migration.Spec.ConnectionKind.Sqlite)]
-    [InlineData("files:out/standard", Ogaki.Migration.Spec.ConnectionKind.Files)]
-    [InlineData("postgresql://u@h/d", Ogaki.Migration.Spec.ConnectionKind.Postgres)]
-    [InlineData("Server=h;Password=p", Ogaki.Migration.Spec.ConnectionKind.Postgres)]
-    [InlineData("BlobEndpoint=http://h/a;SharedAccessSignature=sv=1&sig=x", Ogaki.Migration.Spec.ConnectionKind.AzureBlob)]
-    [InlineData("UseDevelopmentStorage=true", Ogaki.Migration.Spec.ConnectionKind.AzureBlob)]
-    [InlineData("/srv/runs", Ogaki.Migration.Spec.ConnectionKind.Folder)]
-    public void One_classifier_names_the_kind_of_every_connection(string? connection, Ogaki.Migration.Spec.ConnectionKind kind) =>
-        Assert.Equal(kind, Ogaki.Migration.Spec.ConnectionStrings.Classify(connection));
+    [InlineData(null, Ogaki.Migration.Spec.Privacy.ConnectionKind.None)]
+    [InlineData("sqlite:out/t.db", Ogaki.Migration.Spec.Privacy.ConnectionKind.Sqlite)]
+    [InlineData("files:out/standard", Ogaki.Migration.Spec.Privacy.ConnectionKind.Files)]
+    [InlineData("postgresql://u@h/d", Ogaki.Migration.Spec.Privacy.ConnectionKind.Postgres)]
+    [InlineData("Server=h;Password=p", Ogaki.Migration.Spec.Privacy.ConnectionKind.Postgres)]
+    [InlineData("BlobEndpoint=http://h/a;SharedAccessSignature=sv=1&sig=x", Ogaki.Migration.Spec.Privacy.ConnectionKind.AzureBlob)]
+    [InlineData("UseDevelopmentStorage=true", Ogaki.Migration.Spec.Privacy.ConnectionKind.AzureBlob)]
+    [InlineData("/srv/runs", Ogaki.Migration.Spec.Privacy.ConnectionKind.Folder)]
+    public void One_classifier_names_the_kind_of_every_connection(string? connection, Ogaki.Migration.Spec.Privacy.ConnectionKind kind) =>
+        Assert.Equal(kind, Ogaki.Migration.Spec.Privacy.ConnectionStrings.Classify(connection));
 
     [Theory]
     [InlineData("Server=h;Password=p1;Database=d", "postgresql (Server=h;Password=***;Database=d)")]
@@ -80,7 +80,7 @@ public sealed class TargetFactoryTests
     [InlineData("BlobEndpoint=http://h/a?sv=1&sig=abc", "azure blob (BlobEndpoint=http://h/a?sv=1&sig=***)")]
     [InlineData("sig=abc&sv=1", "folder sig=***&sv=1")]
     public void Descriptions_name_the_kind_and_never_the_secret(string connection, string expected) =>
-        Assert.Equal(expected, Ogaki.Migration.Spec.ConnectionStrings.Describe(connection, "default"));
+        Assert.Equal(expected, Ogaki.Migration.Spec.Privacy.ConnectionStrings.Describe(connection, "default"));
 
     [Fact]
     public void Neither_factory_takes_the_other_s_connection()

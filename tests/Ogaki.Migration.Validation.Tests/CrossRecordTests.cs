@@ -1,5 +1,6 @@
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
+using Ogaki.Migration.Validation.Checks;
 
 namespace Ogaki.Migration.Validation.Tests;
 

@@ -1,5 +1,5 @@
 using Ogaki.Migration.Spec;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Checks;
 
 namespace Ogaki.Migration.Validation.Tests;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
+using Ogaki.Migration.Validation.Reports;
 
 namespace Ogaki.Migration.Validation.Tests;
 

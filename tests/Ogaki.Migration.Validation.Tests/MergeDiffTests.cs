@@ -1,5 +1,8 @@
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
+using Ogaki.Migration.Validation.Canonical;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
 
 namespace Ogaki.Migration.Validation.Tests;
 

@@ -1,4 +1,6 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reports;
 using System.Text;
 
 namespace Ogaki.Migration.Validation.Tests;

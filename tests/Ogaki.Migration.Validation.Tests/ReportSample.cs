@@ -1,8 +1,15 @@
-using Ogaki.Migration.Adapters;
-using Ogaki.Migration.Mappers;
+using Ogaki.Migration.Adapters.Sdk;
+using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
+using Ogaki.Migration.Validation.Canonical;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
+// Two SourceCounts are in scope (Mappers.Engine and Validation.Reconciliation); these samples mean the reconciliation one.
+using SourceCounts = Ogaki.Migration.Validation.Reconciliation.SourceCounts;
 
 namespace Ogaki.Migration.Validation.Tests;
 

@@ -1,4 +1,7 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
+using Ogaki.Migration.Validation.Reports;
 using System.Text;
 
 namespace Ogaki.Migration.Validation.Tests;

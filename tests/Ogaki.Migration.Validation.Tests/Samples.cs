@@ -1,6 +1,7 @@
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
-using Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Privacy;
 
 namespace Ogaki.Migration.Validation.Tests;
 

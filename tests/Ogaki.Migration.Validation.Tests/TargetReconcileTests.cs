@@ -1,6 +1,9 @@
 using System.Runtime.CompilerServices;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
+using Ogaki.Migration.Validation.Canonical;
+using Ogaki.Migration.Validation.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
 
 namespace Ogaki.Migration.Validation.Tests;
 
@@ -99,16 +102,16 @@ public class TargetReconcileTests
         for (var i = 0; i < taxes.Count; i++)
         {
             // Record i+1 of ZEIMAST.dat at 700 bytes each; the record deleted second is located twice (as a duplicate key would be).
-            side.Locate(taxes[i], new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", i + 1, 700L * i));
+            side.Locate(taxes[i], new Ogaki.Migration.Adapters.Sdk.SourceLocation("ZEIMAST.dat", i + 1, 700L * i));
             side.Add(taxes[i]);
         }
         var twin = taxes[31] with { NenZeigaku = 5m };
-        side.Locate(twin, new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", 99, 69_300));
+        side.Locate(twin, new Ogaki.Migration.Adapters.Sdk.SourceLocation("ZEIMAST.dat", 99, 69_300));
         side.Add(twin); // a second source row of the key: a duplicate, whose location is not one record's
         var r = await reconciler.ReconcileReadBackAsync(target.ReadBackCanonical, side, null, TestContext.Current.CancellationToken);
         string P(TaxAssessment t) => Samples.Pseudonymizer.Pseudonymize(t.AtenaNo!) + "/2025";
-        Assert.Equal(new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", 11, 7000), r.Discrepancies.Single(d => d.Key == P(taxes[10])).Location);
-        Assert.Equal(new Ogaki.Migration.Adapters.SourceLocation("ZEIMAST.dat", 21, 14_000), r.Discrepancies.Single(d => d.Key == P(taxes[20])).Location);
+        Assert.Equal(new Ogaki.Migration.Adapters.Sdk.SourceLocation("ZEIMAST.dat", 11, 7000), r.Discrepancies.Single(d => d.Key == P(taxes[10])).Location);
+        Assert.Equal(new Ogaki.Migration.Adapters.Sdk.SourceLocation("ZEIMAST.dat", 21, 14_000), r.Discrepancies.Single(d => d.Key == P(taxes[20])).Location);
         var duplicate = r.Discrepancies.Single(d => d.Key == P(taxes[31]));
         Assert.Equal(DiscrepancyKind.Duplicate, duplicate.Kind);
         Assert.Null(duplicate.Location);
@@ -131,7 +134,7 @@ public class TargetReconcileTests
             await using var side = reconciler.CreateSourceSide(TaxAssessmentSpec.Entity);
             for (var i = 0; i < taxes.Count; i++)
             {
-                side.Locate(taxes[i], new Ogaki.Migration.Adapters.SourceLocation(i < 2500 ? "ZEIMAST.dat" : "ZEIMAST2.dat", i + 1, 700L * i));
+                side.Locate(taxes[i], new Ogaki.Migration.Adapters.Sdk.SourceLocation(i < 2500 ? "ZEIMAST.dat" : "ZEIMAST2.dat", i + 1, 700L * i));
                 side.Add(taxes[i]);
             }
             await side.SpillAsync();
@@ -144,7 +147,7 @@ public class TargetReconcileTests
             foreach (var d in r.Discrepancies)
             {
                 var i = index[d.Key];
-                Assert.Equal(new Ogaki.Migration.Adapters.SourceLocation(i < 2500 ? "ZEIMAST.dat" : "ZEIMAST2.dat", i + 1, 700L * i), d.Location);
+                Assert.Equal(new Ogaki.Migration.Adapters.Sdk.SourceLocation(i < 2500 ? "ZEIMAST.dat" : "ZEIMAST2.dat", i + 1, 700L * i), d.Location);
             }
         }
         finally

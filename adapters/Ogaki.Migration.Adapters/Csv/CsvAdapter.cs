@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using nietras.SeparatedValues;
 using Ogaki.Migration.Adapters.Encodings;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Csv;
 

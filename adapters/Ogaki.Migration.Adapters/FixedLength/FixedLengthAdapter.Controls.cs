@@ -2,6 +2,7 @@
 // the data records read.
 
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.FixedLength;
 

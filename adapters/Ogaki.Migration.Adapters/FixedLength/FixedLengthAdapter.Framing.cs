@@ -2,6 +2,7 @@
 // terminator) and the reject of a record that does not frame, naming the field where it parts from the layout.
 
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.FixedLength;
 

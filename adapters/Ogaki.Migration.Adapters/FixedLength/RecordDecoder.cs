@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Ogaki.Migration.Adapters.Encodings;
 using Ogaki.Migration.Adapters.Layouts;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.FixedLength;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Inspect;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Adapters.Layouts;
 

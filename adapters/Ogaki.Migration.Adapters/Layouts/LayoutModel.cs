@@ -1,3 +1,5 @@
+using Ogaki.Migration.Adapters.Sdk;
+
 namespace Ogaki.Migration.Adapters.Layouts;
 
 /// <summary>How a field's bytes are interpreted.</summary>

@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Adapters;
+namespace Ogaki.Migration.Adapters.Sdk;
 
 /// <summary>
 /// An input file the operator gave (layout, copybook, database, configuration table) that cannot be used as it is:

@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Adapters;
+namespace Ogaki.Migration.Adapters.Sdk;
 
 /// <summary>
 /// One typed legacy record as an adapter streams it. Values are in layout order and keep the layout's

@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Adapters;
+namespace Ogaki.Migration.Adapters.Sdk;
 
 /// <summary>Why an input was rejected. Stable codes: reports and tests count by them.</summary>
 public static class RejectReasons

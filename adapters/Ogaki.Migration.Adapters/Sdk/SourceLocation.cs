@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Adapters;
+namespace Ogaki.Migration.Adapters.Sdk;
 
 /// <summary>Where a legacy record (or a problem in it) is: file, 1-based record number, byte offset, field.</summary>
 /// <param name="File">File name (or table name for a database source).</param>

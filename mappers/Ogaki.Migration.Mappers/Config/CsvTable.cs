@@ -1,5 +1,5 @@
 using System.Text;
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Mappers.Config;
 

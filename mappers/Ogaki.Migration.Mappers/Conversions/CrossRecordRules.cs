@@ -1,6 +1,6 @@
 using Ogaki.Migration.Standard;
 
-namespace Ogaki.Migration.Mappers;
+namespace Ogaki.Migration.Mappers.Conversions;
 
 /// <summary>
 /// One rule across records of the standard data (DOMAIN §4.3). The mapping engine rejects a record that breaks it

@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Mappers;
+namespace Ogaki.Migration.Mappers.Conversions;
 
 /// <summary>
 /// Stable reason codes of mapping rejects. The first group equals the estate's ground-truth defect kinds,

@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;

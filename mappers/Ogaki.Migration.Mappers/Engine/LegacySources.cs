@@ -1,5 +1,6 @@
 using Ogaki.Migration.Adapters;
 using Ogaki.Migration.Adapters.FixedLength;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Adapters.Sqlite;
 
 namespace Ogaki.Migration.Mappers.Engine;

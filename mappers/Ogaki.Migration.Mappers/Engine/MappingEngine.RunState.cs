@@ -1,9 +1,11 @@
 // MappingEngine.RunState, the per-run state of the ordered, single-threaded stage: duplicate keys, cross-area links,
 // counts, rejects and exclusions, households, and the batches handed to the sink.
 
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Config;
+using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
 using Ogaki.Migration.Standard.Codes;
 

@@ -1,9 +1,11 @@
 // MappingEngine, the parallel stage: a worker maps each record of a batch and validates the records made, into an
 // Outcome; nothing here depends on earlier records.
 
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Config;
+using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Mappers.Engine;
 

@@ -2,7 +2,7 @@
 // in parallel), RunState (the ordered stage: keys, links, counts, rejects, the sink).
 
 using Ogaki.Migration.Mappers.Config;
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Mappers.Engine;
 

@@ -1,8 +1,9 @@
 // The inputs of a mapping run: its sources (MappingSource, SourceRole), the options and the callbacks that receive
 // the mapped records.
 
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Mappers.Engine;
 

@@ -1,4 +1,4 @@
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Spec;
 

@@ -1,4 +1,4 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 using System.Globalization;
 using System.Text;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Conversions;
 
 namespace Ogaki.Migration.Mappers.Engine;

@@ -22,17 +22,17 @@ public sealed record LegacyLayout(string System, string RecordType, IReadOnlyLis
     /// The field names of a record as an adapter delivers it (any source: copybook, layout file, CSV header, table),
     /// group items and their children flattened in layout order.
     /// </summary>
-    public static LegacyLayout FromRecord(Ogaki.Migration.Adapters.LegacyRecord record, string system, string recordType)
+    public static LegacyLayout FromRecord(Ogaki.Migration.Adapters.Sdk.LegacyRecord record, string system, string recordType)
     {
         var names = new List<string>();
-        void Walk(Ogaki.Migration.Adapters.LegacyGroup g)
+        void Walk(Ogaki.Migration.Adapters.Sdk.LegacyGroup g)
         {
             for (var i = 0; i < g.Count; i++)
             {
                 names.Add(g.NameAt(i));
                 var v = g.ValueAt(i);
                 if (v is IReadOnlyList<object?> list && list.Count > 0) v = list[0];
-                if (v is Ogaki.Migration.Adapters.LegacyGroup child) Walk(child);
+                if (v is Ogaki.Migration.Adapters.Sdk.LegacyGroup child) Walk(child);
             }
         }
         Walk(record.Fields);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ogaki.Migration.Spec;
+namespace Ogaki.Migration.Spec.Privacy;
 
 /// <summary>What a connection string points at (<see cref="ConnectionStrings.Classify"/>).</summary>
 public enum ConnectionKind

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Ogaki.Migration.Spec;
+namespace Ogaki.Migration.Spec.Privacy;
 
 /// <summary>Where the pseudonymisation key came from; reports state it so a development key is never mistaken for production.</summary>
 public enum PseudonymKeySource

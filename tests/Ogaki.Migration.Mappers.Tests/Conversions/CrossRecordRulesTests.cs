@@ -1,3 +1,4 @@
+using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Standard;
 
 namespace Ogaki.Migration.Mappers.Tests.Conversions;

@@ -1,4 +1,4 @@
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Engine;
 
 namespace Ogaki.Migration.Mappers.Tests.Engine;

@@ -1,5 +1,6 @@
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Config;
+using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Standard;
 

@@ -5,6 +5,7 @@ using Ogaki.Migration.LegacyEstate;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
 namespace Ogaki.Migration.Mappers.Tests.Integration;
 

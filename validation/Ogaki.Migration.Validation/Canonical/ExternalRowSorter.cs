@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Reconciliation;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Canonical;
 
 /// <summary>
 /// Sorts an entity's rows by key with bounded memory. Rows are kept in canonical form with their

@@ -1,6 +1,6 @@
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Canonical;
 
 /// <summary>
 /// Orders rows of standard values by their entity key, exactly as the reconciliation does: by the bytes of their

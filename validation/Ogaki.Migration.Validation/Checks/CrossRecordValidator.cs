@@ -1,11 +1,12 @@
-using Ogaki.Migration.Mappers;
+using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
+using Ogaki.Migration.Validation.Privacy;
 using Zokugara = Ogaki.Migration.Standard.Codes.Zokugara;
 using JuminJotai = Ogaki.Migration.Standard.Codes.JuminJotai;
 using JidoKbn = Ogaki.Migration.Standard.Codes.JidoKbn;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>
 /// Rules across records, independent of the order records arrive in: exactly one 世帯主 per household, every

@@ -1,4 +1,6 @@
-namespace Ogaki.Migration.Validation;
+using Ogaki.Migration.Validation.Privacy;
+
+namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>How serious a finding is. Errors make the run's outcome "discrepancies"; warnings and information do not.</summary>
 public enum Severity
@@ -34,23 +36,23 @@ public static class Rules
     public const string AtenaCheckDigit = "atena-check-digit";
     public const string JuminhyoCodeCheckDigit = "juminhyo-code-check-digit";
     public const string DateNotReal = "date-not-real";
-    public const string HouseholdHeadCount = Mappers.CrossRecordRules.HouseholdHeadCount;
-    public const string HouseholdHeadMismatch = Mappers.CrossRecordRules.HouseholdHeadMismatch;
-    public const string MemberHouseholdMissing = Mappers.CrossRecordRules.MemberHouseholdMissing;
-    public const string TaxpayerUnresolved = Mappers.CrossRecordRules.TaxpayerUnresolved;
-    public const string RecipientUnresolved = Mappers.CrossRecordRules.RecipientUnresolved;
-    public const string ChildUnresolved = Mappers.CrossRecordRules.ChildUnresolved;
-    public const string ChildRecipientMissing = Mappers.CrossRecordRules.ChildRecipientMissing;
+    public const string HouseholdHeadCount = Mappers.Conversions.CrossRecordRules.HouseholdHeadCount;
+    public const string HouseholdHeadMismatch = Mappers.Conversions.CrossRecordRules.HouseholdHeadMismatch;
+    public const string MemberHouseholdMissing = Mappers.Conversions.CrossRecordRules.MemberHouseholdMissing;
+    public const string TaxpayerUnresolved = Mappers.Conversions.CrossRecordRules.TaxpayerUnresolved;
+    public const string RecipientUnresolved = Mappers.Conversions.CrossRecordRules.RecipientUnresolved;
+    public const string ChildUnresolved = Mappers.Conversions.CrossRecordRules.ChildUnresolved;
+    public const string ChildRecipientMissing = Mappers.Conversions.CrossRecordRules.ChildRecipientMissing;
     public const string ChildAgeOutOfRange = "child-age-out-of-range";
     public const string ChildNotYetBorn = "child-not-yet-born";
     public const string ChildShouldBePaid = "child-should-be-paid";
 
     // Consequences of a record rejected in mapping: the reference exists in the legacy data but its record was not
     // migrated. Warnings, so a rehearsal is judged by its root causes (the rejects), each counted once.
-    public const string HouseholdHeadRejected = Mappers.CrossRecordRules.HouseholdHeadRejected;
-    public const string MemberHouseholdRejected = Mappers.CrossRecordRules.MemberHouseholdRejected;
-    public const string TaxpayerResidentRejected = Mappers.CrossRecordRules.TaxpayerResidentRejected;
-    public const string RecipientResidentRejected = Mappers.CrossRecordRules.RecipientResidentRejected;
-    public const string ChildResidentRejected = Mappers.CrossRecordRules.ChildResidentRejected;
-    public const string ChildRecipientRejected = Mappers.CrossRecordRules.ChildRecipientRejected;
+    public const string HouseholdHeadRejected = Mappers.Conversions.CrossRecordRules.HouseholdHeadRejected;
+    public const string MemberHouseholdRejected = Mappers.Conversions.CrossRecordRules.MemberHouseholdRejected;
+    public const string TaxpayerResidentRejected = Mappers.Conversions.CrossRecordRules.TaxpayerResidentRejected;
+    public const string RecipientResidentRejected = Mappers.Conversions.CrossRecordRules.RecipientResidentRejected;
+    public const string ChildResidentRejected = Mappers.Conversions.CrossRecordRules.ChildResidentRejected;
+    public const string ChildRecipientRejected = Mappers.Conversions.CrossRecordRules.ChildRecipientRejected;
 }

@@ -1,6 +1,6 @@
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>Check-digit checks by scheme, over <see cref="CheckDigits"/> (formulas: DOMAIN §7).</summary>
 public static class IdentifierChecks

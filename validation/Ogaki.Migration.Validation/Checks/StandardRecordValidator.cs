@@ -1,6 +1,8 @@
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Canonical;
+using Ogaki.Migration.Validation.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>
 /// Checks one standard record: the generated item rules (<see cref="IStandardRecord.Validate"/>), check digits

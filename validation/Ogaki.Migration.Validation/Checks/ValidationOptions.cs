@@ -1,6 +1,6 @@
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>Which check-digit scheme an item's values follow.</summary>
 public enum IdentifierScheme

@@ -1,6 +1,7 @@
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>How many findings one rule produced in one entity.</summary>
 public sealed record RuleCount(string Entity, string RuleId, Severity Severity, long Count);

@@ -1,6 +1,7 @@
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Privacy;
 
 /// <summary>How a spec item's values are treated in reports.</summary>
 public enum PersonalDataKind

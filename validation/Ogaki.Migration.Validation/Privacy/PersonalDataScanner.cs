@@ -1,7 +1,7 @@
 using System.Text;
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Privacy;
 
 /// <summary>A place in a text where a clear 個人番号 appears. The number itself is never kept.</summary>
 /// <param name="File">File path, or null for a scanned string.</param>

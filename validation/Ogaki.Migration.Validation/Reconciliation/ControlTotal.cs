@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>One control total compared: a count or a sum for one group, computed separately on each side.</summary>
 /// <param name="Name">Stable id of the definition (e.g. <c>TaxAssessment.NenZeigaku.sum</c>).</param>

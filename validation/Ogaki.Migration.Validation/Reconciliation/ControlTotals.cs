@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
+using Ogaki.Migration.Validation.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>
 /// A control total: the row count (<paramref name="Sum"/> null) or the sum of one numeric item, grouped by up to

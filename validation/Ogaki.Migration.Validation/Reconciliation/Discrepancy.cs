@@ -1,6 +1,6 @@
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>The kinds of record-level difference between source and target.</summary>
 public enum DiscrepancyKind

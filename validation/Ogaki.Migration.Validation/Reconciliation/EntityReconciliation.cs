@@ -1,6 +1,6 @@
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>Reconciliation of one entity: counts, control totals and record-level discrepancies.</summary>
 public sealed class EntityReconciliation

@@ -1,8 +1,9 @@
 // The settings of Reconciler: tolerances, control totals, detail limit and the sort's memory and spill folder.
 
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Canonical;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>Settings of <see cref="Reconciler"/>.</summary>
 public sealed record ReconcileOptions

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 public sealed partial class Reconciler
 {

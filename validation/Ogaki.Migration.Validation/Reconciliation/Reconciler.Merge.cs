@@ -1,10 +1,10 @@
 // Reconciler.Merge: the sorted streaming merge of one entity's two sides, the field-level compare with tolerances,
 // the discrepancy counts and details, and the entity's result.
 
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 public sealed partial class Reconciler
 {

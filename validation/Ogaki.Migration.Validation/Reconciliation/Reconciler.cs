@@ -2,8 +2,10 @@
 // compare and the result of one entity), Cursor (one side read in key order, with its digest and totals).
 
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Canonical;
+using Ogaki.Migration.Validation.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>
 /// Reads one entity of the loaded target back: its rows in canonical form (<see cref="CanonicalRowBatch"/>), in key

@@ -1,6 +1,8 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>What the CLI should exit with.</summary>
 public enum ReconciliationOutcome

@@ -1,6 +1,7 @@
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
+using Ogaki.Migration.Validation.Privacy;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>A rejected input as reports show it (the raw bytes are never reported).</summary>
 /// <param name="Reason">Stable reason code (<c>invalid-packed-decimal</c>, <c>mapping:required</c>).</param>

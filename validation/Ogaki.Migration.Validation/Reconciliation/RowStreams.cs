@@ -2,8 +2,9 @@
 
 using System.Runtime.CompilerServices;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Checks;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>Adapters from records to rows.</summary>
 public static class RowStreams

@@ -1,10 +1,11 @@
 // SourceSide: the source side of one entity collected while the mapping streams by (sorted rows, totals, locations).
 
 using System.Buffers.Binary;
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Spec;
+using Ogaki.Migration.Validation.Canonical;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>
 /// The source side of one entity, collected while the mapping streams by: its rows are kept in canonical form,

@@ -1,6 +1,6 @@
 using Ogaki.Migration.Spec;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reconciliation;
 
 /// <summary>
 /// An explicit tolerance (the default is none: exact). <paramref name="Entity"/> may be <c>*</c>.

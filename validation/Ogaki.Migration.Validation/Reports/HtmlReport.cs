@@ -1,7 +1,8 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
 using System.Text;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>
 /// Writes the self-contained HTML report: one file, inline CSS, no scripts; summary first, then drill-down per

@@ -1,8 +1,10 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Checks;
+using Ogaki.Migration.Validation.Reconciliation;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>Writes <c>reconciliation.json</c> (schema: docs/reconciliation-schema.md). Amounts are strings (exact decimals).</summary>
 public static class JsonReport
@@ -312,10 +314,10 @@ internal static class Names
         _ => "項目不一致 / field mismatch",
     };
 
-    public static string Severity(Validation.Severity s) => s switch
+    public static string Severity(Validation.Checks.Severity s) => s switch
     {
-        Validation.Severity.Error => "error",
-        Validation.Severity.Warning => "warning",
+        Validation.Checks.Severity.Error => "error",
+        Validation.Checks.Severity.Warning => "warning",
         _ => "info",
     };
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>A count that changed between two rehearsals.</summary>
 public sealed record CountChange(string Entity, string Counter, long? Before, long? After);

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Ogaki.Migration.Adapters;
+using Ogaki.Migration.Adapters.Sdk;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>Where a pseudonymised key occurs in a run's report: a discrepancy, a reject or a finding, with its source location when known.</summary>
 /// <param name="Category"><c>discrepancy:missingInTarget</c>, <c>reject:invalid-date</c>, <c>finding:taxpayer-unresolved</c>.</param>

@@ -1,4 +1,4 @@
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>Where reports go: a folder, the artifact store, memory. Names are plain file names (reconciliation.json).</summary>
 public interface IReportSink

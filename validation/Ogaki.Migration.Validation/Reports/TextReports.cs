@@ -1,8 +1,9 @@
-using Ogaki.Migration.Spec;
+using Ogaki.Migration.Spec.Privacy;
+using Ogaki.Migration.Validation.Reconciliation;
 using System.Globalization;
 using System.Text;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>Writes the Markdown report: summary first, then per-entity control totals and discrepancies, rejects, validation.</summary>
 public static class MarkdownReport
@@ -139,7 +140,7 @@ public static class MarkdownReport
         t.Entity + "." + t.Identifier + (t.Ignore ? " ignored" : " ±" + DecimalText.Format(t.AbsoluteAmount));
 
     /// <summary>A source location as one short text (<c>JUKIMAST.DAT #17 @16320</c>); empty when unknown.</summary>
-    internal static string Location(Adapters.SourceLocation? l) => l is not { } x ? ""
+    internal static string Location(Adapters.Sdk.SourceLocation? l) => l is not { } x ? ""
         : x.File + " #" + x.RecordNumber.ToString(CultureInfo.InvariantCulture) + (x.ByteOffset >= 0 ? " @" + x.ByteOffset.ToString(CultureInfo.InvariantCulture) : "");
 
     internal static string N(long? n) => n is { } v ? v.ToString("#,0", CultureInfo.InvariantCulture) : "–";

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Ogaki.Migration.Validation;
+namespace Ogaki.Migration.Validation.Reports;
 
 /// <summary>
 /// The one version of the tool, as <c>ogaki-migrate --version</c> prints it and every report records it: the
