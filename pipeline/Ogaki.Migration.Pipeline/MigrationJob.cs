@@ -208,9 +208,10 @@ public sealed class MigrationJob(IStageProgress progress)
                 batches.Writer.TryComplete();
                 await loader;
                 var keys = Stopwatch.StartNew();
-                await CompleteLoadAsync(target, ct);
+                var built = await CompleteLoadAsync(target, ct);
                 Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped, " + parallel + " connection" + (parallel == 1 ? "" : "s") + ")", loadedRows, loadBusy.Elapsed + keys.Elapsed));
-                Timings.Add(new StageTiming("  of which keys built after the load", loadedRows, keys.Elapsed));
+                if (built.Count > 0)
+                    Timings.Add(new StageTiming(string.Create(CultureInfo.InvariantCulture, $"  of which keys built after the load ({built.Count} tables)"), loadedRows, keys.Elapsed));
             }
             // What is still buffered goes to disk now, so only the entity being reconciled holds rows in memory.
             foreach (var side in sides.Values) await side.SpillAsync();
@@ -251,11 +252,11 @@ public sealed class MigrationJob(IStageProgress progress)
         }
     }
 
-    static async Task CompleteLoadAsync(IStandardTarget target, CancellationToken ct)
+    static async Task<IReadOnlyList<string>> CompleteLoadAsync(IStandardTarget target, CancellationToken ct)
     {
         try
         {
-            await target.CompleteLoadAsync(StandardSpec.Entities, ct);
+            return await target.CompleteLoadAsync(StandardSpec.Entities, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -41,9 +41,11 @@ public interface IStandardTarget : IAsyncDisposable
     /// <summary>
     /// After the last batch: builds again what <see cref="BeginLoadAsync"/> set aside (PostgreSQL: the primary key of
     /// each table that has none, tables in parallel). Idempotent, so a resumed run ends with every key in place.
+    /// Returns the tables whose key was built now (none for a target that loads with its keys in place).
     /// </summary>
     /// <exception cref="TargetKeyException">A key cannot be built (rows with the same key, added behind the pipeline's back).</exception>
-    Task CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    Task<IReadOnlyList<string>> CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>
     /// Loads one batch of one entity in one transaction, together with its run-ledger row; a batch already

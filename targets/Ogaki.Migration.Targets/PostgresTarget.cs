@@ -61,7 +61,7 @@ public sealed class PostgresTarget : IStandardTarget
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<string>> CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entities);
         // Each key is one sort of its table; tables build side by side, largest first so the longest does not start last
@@ -78,6 +78,7 @@ public sealed class PostgresTarget : IStandardTarget
         await Parallel.ForEachAsync(missing.OrderByDescending(o => o.Bytes).Select(o => o.Entity),
             new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken },
             async (entity, ct) => await BuildPrimaryKeyAsync(entity, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. missing.Select(m => m.Entity.Table).Order(StringComparer.Ordinal)];
     }
 
     async Task BuildPrimaryKeyAsync(SpecEntity entity, CancellationToken ct)

@@ -74,7 +74,7 @@ public sealed class BulkLoadTests
         var residents = Enumerable.Range(0, 900).Select(n => TestRecords.Resident(n)).Reverse().ToList();
         await t.Target.LoadBatchAsync(Batch("run-keys", ResidentSpec.Entity, 1, residents.Skip(450)), Ct);
         await t.Target.LoadBatchAsync(Batch("run-keys", ResidentSpec.Entity, 0, residents.Take(450)), Ct);
-        await t.Target.CompleteLoadAsync(entities, Ct);
+        Assert.Equal([ResidentSpec.Entity.Table], await t.Target.CompleteLoadAsync(entities, Ct));
 
         Assert.Equal(1, await PrimaryKeysAsync(t, ResidentSpec.Entity));
         Assert.Equal(TargetNames.PrimaryKey(ResidentSpec.Entity), await t.Schema!.TextAsync(
@@ -83,7 +83,7 @@ public sealed class BulkLoadTests
         Assert.Equal(residents.OrderBy(r => r.AtenaNo, StringComparer.Ordinal).ToList(), back);
 
         // Idempotent: a resumed run completes the load again without harm, and the key still refuses a duplicate.
-        await t.Target.CompleteLoadAsync(entities, Ct);
+        Assert.Empty(await t.Target.CompleteLoadAsync(entities, Ct));
         Assert.Equal(1, await PrimaryKeysAsync(t, ResidentSpec.Entity));
         var again = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-other", ResidentSpec.Entity, 0, [TestRecords.Resident(5)]), Ct));
         Assert.Contains("already in the table", again.Message, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public sealed class BulkLoadTests
 
         await target.BeginLoadAsync([ResidentSpec.Entity], Ct);
         await target.LoadBatchAsync(Batch("run-loader", ResidentSpec.Entity, 0, Enumerable.Range(0, 100).Select(n => TestRecords.Resident(n))), Ct);
-        await target.CompleteLoadAsync([ResidentSpec.Entity], Ct);
+        Assert.Empty(await target.CompleteLoadAsync([ResidentSpec.Entity], Ct));
 
         Assert.Equal(100, await target.CountAsync(ResidentSpec.Entity, Ct));
         // The key was never dropped: a duplicate is refused as it comes.
