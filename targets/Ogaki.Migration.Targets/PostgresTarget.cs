@@ -52,7 +52,7 @@ public sealed class PostgresTarget : IStandardTarget
         {
             // Only an empty table of ours loses its key: rows already there (a resumed run) keep theirs checked as they
             // come, and a table another role owns (a DBA's, loaded by a role with INSERT only) is loaded as it is.
-            if (await KeyOfAsync(conn, tx, entity, cancellationToken).ConfigureAwait(false) is not ({ } key, true)) continue;
+            if (await KeyOfAsync(conn, tx, entity, cancellationToken).ConfigureAwait(false) is not ({ } key, true, _)) continue;
             await using (var any = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM \"{entity.Table}\")", conn, tx))
                 if ((bool)(await any.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!) continue;
             await using var drop = new NpgsqlCommand($"ALTER TABLE \"{entity.Table}\" DROP CONSTRAINT \"{key.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", conn, tx);
@@ -69,12 +69,8 @@ public sealed class PostgresTarget : IStandardTarget
         var missing = new List<(SpecEntity Entity, long Bytes)>();
         await using (var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             foreach (var entity in entities)
-            {
-                if (await KeyOfAsync(conn, null, entity, cancellationToken).ConfigureAwait(false) is not (null, true)) continue;
-                await using var size = new NpgsqlCommand("SELECT coalesce(pg_relation_size(to_regclass($1)), 0)", conn);
-                size.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"", NpgsqlDbType = NpgsqlDbType.Text });
-                missing.Add((entity, (long)(await size.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!));
-            }
+                if (await KeyOfAsync(conn, null, entity, cancellationToken).ConfigureAwait(false) is (null, true, var bytes))
+                    missing.Add((entity, bytes));
         await Parallel.ForEachAsync(missing.OrderByDescending(o => o.Bytes).Select(o => o.Entity),
             new ParallelOptions { MaxDegreeOfParallelism = LoadParallelism, CancellationToken = cancellationToken },
             async (entity, ct) => await BuildPrimaryKeyAsync(entity, ct).ConfigureAwait(false)).ConfigureAwait(false);
@@ -83,7 +79,7 @@ public sealed class PostgresTarget : IStandardTarget
 
     async Task BuildPrimaryKeyAsync(SpecEntity entity, CancellationToken ct)
     {
-        var columns = string.Join(", ", TargetNames.KeyItems(entity).Select(i => "\"" + TargetNames.Column(i) + "\""));
+        var columns = TargetNames.PostgresKeyColumns(entity);
         try
         {
             await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -105,14 +101,18 @@ public sealed class PostgresTarget : IStandardTarget
         }
     }
 
-    /// <summary>The table's primary key constraint (null: none) and whether this role owns the table (may drop and add it).</summary>
-    static async Task<(string? Key, bool Owned)> KeyOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, SpecEntity entity, CancellationToken ct)
+    /// <summary>
+    /// From the catalog: the table's primary key constraint (null: none), whether this role owns the table (may drop and
+    /// add it) and its size on disk.
+    /// </summary>
+    static async Task<(string? Key, bool Owned, long Bytes)> KeyOfAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, SpecEntity entity, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            "SELECT (SELECT conname FROM pg_constraint WHERE conrelid = c.oid AND contype = 'p'), pg_has_role(c.relowner, 'USAGE') FROM pg_class c WHERE c.oid = to_regclass($1)", conn, tx);
+            "SELECT (SELECT conname FROM pg_constraint WHERE conrelid = c.oid AND contype = 'p'), pg_has_role(c.relowner, 'USAGE'), pg_relation_size(c.oid) " +
+            "FROM pg_class c WHERE c.oid = to_regclass($1)", conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter<string> { Value = "\"" + entity.Table + "\"", NpgsqlDbType = NpgsqlDbType.Text });
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await r.ReadAsync(ct).ConfigureAwait(false) ? (r.IsDBNull(0) ? null : r.GetString(0), r.GetBoolean(1)) : (null, false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? (r.IsDBNull(0) ? null : r.GetString(0), r.GetBoolean(1), r.GetInt64(2)) : (null, false, 0);
     }
 
     public string Kind => "postgresql";
@@ -175,7 +175,7 @@ public sealed class PostgresTarget : IStandardTarget
                 throw;
             }
             await stream.DisposeAsync().ConfigureAwait(false); // ends the COPY: the server's verdict on the rows comes here
-            var written = (ulong)batch.Records.Count;
+            long written = batch.Records.Count;
             await using (var ledger = new NpgsqlCommand(
                 $"INSERT INTO {TargetNames.LedgerTable} (run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", conn, tx))
             {
@@ -185,13 +185,13 @@ public sealed class PostgresTarget : IStandardTarget
                 ledger.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
                 ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.FirstInput, NpgsqlDbType = NpgsqlDbType.Bigint });
                 ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.LastInput, NpgsqlDbType = NpgsqlDbType.Bigint });
-                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = (long)written, NpgsqlDbType = NpgsqlDbType.Bigint });
+                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = written, NpgsqlDbType = NpgsqlDbType.Bigint });
                 ledger.Parameters.Add(new NpgsqlParameter<string> { Value = checksum, NpgsqlDbType = NpgsqlDbType.Varchar });
                 ledger.Parameters.Add(new NpgsqlParameter<DateTime> { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
                 await ledger.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new BatchResult(batch.BatchNumber, (long)written, false, checksum);
+            return new BatchResult(batch.BatchNumber, written, false, checksum);
         }
         catch (TargetLoadException)
         {

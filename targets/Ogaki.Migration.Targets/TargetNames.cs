@@ -51,6 +51,9 @@ public static class TargetNames
     /// <summary>Name of an entity table's primary key constraint (EF Core's convention, the name the schema is created with).</summary>
     public static string PrimaryKey(SpecEntity entity) => "PK_" + entity.Table;
 
+    /// <summary>The key columns quoted for PostgreSQL, in key order (a PRIMARY KEY's column list).</summary>
+    public static string PostgresKeyColumns(SpecEntity entity) => string.Join(", ", KeyItems(entity).Select(k => "\"" + Column(k) + "\""));
+
     /// <summary>
     /// PostgreSQL's <c>ORDER BY</c> list for the key order the reconciliation reads in: text columns in the C
     /// collation (UTF-8 byte order, the collation the key columns are created with, so the primary key serves it).
