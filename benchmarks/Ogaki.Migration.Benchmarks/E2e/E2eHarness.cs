@@ -137,25 +137,16 @@ public static class E2eHarness
         await conn.OpenAsync();
         await using (var c = new NpgsqlCommand($"DROP TABLE IF EXISTS {table}_rawcopy; CREATE TABLE {table}_rawcopy (LIKE {table} INCLUDING ALL)", conn))
             await c.ExecuteNonQueryAsync();
-        // The rows go through a temporary file (memory stays flat at any scale) and back in 1 MiB writes: one write of
-        // the whole export would be one CopyData message, and PostgreSQL refuses messages over 1 GB.
+        // The rows go through a temporary file, so memory stays flat at any scale.
         var file = Path.Combine(Path.GetTempPath(), $"ogaki-e2e-{table}-{Guid.NewGuid():N}.copy");
         try
         {
-            await using (var export = await conn.BeginRawBinaryCopyAsync($"COPY {table} TO STDOUT (FORMAT BINARY)"))
-            await using (var f = File.Create(file))
-                await export.CopyToAsync(f, 1 << 20);
+            await LoadBaselines.CopyOutAsync(conn, $"COPY {table} TO STDOUT (FORMAT BINARY)", file);
             long rows;
             await using (var c = new NpgsqlCommand($"SELECT count(*) FROM {table}", conn))
                 rows = (long)(await c.ExecuteScalarAsync())!;
             var sw = Stopwatch.StartNew();
-            await using (var import = await conn.BeginRawBinaryCopyAsync($"COPY {table}_rawcopy FROM STDIN (FORMAT BINARY)"))
-            await using (var f = File.OpenRead(file))
-            {
-                var chunk = new byte[1 << 20];
-                int n;
-                while ((n = await f.ReadAsync(chunk)) > 0) await import.WriteAsync(chunk.AsMemory(0, n));
-            }
+            await LoadBaselines.CopyInAsync(conn, $"COPY {table}_rawcopy FROM STDIN (FORMAT BINARY)", file, CancellationToken.None);
             return (rows, sw.Elapsed);
         }
         finally

@@ -60,9 +60,7 @@ internal static class LoadBaselines
 
     static async Task ExportAsync(NpgsqlConnection conn, string table, string dir, bool csv)
     {
-        await using (var export = await conn.BeginRawBinaryCopyAsync($"COPY \"{table}\" TO STDOUT (FORMAT BINARY)"))
-        await using (var f = File.Create(Path.Combine(dir, table + ".bin")))
-            await export.CopyToAsync(f, 1 << 20);
+        await CopyOutAsync(conn, $"COPY \"{table}\" TO STDOUT (FORMAT BINARY)", Path.Combine(dir, table + ".bin"));
         if (!csv) return;
         using var reader = await conn.BeginTextExportAsync($"COPY \"{table}\" TO STDOUT (FORMAT csv)");
         await using var writer = new StreamWriter(Path.Combine(dir, table + ".csv"), false, new UTF8Encoding(false), 1 << 20);
@@ -71,32 +69,50 @@ internal static class LoadBaselines
         while ((n = await reader.ReadAsync(buffer)) > 0) await writer.WriteAsync(buffer.AsMemory(0, n));
     }
 
+    /// <summary>A binary COPY TO STDOUT into a file.</summary>
+    internal static async Task CopyOutAsync(NpgsqlConnection conn, string copyTo, string file)
+    {
+        await using var export = await conn.BeginRawBinaryCopyAsync(copyTo);
+        await using var f = File.Create(file);
+        await export.CopyToAsync(f, 1 << 20);
+    }
+
+    /// <summary>
+    /// A file of binary COPY data into a COPY FROM STDIN, in 1 MiB writes: one write of the whole file would be one
+    /// CopyData message, and PostgreSQL refuses those over 1 GB.
+    /// </summary>
+    internal static async Task CopyInAsync(NpgsqlConnection conn, string copyFrom, string file, CancellationToken ct)
+    {
+        await using var import = await conn.BeginRawBinaryCopyAsync(copyFrom, ct);
+        await using var f = File.OpenRead(file);
+        var chunk = new byte[1 << 20];
+        int n;
+        while ((n = await f.ReadAsync(chunk, ct)) > 0) await import.WriteAsync(chunk.AsMemory(0, n), ct);
+    }
+
+    /// <summary>A fresh schema with an empty table like each loaded one (with its key, or without any index).</summary>
+    static async Task CreateTablesAsync(string connection, string schema, List<(SpecEntity Entity, long Rows)> tables, bool withKey)
+    {
+        await using var conn = new NpgsqlConnection(connection);
+        await conn.OpenAsync();
+        var ddl = new StringBuilder($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};");
+        foreach (var (e, _) in tables)
+            ddl.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {schema}.\"{e.Table}\" (LIKE public.\"{e.Table}\"{(withKey ? " INCLUDING ALL" : "")});");
+        await using var c = new NpgsqlCommand(ddl.ToString(), conn);
+        await c.ExecuteNonQueryAsync();
+    }
+
     static async Task<TimeSpan> RawCopyAsync(string connection, string dir, List<(SpecEntity Entity, long Rows)> tables, bool keyAfter, int parallel)
     {
         var schema = keyAfter ? "e2e_raw_key_after" : "e2e_raw_keyed";
-        await using (var conn = new NpgsqlConnection(connection))
-        {
-            await conn.OpenAsync();
-            var ddl = new StringBuilder($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};");
-            foreach (var (e, _) in tables)
-                ddl.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {schema}.\"{e.Table}\" (LIKE public.\"{e.Table}\"{(keyAfter ? "" : " INCLUDING ALL")});");
-            await using var c = new NpgsqlCommand(ddl.ToString(), conn);
-            await c.ExecuteNonQueryAsync();
-        }
+        await CreateTablesAsync(connection, schema, tables, withKey: !keyAfter);
         var sw = Stopwatch.StartNew();
         var largestFirst = tables.OrderByDescending(t => t.Rows).Select(t => t.Entity).ToList();
         await Parallel.ForEachAsync(largestFirst, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (e, ct) =>
         {
             await using var conn = new NpgsqlConnection(connection);
             await conn.OpenAsync(ct);
-            // 1 MiB writes: one write of the whole file would be one CopyData message, and PostgreSQL refuses those over 1 GB.
-            await using (var import = await conn.BeginRawBinaryCopyAsync($"COPY {schema}.\"{e.Table}\" FROM STDIN (FORMAT BINARY)", ct))
-            await using (var f = File.OpenRead(Path.Combine(dir, e.Table + ".bin")))
-            {
-                var chunk = new byte[1 << 20];
-                int n;
-                while ((n = await f.ReadAsync(chunk, ct)) > 0) await import.WriteAsync(chunk.AsMemory(0, n), ct);
-            }
+            await CopyInAsync(conn, $"COPY {schema}.\"{e.Table}\" FROM STDIN (FORMAT BINARY)", Path.Combine(dir, e.Table + ".bin"), ct);
         });
         if (keyAfter)
         {
@@ -104,8 +120,7 @@ internal static class LoadBaselines
             {
                 await using var conn = new NpgsqlConnection(connection);
                 await conn.OpenAsync(ct);
-                var columns = string.Join(", ", TargetNames.KeyItems(e).Select(i => "\"" + TargetNames.Column(i) + "\""));
-                await using var c = new NpgsqlCommand($"SET maintenance_work_mem = '256MB'; ALTER TABLE {schema}.\"{e.Table}\" ADD PRIMARY KEY ({columns})", conn);
+                await using var c = new NpgsqlCommand($"SET maintenance_work_mem = '256MB'; ALTER TABLE {schema}.\"{e.Table}\" ADD PRIMARY KEY ({TargetNames.PostgresKeyColumns(e)})", conn);
                 await c.ExecuteNonQueryAsync(ct);
             });
         }
@@ -121,15 +136,7 @@ internal static class LoadBaselines
         var rows = tables.Sum(t => t.Rows);
         if (!File.Exists("/usr/bin/pgloader") && !File.Exists("/usr/local/bin/pgloader"))
             return new(name, "pgloader", rows, null, "pgloader is not installed (apt-get install pgloader)");
-        await using (var conn = new NpgsqlConnection(connection))
-        {
-            await conn.OpenAsync();
-            var ddl = new StringBuilder($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};");
-            foreach (var (e, _) in tables)
-                ddl.Append(CultureInfo.InvariantCulture, $"CREATE TABLE {schema}.\"{e.Table}\" (LIKE public.\"{e.Table}\" INCLUDING ALL);");
-            await using var c = new NpgsqlCommand(ddl.ToString(), conn);
-            await c.ExecuteNonQueryAsync();
-        }
+        await CreateTablesAsync(connection, schema, tables, withKey: true);
         var b = new NpgsqlConnectionStringBuilder(connection);
         var uri = string.Create(CultureInfo.InvariantCulture,
             $"postgresql://{Uri.EscapeDataString(b.Username ?? "")}:{Uri.EscapeDataString(b.Password ?? "")}@{b.Host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? "")}");
