@@ -141,7 +141,7 @@ public sealed class MigrationRunner(IStageProgress progress)
         DeleteFolder(spill);
         Directory.CreateDirectory(spill);
         var reconciler = new Reconciler(new ReconcileOptions { TempDirectory = spill }, renderer);
-        var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer);
+        using var validation = new ValidationRun(new ValidationOptions { ItemRulesCheckedUpstream = true }, renderer, spill);
         ReconciliationResult result;
         MappingResult mapping;
         try

@@ -29,8 +29,9 @@ public sealed class ValidationSummary
 /// <summary>
 /// Validates a stream of standard records (any entities, any order): per-record rules as each record is
 /// added, cross-record rules on <see cref="Complete"/>. The CLI's <c>dry-run</c> feeds it every mapped record.
+/// The cross-record keys spill to <c>tempDirectory</c>; <see cref="Complete"/> (or <see cref="Dispose"/>) deletes them.
 /// </summary>
-public sealed class ValidationRun
+public sealed class ValidationRun : IDisposable
 {
     readonly StandardRecordValidator _record;
     readonly CrossRecordValidator _cross;
@@ -41,12 +42,18 @@ public sealed class ValidationRun
     readonly List<Finding> _scratch = [];
     bool _truncated;
 
-    public ValidationRun(ValidationOptions options, ValueRenderer renderer)
+    /// <param name="options">Validation settings.</param>
+    /// <param name="renderer">Renders values and pseudonymises keys.</param>
+    /// <param name="tempDirectory">Folder of the cross-record spill files (keys with personal data; default: the system temp folder).</param>
+    public ValidationRun(ValidationOptions options, ValueRenderer renderer, string? tempDirectory = null)
     {
         _options = options;
         _record = new StandardRecordValidator(options, renderer);
-        _cross = new CrossRecordValidator(options, renderer);
+        _cross = new CrossRecordValidator(options, renderer, tempDirectory);
     }
+
+    /// <summary>Deletes the cross-record spill files of a run that did not complete.</summary>
+    public void Dispose() => _cross.Dispose();
 
     public void Add(IStandardRecord record)
     {
