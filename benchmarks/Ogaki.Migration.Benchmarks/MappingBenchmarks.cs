@@ -54,7 +54,7 @@ public class MappingBenchmarks
         _mapper = _engine.FindMapper("opensys", "JUMIN")!;
         var links = new LinkIndex();
         const string setai = "5000000012";
-        links.Households[setai] = "山田\u3000太郎";
+        links.AddHousehold(setai, "山田\u3000太郎");
         _ctx = new MapContext(config, links);
         _records = new LegacyRecord[Records];
         var zok = new[] { "01", "03", "10", "10", "12", "13", "20" };

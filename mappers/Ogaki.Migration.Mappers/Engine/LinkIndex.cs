@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
 namespace Ogaki.Migration.Mappers.Engine;
 
 /// <summary>What cross-area linking knows about a person of the resident source (whatever the record's outcome).</summary>
@@ -11,18 +14,57 @@ public readonly record struct PersonLink(string? SetaiNo, string? JuminJotai, bo
 /// <summary>
 /// Cross-area keys collected in source order by the pipeline's ordered stage and read by the mapping
 /// workers of later phases (households before residents, residents before tax and allowance, recipients
-/// before children). A dictionary is only written in the phase before the one that reads it.
+/// before children). A map is only written in the phase before the one that reads it. The maps are
+/// <see cref="SpilledKeyMap"/>s (keys and values on disk, about 12 bytes a key in memory), so the index does not
+/// grow the run's memory with the estate; the first entry of a key stays. The files hold personal data: they go
+/// to the caller's temporary folder and are deleted on dispose.
 /// </summary>
-public sealed class LinkIndex
+public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
 {
-    /// <summary>世帯番号 → 世帯主氏名, from the household source.</summary>
-    public Dictionary<string, string?> Households { get; } = new(StringComparer.Ordinal);
+    // Made on first use, so an index nobody writes makes no file.
+    SpilledKeyMap? _households;
+    SpilledKeyMap? _persons;
+    SpilledKeyMap? _recipients;
+    byte[] _value = new byte[64];
+    int _length;
 
-    /// <summary>宛名番号 → person, from the resident source (residents, 除票 and 住登外).</summary>
-    public Dictionary<string, PersonLink> Persons { get; } = new(StringComparer.Ordinal);
+    /// <summary>Adds 世帯番号 → 世帯主氏名, from the household source; false when the 世帯番号 was there already.</summary>
+    public bool AddHousehold(string setaiNo, string? headName) =>
+        (_households ??= new SpilledKeyMap(tempDirectory)).TryAdd(setaiNo, Value(null, headName, null));
 
-    /// <summary>受給者番号 → 受給者宛名番号, from the allowance recipients.</summary>
-    public Dictionary<string, string> Recipients { get; } = new(StringComparer.Ordinal);
+    /// <summary>The 世帯主氏名 of 世帯番号 <paramref name="setaiNo"/>.</summary>
+    public bool TryGetHousehold(string setaiNo, out string? headName)
+    {
+        headName = null;
+        if (_households is null || !_households.TryGetValue(setaiNo, out var value)) return false;
+        var at = 0;
+        headName = ReadText(value, ref at);
+        return true;
+    }
+
+    /// <summary>Adds 宛名番号 → person, from the resident source (residents, 除票 and 住登外); false when the 宛名番号 was there already.</summary>
+    public bool AddPerson(string atenaNo, PersonLink person) =>
+        (_persons ??= new SpilledKeyMap(tempDirectory)).TryAdd(atenaNo,
+            Value((byte)((person.IsHead ? 1 : 0) | (person.Excluded ? 2 : 0) | (person.Rejected ? 4 : 0)), person.SetaiNo, person.JuminJotai));
+
+    public bool ContainsPerson(string atenaNo) => _persons is not null && _persons.ContainsKey(atenaNo);
+
+    public bool TryGetPerson(string atenaNo, out PersonLink person)
+    {
+        person = default;
+        if (_persons is null || !_persons.TryGetValue(atenaNo, out var value)) return false;
+        person = ReadPerson(value);
+        return true;
+    }
+
+    /// <summary>Calls <paramref name="action"/> with every person, in the order they were added (one read of the file).</summary>
+    public void ForEachPerson(Action<PersonLink> action) => _persons?.ForEach((_, value) => action(ReadPerson(value)));
+
+    /// <summary>Adds 受給者番号 → 受給者宛名番号, from the allowance recipients; false when the 受給者番号 was there already.</summary>
+    public bool AddRecipient(string jukyushaNo, string atenaNo) =>
+        (_recipients ??= new SpilledKeyMap(tempDirectory)).TryAdd(jukyushaNo, Value(null, atenaNo, null));
+
+    public bool ContainsRecipient(string jukyushaNo) => _recipients is not null && _recipients.ContainsKey(jukyushaNo);
 
     /// <summary>Resolves a named lookup (<c>lookup:&lt;name&gt;</c> in a field map).</summary>
     public bool TryLookup(string name, string key, out string? value)
@@ -31,14 +73,66 @@ public sealed class LinkIndex
         switch (name)
         {
             case "household-head-name":
-                return Households.TryGetValue(key, out value);
+                return TryGetHousehold(key, out value);
             case "recipient-atena":
-                if (Recipients.TryGetValue(key, out var a)) { value = a; return true; }
-                return false;
+                if (_recipients is null || !_recipients.TryGetValue(key, out var bytes)) return false;
+                var at = 0;
+                value = ReadText(bytes, ref at);
+                return true;
             default:
                 return false;
         }
     }
 
     public static IReadOnlyList<string> LookupNames { get; } = ["household-head-name", "recipient-atena"];
+
+    public void Dispose()
+    {
+        _households?.Dispose();
+        _persons?.Dispose();
+        _recipients?.Dispose();
+    }
+
+    /// <summary>A value of an optional flags byte and up to two texts (each its length, -1 for null, then its UTF-16 code units).</summary>
+    ReadOnlySpan<byte> Value(byte? flags, string? first, string? second)
+    {
+        _length = 0;
+        if (flags is { } f) Reserve(1)[0] = f;
+        WriteText(first);
+        if (flags is not null) WriteText(second);
+        return _value.AsSpan(0, _length);
+    }
+
+    void WriteText(string? text)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), text?.Length ?? -1);
+        if (text is not null) MemoryMarshal.AsBytes(text.AsSpan()).CopyTo(Reserve(text.Length * 2));
+    }
+
+    Span<byte> Reserve(int bytes)
+    {
+        if (_length + bytes > _value.Length) Array.Resize(ref _value, Math.Max(_length + bytes, _value.Length * 2));
+        var span = _value.AsSpan(_length, bytes);
+        _length += bytes;
+        return span;
+    }
+
+    static PersonLink ReadPerson(ReadOnlySpan<byte> value)
+    {
+        var flags = value[0];
+        var at = 1;
+        var setaiNo = ReadText(value, ref at);
+        var juminJotai = ReadText(value, ref at);
+        return new PersonLink(setaiNo, juminJotai, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0);
+    }
+
+    static string? ReadText(ReadOnlySpan<byte> value, ref int at)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(value[at..]);
+        at += 4;
+        if (length < 0) return null;
+        var text = MemoryMarshal.Cast<byte, char>(value.Slice(at, length * 2)).ToString();
+        at += length * 2;
+        return text;
+    }
 }

@@ -78,7 +78,7 @@ public sealed partial class MappingEngine
             return made;
         }
 
-        public LinkIndex Links { get; } = new();
+        public LinkIndex Links { get; } = new(tempDirectory);
         readonly Dictionary<string, SpilledKeySet> _keys = new(StringComparer.Ordinal);
         readonly List<MappingReject> _rejects = [];
         readonly List<ExcludedRecord> _excluded = [];
@@ -110,6 +110,7 @@ public sealed partial class MappingEngine
         public void Dispose()
         {
             foreach (var set in _keys.Values) set.Dispose();
+            Links.Dispose();
             _keys.Clear();
             _lastKeySet = null;
             _lastKeyEntity = null;
@@ -133,7 +134,7 @@ public sealed partial class MappingEngine
                 counts.ExcludedByReason[o.ExcludeReason] = counts.ExcludedByReason.GetValueOrDefault(o.ExcludeReason) + 1;
                 _excluded.Add(new ExcludedRecord(source.Adapter.Name, source.Area, loc, key, o.Pseudonym ?? pseudonymizer.Pseudonymize(key), o.ExcludeReason));
                 if (source.Role == SourceRole.Residents && o.Records.Length > 0 && o.Records[0] is Resident ex && ex.AtenaNo is { } exAtena)
-                    Links.Persons.TryAdd(exAtena, new PersonLink(null, null, false, true));
+                    Links.AddPerson(exAtena, new PersonLink(null, null, false, true));
                 return;
             }
             // Issues are copied only when there are any (most records have none).
@@ -195,33 +196,33 @@ public sealed partial class MappingEngine
             {
                 case SourceRole.Households:
                     foreach (var r in records)
-                        if (r is Household h && h.SetaiNo is { } no) Links.Households.TryAdd(no, h.SetainushiShimei);
+                        if (r is Household h && h.SetaiNo is { } no) Links.AddHousehold(no, h.SetainushiShimei);
                     break;
                 case SourceRole.Residents:
                     foreach (var r in records)
                         if (r is Resident p && p.AtenaNo is { } atena)
-                            Links.Persons.TryAdd(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues is { Count: > 0 }));
+                            Links.AddPerson(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues is { Count: > 0 }));
                     break;
                 case SourceRole.Tax:
                     foreach (var r in records)
-                        if (r is TaxAssessment t && t.AtenaNo is { } ta && !Links.Persons.ContainsKey(ta))
+                        if (r is TaxAssessment t && t.AtenaNo is { } ta && !Links.ContainsPerson(ta))
                             (issues ??= []).Add(new RejectIssue(CrossRecordRules.Taxpayer.MappingReason!, "KZEI-0001", "宛名番号", null, "taxpayer is neither a resident nor a recorded 住登外 person"));
                     break;
                 case SourceRole.AllowanceRecipients:
                     foreach (var r in records)
                         if (r is AllowanceRecipient a)
                         {
-                            if (a.AtenaNo is { } aa && !Links.Persons.ContainsKey(aa))
+                            if (a.AtenaNo is { } aa && !Links.ContainsPerson(aa))
                                 (issues ??= []).Add(new RejectIssue(CrossRecordRules.Recipient.MappingReason!, "JTEA-0001", "宛名番号", null, "recipient is neither a resident nor a recorded 住登外 person"));
-                            if (a.JukyushaNo is { } jn && a.AtenaNo is { } an) Links.Recipients.TryAdd(jn, an);
+                            if (a.JukyushaNo is { } jn && a.AtenaNo is { } an) Links.AddRecipient(jn, an);
                         }
                     break;
                 case SourceRole.AllowanceChildren:
                     foreach (var r in records)
                         if (r is AllowanceChild c && c.DobekkyoKbn != DobekkyoKbn.Bekkyo && c.JukyushaAtenaNo is { } ra && c.JidoAtenaNo is { } ca)
                         {
-                            var recipientKnown = Links.Persons.TryGetValue(ra, out var rp);
-                            var childKnown = Links.Persons.TryGetValue(ca, out var cp);
+                            var recipientKnown = Links.TryGetPerson(ra, out var rp);
+                            var childKnown = Links.TryGetPerson(ca, out var cp);
                             // A person whose own record was rejected is already in the reject stream: no second reject through the link.
                             if (rp.Rejected || cp.Rejected) continue;
                             var recipientHousehold = recipientKnown ? rp.SetaiNo : null;
@@ -232,7 +233,7 @@ public sealed partial class MappingEngine
                     break;
                 case SourceRole.AllowancePayments:
                     foreach (var r in records)
-                        if (r is AllowancePayment pay && pay.JukyushaNo is { } pj && !Links.Recipients.ContainsKey(pj))
+                        if (r is AllowancePayment pay && pay.JukyushaNo is { } pj && !Links.ContainsRecipient(pj))
                             (issues ??= []).Add(new RejectIssue(CrossRecordRules.PaymentRecipient.MappingReason!, "JTEA-0029", "受給者番号", null, "payment belongs to no recipient of the recipient source"));
                     break;
             }
@@ -243,9 +244,11 @@ public sealed partial class MappingEngine
         {
             if (_pendingHouseholds.Count == 0) return;
             var heads = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var p in Links.Persons.Values)
+            Links.ForEachPerson(p =>
+            {
                 if (p.IsHead && p.JuminJotai == JuminJotai.Jumin && p.SetaiNo is { } s)
                     heads[s] = heads.GetValueOrDefault(s) + 1;
+            });
             foreach (var (source, counts, loc, h, key) in _pendingHouseholds)
             {
                 var n = heads.GetValueOrDefault(h.SetaiNo!);

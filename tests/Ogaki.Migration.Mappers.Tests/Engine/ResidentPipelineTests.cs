@@ -37,7 +37,7 @@ public class ResidentPipelineTests
     {
         var links = new LinkIndex();
         var h = LegacyFixtures.Atena(500000001);
-        links.Households[h] = "山田\u3000太郎";
+        links.AddHousehold(h, "山田\u3000太郎");
         return (new MappingEngine(Config).FindMapper("opensys", "JUMIN")!, new MapContext(Config, links), h);
     }
 

@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using Ogaki.Migration.Mappers.Engine;
+
+namespace Ogaki.Migration.Mappers.Tests.Engine;
+
+public class SpilledKeyMapTests
+{
+    [Fact]
+    public void Answers_like_a_dictionary_with_try_add_while_the_table_grows_and_entries_go_to_disk()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
+        try
+        {
+            using (var map = new SpilledKeyMap(folder, initialSlots: 2))
+            {
+                var reference = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                var random = new Random(11);
+                for (var i = 0; i < 20_000; i++)
+                {
+                    // Repeats (a fifth of the draws) with another value, kanji, a lone surrogate, and an entry longer than the write buffer.
+                    var key = i == 4_321 ? new string('長', 40_000)
+                        : i == 99 ? "\uD800A" : i == 100 ? "\uDBFFA"
+                        : random.Next(5) == 0 && i > 0 ? "K" + random.Next(i).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : (i % 3 == 0 ? "大垣市" : "") + "K" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    var value = new byte[random.Next(4) == 0 ? 0 : random.Next(1, 40)];
+                    random.NextBytes(value);
+                    Assert.Equal(reference.TryAdd(key, value), map.TryAdd(key, value));
+                    if (i % 97 == 0) Assert.False(map.ContainsKey("missing" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                }
+                Assert.Equal(reference.Count, map.Count);
+                Assert.True(map.FileBytes > 200_000, "the entries are in the file, not in memory");
+                foreach (var (key, value) in reference)
+                {
+                    Assert.True(map.ContainsKey(key));
+                    Assert.True(map.TryGetValue(key, out var stored));
+                    Assert.Equal(value, stored); // the first value added stays
+                }
+                Assert.False(map.TryGetValue(new string('長', 39_999), out _));
+                Assert.False(map.ContainsKey("K"));
+
+                var seen = new List<(string, byte[])>();
+                map.ForEach((key, value) => seen.Add((new string(MemoryMarshal.Cast<byte, char>(key)), value.ToArray())));
+                Assert.Equal(reference.Select(p => (p.Key, p.Value)), seen); // every entry once, in the order added
+                Assert.Single(Directory.GetFiles(folder));
+            }
+            Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void Reads_from_several_threads_at_once_when_nothing_is_added()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
+        try
+        {
+            using var map = new SpilledKeyMap(folder);
+            for (var i = 0; i < 50_000; i++) map.TryAdd("A" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), BitConverter.GetBytes(i));
+            var wrong = 0;
+            Parallel.For(0, 4, t =>
+            {
+                for (var i = t; i < 60_000; i += 4)
+                {
+                    var found = map.TryGetValue("A" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), out var v);
+                    if (found != i < 50_000 || (found && BitConverter.ToInt32(v) != i)) Interlocked.Increment(ref wrong);
+                }
+            });
+            Assert.Equal(0, wrong);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+}
