@@ -1,9 +1,8 @@
 namespace Ogaki.Migration.Mappers.Engine;
 
 /// <summary>
-/// A set of keys (for the duplicate-key check) that keeps the keys on disk and about 12 bytes per key in memory, so
-/// a run's memory does not grow with the estate by the keys' text: a <see cref="SpilledKeyMap"/> whose keys carry
-/// no value. Answers are exact, never a hash guess. The file may hold personal data: it is created in the caller's
+/// A set of keys (for the duplicate-key check) that keeps the keys on disk and about 1.5 bytes per key in memory, so
+/// a run's memory does not grow with the estate: a <see cref="SpilledKeyMap"/> whose keys carry no value. Answers are exact, never a hash guess. The file may hold personal data: it is created in the caller's
 /// temporary folder and deleted on dispose. Not thread-safe.
 /// </summary>
 public sealed class SpilledKeySet : IDisposable
@@ -11,8 +10,8 @@ public sealed class SpilledKeySet : IDisposable
     readonly SpilledKeyMap _map;
 
     /// <param name="tempDirectory">Folder for the key file (default: the system temp folder).</param>
-    /// <param name="initialSlots">Slots of the table before it first grows (a power of two; small in tests).</param>
-    public SpilledKeySet(string? tempDirectory = null, int initialSlots = 1 << 12) => _map = new SpilledKeyMap(tempDirectory, initialSlots);
+    /// <param name="tableSlots">Slots of the in-memory table of the newest keys (a power of two, at least 4; small in tests).</param>
+    public SpilledKeySet(string? tempDirectory = null, int tableSlots = 1 << 16) => _map = new SpilledKeyMap(tempDirectory, tableSlots);
 
     /// <summary>Keys in the set.</summary>
     public long Count => _map.Count;

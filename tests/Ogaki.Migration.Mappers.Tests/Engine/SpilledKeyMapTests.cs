@@ -6,12 +6,12 @@ namespace Ogaki.Migration.Mappers.Tests.Engine;
 public class SpilledKeyMapTests
 {
     [Fact]
-    public void Answers_like_a_dictionary_with_try_add_while_the_table_grows_and_entries_go_to_disk()
+    public void Answers_like_a_dictionary_with_try_add_while_entries_go_to_sorted_runs_that_are_merged()
     {
         var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
         try
         {
-            using (var map = new SpilledKeyMap(folder, initialSlots: 2))
+            using (var map = new SpilledKeyMap(folder, tableSlots: 64))
             {
                 var reference = new Dictionary<string, byte[]>(StringComparer.Ordinal);
                 var random = new Random(11);
@@ -22,13 +22,14 @@ public class SpilledKeyMapTests
                         : i == 99 ? "\uD800A" : i == 100 ? "\uDBFFA"
                         : random.Next(5) == 0 && i > 0 ? "K" + random.Next(i).ToString(System.Globalization.CultureInfo.InvariantCulture)
                         : (i % 3 == 0 ? "大垣市" : "") + "K" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    var value = new byte[random.Next(4) == 0 ? 0 : random.Next(1, 40)];
+                    var value = new byte[i % 50 == 0 ? random.Next(250, 600) : random.Next(4) == 0 ? 0 : random.Next(1, 40)]; // some values longer than one read
                     random.NextBytes(value);
                     Assert.Equal(reference.TryAdd(key, value), map.TryAdd(key, value));
                     if (i % 97 == 0) Assert.False(map.ContainsKey("missing" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 }
                 Assert.Equal(reference.Count, map.Count);
                 Assert.True(map.FileBytes > 200_000, "the entries are in the file, not in memory");
+                Assert.InRange(map.Runs, 2, 20); // 64 slots spill every 45 keys; runs of a level are merged four at a time
                 foreach (var (key, value) in reference)
                 {
                     Assert.True(map.ContainsKey(key));
@@ -41,7 +42,7 @@ public class SpilledKeyMapTests
                 var seen = new List<(string, byte[])>();
                 map.ForEach((key, value) => seen.Add((new string(MemoryMarshal.Cast<byte, char>(key)), value.ToArray())));
                 Assert.Equal(reference.Select(p => (p.Key, p.Value)), seen); // every entry once, in the order added
-                Assert.Single(Directory.GetFiles(folder));
+                Assert.Equal(1 + map.Runs, Directory.GetFiles(folder).Length); // merged runs are gone
             }
             Assert.Empty(Directory.GetFiles(folder));
         }
@@ -57,7 +58,7 @@ public class SpilledKeyMapTests
         var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
         try
         {
-            using var map = new SpilledKeyMap(folder);
+            using var map = new SpilledKeyMap(folder, tableSlots: 1024);
             for (var i = 0; i < 50_000; i++) map.TryAdd("A" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), BitConverter.GetBytes(i));
             var wrong = 0;
             Parallel.For(0, 4, t =>
