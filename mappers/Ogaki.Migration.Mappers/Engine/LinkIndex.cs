@@ -57,9 +57,6 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
         return true;
     }
 
-    /// <summary>Calls <paramref name="action"/> with every person, in the order they were added (one read of the file).</summary>
-    public void ForEachPerson(Action<PersonLink> action) => _persons?.ForEach((_, value) => action(ReadPerson(value)));
-
     /// <summary>Adds 受給者番号 → 受給者宛名番号, from the allowance recipients; false when the 受給者番号 was there already.</summary>
     public bool AddRecipient(string jukyushaNo, string atenaNo) =>
         (_recipients ??= new SpilledKeyMap(tempDirectory)).TryAdd(jukyushaNo, Value(null, atenaNo, null));

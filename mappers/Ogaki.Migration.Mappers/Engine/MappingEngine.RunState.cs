@@ -83,7 +83,9 @@ public sealed partial class MappingEngine
         readonly List<MappingReject> _rejects = [];
         readonly List<ExcludedRecord> _excluded = [];
         readonly List<SourceCounts> _counts = [];
-        readonly List<(MappingSource Source, SourceCounts Counts, SourceLocation Location, Household Record, string Key)> _pendingHouseholds = [];
+        // Households wait on disk for the 世帯主 check; the live 世帯主 of each household are counted as residents link.
+        readonly PendingHouseholds _pendingHouseholds = new(tempDirectory);
+        SpilledKeySet? _heads;
         readonly ReportBuilder _reports = new(pseudonymizer);
 
         public SourceCounts CountsFor(MappingSource s)
@@ -111,6 +113,8 @@ public sealed partial class MappingEngine
         {
             foreach (var set in _keys.Values) set.Dispose();
             Links.Dispose();
+            _pendingHouseholds.Dispose();
+            _heads?.Dispose();
             _keys.Clear();
             _lastKeySet = null;
             _lastKeyEntity = null;
@@ -158,7 +162,7 @@ public sealed partial class MappingEngine
             }
             if (source.Role == SourceRole.Households && o.Records.Length == 1 && o.Records[0] is Household h)
             {
-                _pendingHouseholds.Add((source, counts, loc, h, key));
+                _pendingHouseholds.Add(source, counts, loc, h, key);
                 return;
             }
             Emit(counts, o.Records, loc);
@@ -200,8 +204,10 @@ public sealed partial class MappingEngine
                     break;
                 case SourceRole.Residents:
                     foreach (var r in records)
-                        if (r is Resident p && p.AtenaNo is { } atena)
-                            Links.AddPerson(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues is { Count: > 0 }));
+                        if (r is Resident p && p.AtenaNo is { } atena
+                            && Links.AddPerson(atena, new PersonLink(p.SetaiNo, p.JuminJotai, p.ZokugaraCd1 == Zokugara.Setainushi, false, issues is { Count: > 0 }))
+                            && p.ZokugaraCd1 == Zokugara.Setainushi && p.JuminJotai == JuminJotai.Jumin && p.SetaiNo is { } s)
+                            CountHead(s);
                     break;
                 case SourceRole.Tax:
                     foreach (var r in records)
@@ -239,26 +245,44 @@ public sealed partial class MappingEngine
             }
         }
 
-        /// <summary>Each household needs exactly one current resident with 続柄 世帯主.</summary>
-        public void FinalizeHouseholds()
+        /// <summary>
+        /// Counts a live 世帯主 of household <paramref name="setaiNo"/> (each person once: the first record of a 宛名番号).
+        /// The count is kept as keys "n:世帯番号" for n = 1, 2, … in a set on disk, so it takes no memory per household.
+        /// </summary>
+        void CountHead(string setaiNo)
         {
-            if (_pendingHouseholds.Count == 0) return;
-            var heads = new Dictionary<string, int>(StringComparer.Ordinal);
-            Links.ForEachPerson(p =>
-            {
-                if (p.IsHead && p.JuminJotai == JuminJotai.Jumin && p.SetaiNo is { } s)
-                    heads[s] = heads.GetValueOrDefault(s) + 1;
-            });
-            foreach (var (source, counts, loc, h, key) in _pendingHouseholds)
-            {
-                var n = heads.GetValueOrDefault(h.SetaiNo!);
-                if (n == 1) Emit(counts, [h], loc);
-                else Reject(source, counts, loc, Household.Spec.Name, key, null,
-                    [new RejectIssue(CrossRecordRules.HouseholdHead.MappingReason!, "JUKI-0123", "世帯主宛名番号", null, $"household has {n} current 世帯主 (exactly one required)")]);
-            }
-            _pendingHouseholds.Clear();
-            _pendingHouseholds.TrimExcess(); // one entry per household: not kept for the rest of the run
+            _heads ??= new SpilledKeySet(tempDirectory);
+            for (var n = 1; !_heads.Add(HeadKey(n, setaiNo)); n++) { }
         }
+
+        int HeadCount(string setaiNo)
+        {
+            var n = 0;
+            while (_heads is not null && _heads.Contains(HeadKey(n + 1, setaiNo))) n++;
+            return n;
+        }
+
+        static string HeadKey(int n, string setaiNo) => n.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + setaiNo;
+
+        /// <summary>Each household needs exactly one current resident with 続柄 世帯主; the households go to the sink in chunks.</summary>
+        public async ValueTask FinalizeHouseholdsAsync(CancellationToken ct)
+        {
+            var n = 0;
+            foreach (var (source, counts, loc, h, key) in _pendingHouseholds.Drain())
+            {
+                var heads = HeadCount(h.SetaiNo!);
+                if (heads == 1) Emit(counts, [h], loc);
+                else Reject(source, counts, loc, Household.Spec.Name, key, null,
+                    [new RejectIssue(CrossRecordRules.HouseholdHead.MappingReason!, "JUKI-0123", "世帯主宛名番号", null, $"household has {heads} current 世帯主 (exactly one required)")]);
+                if (++n % FinalizeChunk == 0) await FlushAsync(ct).ConfigureAwait(false);
+            }
+            await FlushAsync(ct).ConfigureAwait(false);
+            _heads?.Dispose();
+            _heads = null;
+        }
+
+        /// <summary>Households handed to the sink at once when they are finalized (the sink is called per chunk, not once for the estate).</summary>
+        const int FinalizeChunk = 4096;
 
         public MappingResult ToResult()
         {

@@ -39,17 +39,12 @@ public sealed partial class MappingEngine
         {
             if (!householdsFinal && source.Role > SourceRole.Residents)
             {
-                run.FinalizeHouseholds();
-                await run.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await run.FinalizeHouseholdsAsync(cancellationToken).ConfigureAwait(false);
                 householdsFinal = true;
             }
             read = await RunSourceAsync(source, run, degree, options.BatchSize, read, options.Progress, cancellationToken).ConfigureAwait(false);
         }
-        if (!householdsFinal)
-        {
-            run.FinalizeHouseholds();
-            await run.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
+        if (!householdsFinal) await run.FinalizeHouseholdsAsync(cancellationToken).ConfigureAwait(false);
         return run.ToResult();
     }
 

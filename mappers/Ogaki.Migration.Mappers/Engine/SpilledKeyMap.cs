@@ -120,54 +120,6 @@ public sealed class SpilledKeyMap : IDisposable
         }
     }
 
-    /// <summary>Called with each key (its UTF-16 bytes) and value, in the order they were added.</summary>
-    public delegate void EntryAction(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
-
-    /// <summary>Reads the entry file once, calling <paramref name="action"/> for every entry in the order they were added.</summary>
-    public void ForEach(EntryAction action)
-    {
-        ArgumentNullException.ThrowIfNull(action);
-        Flush();
-        var buffer = ArrayPool<byte>.Shared.Rent(WriteBufferBytes);
-        try
-        {
-            long position = 0;
-            int start = 0, end = 0;
-            while (position + start < _flushed)
-            {
-                var have = end - start;
-                var need = have < HeaderBytes ? HeaderBytes
-                    : HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start)) + BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start + 4));
-                if (have < need)
-                {
-                    if (need > buffer.Length)
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(need);
-                        buffer.AsSpan(start, have).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-                    else buffer.AsSpan(start, have).CopyTo(buffer);
-                    position += start;
-                    start = 0;
-                    end = have;
-                    var n = RandomAccess.Read(_file, buffer.AsSpan(end), position + end);
-                    if (n == 0) throw new InvalidDataException($"the key file {_path} ends inside an entry");
-                    end += n;
-                    continue;
-                }
-                var keyLength = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start));
-                var valueLength = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(start + 4));
-                action(buffer.AsSpan(start + HeaderBytes, keyLength), buffer.AsSpan(start + HeaderBytes + keyLength, valueLength));
-                start += need;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     /// <summary>The entry offset of <paramref name="key"/>, or -1: the table of the newest entries, then the runs.</summary>
     long Find(ReadOnlySpan<byte> key, ulong hash)
     {

@@ -22,5 +22,7 @@ public sealed class SpilledKeySet : IDisposable
     /// <summary>Adds <paramref name="key"/>; false when it was already in the set (compared ordinally).</summary>
     public bool Add(string key) => _map.TryAdd(key, []);
 
+    public bool Contains(string key) => _map.ContainsKey(key);
+
     public void Dispose() => _map.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Ogaki.Migration.Mappers.Engine;
 
 namespace Ogaki.Migration.Mappers.Tests.Engine;
@@ -39,9 +38,6 @@ public class SpilledKeyMapTests
                 Assert.False(map.TryGetValue(new string('長', 39_999), out _));
                 Assert.False(map.ContainsKey("K"));
 
-                var seen = new List<(string, byte[])>();
-                map.ForEach((key, value) => seen.Add((new string(MemoryMarshal.Cast<byte, char>(key)), value.ToArray())));
-                Assert.Equal(reference.Select(p => (p.Key, p.Value)), seen); // every entry once, in the order added
                 Assert.Equal(1 + map.Runs, Directory.GetFiles(folder).Length); // merged runs are gone
             }
             Assert.Empty(Directory.GetFiles(folder));
