@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-
 namespace Ogaki.Migration.Mappers.Engine;
 
 /// <summary>What cross-area linking knows about a person of the resident source (whatever the record's outcome).</summary>
@@ -25,8 +22,7 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
     SpilledKeyMap? _households;
     SpilledKeyMap? _persons;
     SpilledKeyMap? _recipients;
-    byte[] _value = new byte[64];
-    int _length;
+    readonly SpillBytes _value = new();
 
     /// <summary>Adds 世帯番号 → 世帯主氏名, from the household source; false when the 世帯番号 was there already.</summary>
     public bool AddHousehold(string setaiNo, string? headName) =>
@@ -37,8 +33,8 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
     {
         headName = null;
         if (_households is null || !_households.TryGetValue(setaiNo, out var value)) return false;
-        var at = 0;
-        headName = ReadText(value, ref at);
+        ReadOnlySpan<byte> rest = value;
+        headName = SpillBytes.ReadText(ref rest);
         return true;
     }
 
@@ -73,8 +69,8 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
                 return TryGetHousehold(key, out value);
             case "recipient-atena":
                 if (_recipients is null || !_recipients.TryGetValue(key, out var bytes)) return false;
-                var at = 0;
-                value = ReadText(bytes, ref at);
+                ReadOnlySpan<byte> rest = bytes;
+                value = SpillBytes.ReadText(ref rest);
                 return true;
             default:
                 return false;
@@ -90,46 +86,21 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
         _recipients?.Dispose();
     }
 
-    /// <summary>A value of an optional flags byte and up to two texts (each its length, -1 for null, then its UTF-16 code units).</summary>
+    /// <summary>A value of an optional flags byte and up to two texts (<see cref="SpillBytes.Text"/>).</summary>
     ReadOnlySpan<byte> Value(byte? flags, string? first, string? second)
     {
-        _length = 0;
-        if (flags is { } f) Reserve(1)[0] = f;
-        WriteText(first);
-        if (flags is not null) WriteText(second);
-        return _value.AsSpan(0, _length);
-    }
-
-    void WriteText(string? text)
-    {
-        BinaryPrimitives.WriteInt32LittleEndian(Reserve(4), text?.Length ?? -1);
-        if (text is not null) MemoryMarshal.AsBytes(text.AsSpan()).CopyTo(Reserve(text.Length * 2));
-    }
-
-    Span<byte> Reserve(int bytes)
-    {
-        if (_length + bytes > _value.Length) Array.Resize(ref _value, Math.Max(_length + bytes, _value.Length * 2));
-        var span = _value.AsSpan(_length, bytes);
-        _length += bytes;
-        return span;
+        _value.Clear();
+        if (flags is { } f) _value.Byte(f);
+        _value.Text(first);
+        if (flags is not null) _value.Text(second);
+        return _value.Span;
     }
 
     static PersonLink ReadPerson(ReadOnlySpan<byte> value)
     {
-        var flags = value[0];
-        var at = 1;
-        var setaiNo = ReadText(value, ref at);
-        var juminJotai = ReadText(value, ref at);
+        var flags = SpillBytes.ReadByte(ref value);
+        var setaiNo = SpillBytes.ReadText(ref value);
+        var juminJotai = SpillBytes.ReadText(ref value);
         return new PersonLink(setaiNo, juminJotai, (flags & 1) != 0, (flags & 2) != 0, (flags & 4) != 0);
-    }
-
-    static string? ReadText(ReadOnlySpan<byte> value, ref int at)
-    {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(value[at..]);
-        at += 4;
-        if (length < 0) return null;
-        var text = MemoryMarshal.Cast<byte, char>(value.Slice(at, length * 2)).ToString();
-        at += length * 2;
-        return text;
     }
 }

@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
+using System.Buffers.Binary;
 using Ogaki.Migration.Adapters.Sdk;
-using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
 
 namespace Ogaki.Migration.Mappers.Engine;
@@ -16,19 +15,18 @@ public sealed class PendingHouseholds(string? tempDirectory) : IDisposable
     readonly List<(MappingSource Source, SourceCounts Counts)> _sources = [];
     readonly Dictionary<string, int> _files = new(StringComparer.Ordinal);
     readonly List<string> _fileNames = [];
+    readonly SpillBytes _entry = new();
     string? _path;
     FileStream? _stream;
-    BinaryWriter? _writer;
 
     public long Count { get; private set; }
 
     public void Add(MappingSource source, SourceCounts counts, SourceLocation location, Household record, string key)
     {
-        if (_writer is null)
+        if (_stream is null)
         {
             _path = Path.Combine(tempDirectory ?? Path.GetTempPath(), "ogaki-households-" + Guid.NewGuid().ToString("N") + ".pending");
             _stream = new FileStream(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-            _writer = new BinaryWriter(_stream);
         }
         var s = _sources.FindIndex(x => ReferenceEquals(x.Source, source) && ReferenceEquals(x.Counts, counts));
         if (s < 0)
@@ -41,44 +39,63 @@ public sealed class PendingHouseholds(string? tempDirectory) : IDisposable
             _files[location.File] = file = _fileNames.Count;
             _fileNames.Add(location.File);
         }
-        _writer.Write(s);
-        _writer.Write(file);
-        _writer.Write(location.RecordNumber);
-        _writer.Write(location.ByteOffset);
-        WriteText(location.Field);
-        WriteText(key);
+        // An entry: its length, then source, file, record number, byte offset, field, key and the record's values.
+        _entry.Clear().Int32(s).Int32(file).Int64(location.RecordNumber).Int64(location.ByteOffset).Text(location.Field).Text(key);
         var items = Household.Spec.Items.Count;
         for (var i = 0; i < items; i++) WriteValue(record.GetValue(i));
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, _entry.Length);
+        _stream.Write(length);
+        _stream.Write(_entry.Span);
         Count++;
     }
 
     /// <summary>The records in the order they were added; the file is deleted once they have all been read.</summary>
     public IEnumerable<(MappingSource Source, SourceCounts Counts, SourceLocation Location, Household Record, string Key)> Drain()
     {
-        if (_writer is null) yield break;
-        _writer.Flush();
-        _stream!.Position = 0;
-        using (var reader = new BinaryReader(_stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        if (_stream is null) yield break;
+        _stream.Flush();
+        _stream.Position = 0;
+        var values = new object?[Household.Spec.Items.Count];
+        var buffer = new byte[256];
+        for (var n = 0L; n < Count; n++)
         {
-            var values = new object?[Household.Spec.Items.Count];
-            for (var n = 0L; n < Count; n++)
-            {
-                var (source, counts) = _sources[reader.ReadInt32()];
-                var file = _fileNames[reader.ReadInt32()];
-                var location = new SourceLocation(file, reader.ReadInt64(), reader.ReadInt64(), ReadText(reader));
-                var key = ReadText(reader)!;
-                for (var i = 0; i < values.Length; i++) values[i] = ReadValue(reader);
-                yield return (source, counts, location, Household.FromValues(values), key);
-            }
+            ReadFully(buffer.AsSpan(0, 4));
+            var length = BinaryPrimitives.ReadInt32LittleEndian(buffer);
+            if (buffer.Length < length) buffer = new byte[Math.Max(length, buffer.Length * 2)];
+            ReadFully(buffer.AsSpan(0, length));
+            var (source, counts, location, key) = ReadEntry(buffer.AsSpan(0, length), values);
+            yield return (source, counts, location, Household.FromValues(values), key);
         }
         Dispose();
     }
 
+    (MappingSource, SourceCounts, SourceLocation, string) ReadEntry(ReadOnlySpan<byte> entry, object?[] values)
+    {
+        var (source, counts) = _sources[SpillBytes.ReadInt32(ref entry)];
+        var file = _fileNames[SpillBytes.ReadInt32(ref entry)];
+        var recordNumber = SpillBytes.ReadInt64(ref entry);
+        var byteOffset = SpillBytes.ReadInt64(ref entry);
+        var location = new SourceLocation(file, recordNumber, byteOffset, SpillBytes.ReadText(ref entry));
+        var key = SpillBytes.ReadText(ref entry)!;
+        for (var i = 0; i < values.Length; i++) values[i] = ReadValue(ref entry);
+        return (source, counts, location, key);
+    }
+
+    void ReadFully(Span<byte> into)
+    {
+        var read = 0;
+        while (read < into.Length)
+        {
+            var n = _stream!.Read(into[read..]);
+            if (n == 0) throw new EndOfStreamException($"the pending households file {_path} ends inside an entry");
+            read += n;
+        }
+    }
+
     public void Dispose()
     {
-        _writer?.Dispose();
         _stream?.Dispose();
-        _writer = null;
         _stream = null;
         Count = 0;
         if (_path is null) return;
@@ -86,50 +103,32 @@ public sealed class PendingHouseholds(string? tempDirectory) : IDisposable
         catch (IOException) { /* DeleteOnClose removed it already */ }
     }
 
-    // A value: a type tag, then the value; texts as their UTF-16 code units, so every character comes back as it was.
-    const byte Null = 0, Text = 1, Int = 2, Long = 3, Decimal = 4, Bool = 5, Date = 6, Month = 7;
+    // A value: a type tag, then the value (texts as SpillBytes texts, so every character comes back as it was).
+    const byte Null = 0, Text = 1, Int = 2, Bool = 3, Date = 4; // the types of Household items
 
     void WriteValue(object? value)
     {
         switch (value)
         {
-            case null: _writer!.Write(Null); break;
-            case string s: _writer!.Write(Text); WriteText(s); break;
-            case int i: _writer!.Write(Int); _writer.Write(i); break;
-            case long l: _writer!.Write(Long); _writer.Write(l); break;
-            case decimal d: _writer!.Write(Decimal); _writer.Write(d); break;
-            case bool b: _writer!.Write(Bool); _writer.Write(b); break;
-            case DateOnly d: _writer!.Write(Date); _writer.Write(d.DayNumber); break;
-            case YearMonth m: _writer!.Write(Month); _writer.Write(m.Year); _writer.Write(m.Month); break;
+            case null: _entry.Byte(Null); break;
+            case string s: _entry.Byte(Text).Text(s); break;
+            case int i: _entry.Byte(Int).Int32(i); break;
+            case bool b: _entry.Byte(Bool).Byte(b ? (byte)1 : (byte)0); break;
+            case DateOnly d: _entry.Byte(Date).Int32(d.DayNumber); break;
             default: throw new NotSupportedException($"a pending Household value of type {value.GetType().Name} cannot be kept on disk");
         }
     }
 
-    static object? ReadValue(BinaryReader reader) => reader.ReadByte() switch
+    static object? ReadValue(ref ReadOnlySpan<byte> entry)
     {
-        Null => null,
-        Text => ReadText(reader),
-        Int => reader.ReadInt32(),
-        Long => reader.ReadInt64(),
-        Decimal => reader.ReadDecimal(),
-        Bool => reader.ReadBoolean(),
-        Date => DateOnly.FromDayNumber(reader.ReadInt32()),
-        Month => new YearMonth(reader.ReadInt32(), reader.ReadInt32()),
-        var tag => throw new InvalidDataException($"the pending households file has an unknown value tag {tag}"),
-    };
-
-    void WriteText(string? text)
-    {
-        _writer!.Write(text?.Length ?? -1);
-        if (text is not null) _writer.Write(MemoryMarshal.AsBytes(text.AsSpan()));
-    }
-
-    static string? ReadText(BinaryReader reader)
-    {
-        var length = reader.ReadInt32();
-        if (length < 0) return null;
-        var bytes = reader.ReadBytes(length * 2);
-        if (bytes.Length != length * 2) throw new EndOfStreamException("the pending households file ends inside a text");
-        return MemoryMarshal.Cast<byte, char>(bytes).ToString();
+        switch (SpillBytes.ReadByte(ref entry))
+        {
+            case Null: return null;
+            case Text: return SpillBytes.ReadText(ref entry);
+            case Int: return SpillBytes.ReadInt32(ref entry);
+            case Bool: return SpillBytes.ReadByte(ref entry) != 0;
+            case Date: return DateOnly.FromDayNumber(SpillBytes.ReadInt32(ref entry));
+            case var tag: throw new InvalidDataException($"the pending households file has an unknown value tag {tag}");
+        }
     }
 }

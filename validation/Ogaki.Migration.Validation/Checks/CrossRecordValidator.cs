@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Ogaki.Migration.Mappers.Conversions;
+using Ogaki.Migration.Mappers.Engine;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Validation.Canonical;
 using Ogaki.Migration.Standard;
