@@ -191,7 +191,6 @@ public sealed class FilesTarget : IStandardTarget
     static string KeyText(object v) => v switch
     {
         string s => s,
-        WarekiDate w => w.ToString(),
         YearMonth ym => ym.ToString(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",

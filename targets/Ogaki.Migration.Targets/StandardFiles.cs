@@ -106,7 +106,6 @@ public static class StandardFiles
                 case bool b: sb.Append(b ? '1' : '0'); break;
                 case byte[] blob: Quote(sb, Convert.ToBase64String(blob)); break;
                 // 和暦 dates stay in their canonical text until the spec carries DATE + 不詳 items (issue 15, item 1).
-                case WarekiDate w: Quote(sb, w.ToString()); break;
                 case YearMonth ym: sb.Append(ym.ToString()); break;
                 default: throw new InvalidCastException($"{columns[c].ItemId} {columns[c].NameJa}: no file format for {value.GetType().Name}");
             }
@@ -124,7 +123,6 @@ public static class StandardFiles
         ItemType.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
         ItemType.Time => TimeOnly.ParseExact(text, "HH:mm:ss", CultureInfo.InvariantCulture),
         ItemType.Flag => text switch { "1" => true, "0" => false, _ => throw new FormatException($"flag '{text}' is not 1 or 0") },
-        ItemType.WarekiDate => WarekiDate.Parse(text),
         ItemType.YearMonth => YearMonth.Parse(text, CultureInfo.InvariantCulture),
         ItemType.Blob => Convert.FromBase64String(text),
         _ => text,

@@ -82,7 +82,7 @@ public static class StandardModel
             ItemType.Amount => required ? typeof(decimal) : typeof(decimal?),
             ItemType.Date => required ? typeof(DateOnly) : typeof(DateOnly?),
             ItemType.Flag => required ? typeof(bool) : typeof(bool?),
-            // wareki_date: canonical WarekiDate text (S64.01.07, S20.00.00~昭和20年頃); yearmonth: yyyy-MM.
+            // yearmonth: yyyy-MM text.
             _ => typeof(string),
         };
     }

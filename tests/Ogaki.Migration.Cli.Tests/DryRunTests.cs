@@ -225,8 +225,8 @@ public class DryRunTests
         foreach (var other in new[] { "ResidentHistory", "TaxIncome", "AllowanceRecipient", "AllowanceChild" })
             Assert.Equal(Count(other, "mapped"), Count(other, "matched"));
         var csv = await File.ReadAllTextAsync(Path.Combine(run, "discrepancies.csv"), ct);
-        Assert.Contains("JUKI-0008", csv, StringComparison.Ordinal); // 氏名 is the differing item
-        Assert.Contains("KZEI-0017", csv, StringComparison.Ordinal); // 年税額
+        Assert.Contains("00100008", csv, StringComparison.Ordinal); // 氏名 is the differing item
+        Assert.Contains("00400017", csv, StringComparison.Ordinal); // 年税額
         Assert.DoesNotContain(deleted[0], csv, StringComparison.Ordinal); // keys are pseudonymised
         // The tax control total differs by exactly 100 yen.
         Assert.Contains("100", File.ReadAllText(Path.Combine(run, "reconciliation.md")), StringComparison.Ordinal);

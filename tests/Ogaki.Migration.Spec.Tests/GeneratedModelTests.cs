@@ -41,7 +41,7 @@ public class GeneratedModelTests
         var v = Violations(ValidResident() with { Shimei = null, Seibetsu = "" });
         Assert.Equal(2, v.Count);
         Assert.All(v, x => Assert.Equal(ViolationKind.Required, x.Kind));
-        Assert.Contains(v, x => x.Item.Identifier == "Shimei" && x.Item.NameJa == "氏名" && x.Item.ItemId == "JUKI-0008");
+        Assert.Contains(v, x => x.Item.Identifier == "Shimei" && x.Item.NameJa == "氏名" && x.Item.ItemId == "00100008");
         Assert.Contains(v, x => x.Item.Identifier == "Seibetsu");
     }
 

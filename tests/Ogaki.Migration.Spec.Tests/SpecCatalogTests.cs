@@ -74,7 +74,7 @@ public class SpecCatalogTests
         var changes = SpecDiff.Compare(SpecCatalog.Load("1.0"), SpecCatalog.Load("1.1"));
         Assert.Contains(changes, c => c.Kind == SpecChangeKind.Added && c.Subject == "item" && c.Description.StartsWith("Resident.ShimeiFurigana 氏名の振り仮名", StringComparison.Ordinal));
         Assert.Contains(changes, c => c.Kind == SpecChangeKind.Added && c.Subject == "item" && c.Description.StartsWith("Resident.KyuujiFurigana", StringComparison.Ordinal));
-        Assert.Contains(changes, c => c is { Kind: SpecChangeKind.Changed, Key: "JUKI-0034", Field: "length", OldValue: "50", NewValue: "80" });
+        Assert.Contains(changes, c => c is { Kind: SpecChangeKind.Changed, Key: "00100034", Field: "length", OldValue: "50", NewValue: "80" });
         Assert.Contains(changes, c => c is { Kind: SpecChangeKind.Added, Subject: "code", Key: "CT-IDO-JIYU:51" });
         Assert.Equal(4, changes.Count);
         Assert.Empty(SpecDiff.Compare(SpecCatalog.Load("1.1"), SpecCatalog.Load("1.1")));

@@ -32,7 +32,7 @@ public sealed class SchemaTests
         Assert.Contains("CONSTRAINT \"PK_juki_resident\" PRIMARY KEY (atena_no)", script, StringComparison.Ordinal);
         Assert.Contains("CONSTRAINT \"PK_kzei_assessment\" PRIMARY KEY (atena_no, kazei_nendo)", script, StringComparison.Ordinal);
         Assert.Contains("CONSTRAINT \"PK_ogaki_run_ledger\" PRIMARY KEY (run_id, entity, batch_no)", script, StringComparison.Ordinal);
-        Assert.Contains("COMMENT ON COLUMN juki_resident.shimei IS 'JUKI-0008 氏名'", script, StringComparison.Ordinal);
+        Assert.Contains("COMMENT ON COLUMN juki_resident.shimei IS '00100008 氏名'", script, StringComparison.Ordinal);
         // Spec order, not EF's alphabetical order: 宛名番号, 世帯番号, 住民種別 …
         Assert.True(script.IndexOf("setai_no character", StringComparison.Ordinal) < script.IndexOf("jumin_shubetsu character", StringComparison.Ordinal));
     }
@@ -53,9 +53,9 @@ public sealed class SchemaTests
     {
         var pg = StandardModel.GenerateUpgradeScript(TargetProvider.PostgreSql, [Resident10], [ResidentSpec.Entity]);
         Snapshot.Match(pg, SnapshotNameExtension.Create("postgresql"));
-        Assert.Contains("ALTER TABLE juki_resident ADD shimei_furigana character varying(200);", pg, StringComparison.Ordinal);     // JUKI-0140
-        Assert.Contains("ALTER TABLE juki_resident ADD kyuuji_furigana character varying(100);", pg, StringComparison.Ordinal);     // JUKI-0141
-        Assert.Contains("ALTER TABLE juki_resident ALTER COLUMN jusho_banchi TYPE character varying(160);", pg, StringComparison.Ordinal); // JUKI-0034 50 → 80
+        Assert.Contains("ALTER TABLE juki_resident ADD shimei_furigana character varying(200);", pg, StringComparison.Ordinal);     // 00100140
+        Assert.Contains("ALTER TABLE juki_resident ADD kyuuji_furigana character varying(100);", pg, StringComparison.Ordinal);     // 00100141
+        Assert.Contains("ALTER TABLE juki_resident ALTER COLUMN jusho_banchi TYPE character varying(160);", pg, StringComparison.Ordinal); // 00100034 50 → 80
         Assert.DoesNotContain("CREATE TABLE", pg, StringComparison.Ordinal);
 
         var lite = StandardModel.GenerateUpgradeScript(TargetProvider.Sqlite, [Resident10], [ResidentSpec.Entity]);

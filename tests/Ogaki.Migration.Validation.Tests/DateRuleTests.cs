@@ -27,7 +27,7 @@ public class DateRuleTests
     {
         var nonExistent = new WarekiDate(5, 5, 2, 29); // 2023-02-29
         var f = Assert.Single(Validate(Base() with { IdoYmd = nonExistent, IdoJiyu = "11" }));
-        Assert.Equal((Rules.DateNotReal, "JUKI-0005", "異動年月日", Severity.Error), (f.RuleId, f.ItemId, f.ItemNameJa, f.Severity));
+        Assert.Equal((Rules.DateNotReal, "00100005", "異動年月日", Severity.Error), (f.RuleId, f.ItemId, f.ItemNameJa, f.Severity));
         Assert.Empty(Validate(Base() with { IdoYmd = nonExistent, IdoJiyu = "13" }));
         Assert.Empty(Validate(Base() with { IdoYmd = new WarekiDate(5, 5, 0, 0, "令和5年頃"), IdoJiyu = "23" }));
         // 平成元年1月7日 is before 平成 began: not real.
@@ -39,14 +39,14 @@ public class DateRuleTests
     {
         var unknown = new WarekiDate(5, 6, 0, 0, "令和6年頃");
         Assert.Empty(Validate(Base() with { JuminJotai = "4", ShojoJiyu = "23", ShojoIdoYmd = unknown }));
-        Assert.Equal("JUKI-0081", Assert.Single(Validate(Base() with { JuminJotai = "3", ShojoJiyu = "21", ShojoIdoYmd = unknown })).ItemId);
+        Assert.Equal("00100081", Assert.Single(Validate(Base() with { JuminJotai = "3", ShojoJiyu = "21", ShojoIdoYmd = unknown })).ItemId);
     }
 
     [Fact]
     public void Malformed_wareki_is_reported_once_as_a_type_violation()
     {
         var f = Assert.Single(Validate(Base() with { SeinengappiYmd = new WarekiDate(3, 50, 13, 1) }));
-        Assert.Equal((Rules.SpecType, "JUKI-0022"), (f.RuleId, f.ItemId));
+        Assert.Equal((Rules.SpecType, "00100022"), (f.RuleId, f.ItemId));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class DateRuleTests
     {
         var findings = Validate(Base() with { Shimei = null, Seibetsu = "7" });
         Assert.Equal(
-            [(Rules.SpecRequired, "JUKI-0008"), (Rules.SpecCodeDomain, "JUKI-0020")],
+            [(Rules.SpecRequired, "00100008"), (Rules.SpecCodeDomain, "00100020")],
             findings.Select(f => (f.RuleId, f.ItemId!)).ToArray());
     }
 }

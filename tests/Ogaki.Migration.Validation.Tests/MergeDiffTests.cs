@@ -64,7 +64,7 @@ public class MergeDiffTests
         var expected = new[]
         {
             new Discrepancy("TaxInstallment", DiscrepancyKind.MissingInTarget, Key(B, 2025, 1), 1, 0, []),
-            new Discrepancy("TaxInstallment", DiscrepancyKind.FieldMismatch, Key(C, 2025, 1), 1, 1, [new FieldDifference("KZEI-0055", "期別税額", "KibetsuZeigaku", "30000", "30001")]),
+            new Discrepancy("TaxInstallment", DiscrepancyKind.FieldMismatch, Key(C, 2025, 1), 1, 1, [new FieldDifference("00400055", "期別税額", "KibetsuZeigaku", "30000", "30001")]),
             new Discrepancy("TaxInstallment", DiscrepancyKind.Duplicate, Key(D, 2025, 1), 1, 2, []),
             new Discrepancy("TaxInstallment", DiscrepancyKind.UnexpectedInTarget, Key(E, 2025, 1), 0, 1, []),
         }.OrderBy(d => d.Key, StringComparer.Ordinal).ToList();
@@ -161,7 +161,7 @@ public class MergeDiffTests
             var r = await new Reconciler(new ReconcileOptions(), Samples.Renderer(unmask)).ReconcileEntityAsync(ResidentSpec.Entity,
                 Samples.Stream([Samples.Row(resident)]), true, Samples.Stream([Samples.Row(changed)]), true, null, TestContext.Current.CancellationToken);
             var fields = Assert.Single(r.Discrepancies).Fields;
-            Assert.Equal(["JUKI-0008", "JUKI-0103"], fields.Select(f => f.ItemId));
+            Assert.Equal(["00100008", "00100103"], fields.Select(f => f.ItemId));
             var name = fields[0];
             var number = fields[1];
             Assert.Equal(unmask ? "山田　太郎" : "masked-" + Samples.Pseudonymizer.Tag("山田　太郎"), name.Source);

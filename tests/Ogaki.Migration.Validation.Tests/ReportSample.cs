@@ -73,8 +73,8 @@ internal static class ReportSample
         }.Concat(RejectEntry.From(new MappingReject("mainframe:JUKIMAST", "JUKI", new SourceLocation("JUKIMAST.DAT", 21, 20_160), ResidentSpec.Entity.Name,
             "1000009", p.Pseudonymize("1000009"),
             [
-                new RejectIssue(MappingRejectReasons.InvalidDate, "JUKI-0012", "生年月日", "R-SEINEN-YMD", "not a real date"),
-                new RejectIssue(MappingRejectReasons.UnmappedCode, "JUKI-0005", "続柄", "R-ZOKUGARA", "code 99 has no entry in the code map"),
+                new RejectIssue(MappingRejectReasons.InvalidDate, "00100012", "生年月日", "R-SEINEN-YMD", "not a real date"),
+                new RejectIssue(MappingRejectReasons.UnmappedCode, "00100005", "続柄", "R-ZOKUGARA", "code 99 has no entry in the code map"),
             ])));
         return ReconciliationResult.Create(StandardSpec.Version, run, p, renderer.Privacy, entities, rejects, validation.Complete());
     }

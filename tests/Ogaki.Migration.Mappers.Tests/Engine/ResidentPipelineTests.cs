@@ -131,7 +131,7 @@ public class ResidentPipelineTests
         Assert.Null(r);
         var reject = Assert.Single(result.Rejects);
         var issue = Assert.Single(reject.Issues);
-        Assert.Equal(("unmappable-gaiji", "JUKI-0048"), (issue.Reason, issue.ItemId));
+        Assert.Equal(("unmappable-gaiji", "00100048"), (issue.Reason, issue.ItemId));
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public class ResidentPipelineTests
         Assert.Equal("source-reject:undefined-bytes", ReasonAt(11));
 
         var impossible = result.Rejects.Single(r => r.Location.RecordNumber == 4).Issues.Single();
-        Assert.Equal(("JUKI-0006", "異動届出年月日", "IDO_TODOKEDE_YMD"), (impossible.ItemId, impossible.ItemNameJa, impossible.Field));
+        Assert.Equal(("00100006", "異動届出年月日", "IDO_TODOKEDE_YMD"), (impossible.ItemId, impossible.ItemNameJa, impossible.Field));
         var mynumber = result.Rejects.Single(r => r.Location.RecordNumber == 2);
         Assert.DoesNotContain("123456789012", mynumber.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("123456789012", result.ToMarkdown(), StringComparison.Ordinal);

@@ -98,7 +98,7 @@ public sealed partial class EstateIntegrationTests : IAsyncLifetime
             Assert.True(birth.IsUnknown || !birth.Exists, $"{t.Key}: {birth}");
         }
         Assert.DoesNotContain(_result.Rejects, r => unknown.Any(u => u.File == r.Location.File && u.Record == r.Location.RecordNumber));
-        Assert.Equal(unknown.Count, _result.KeptUnknownDates.Where(l => l.Table == "JUKI-0022").Sum(l => l.Count));
+        Assert.Equal(unknown.Count, _result.KeptUnknownDates.Where(l => l.Table == "00100022").Sum(l => l.Count));
     }
 
     [Fact]
