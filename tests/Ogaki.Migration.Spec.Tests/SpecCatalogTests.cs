@@ -30,7 +30,11 @@ public class SpecCatalogTests
         Assert.Equal(["AtenaNo"], ResidentSpec.Entity.Key);
         var kana = ResidentSpec.Entity.Find("ShimeiKana")!;
         Assert.Equal(("氏名_フリガナ", ItemType.Kana, 100), (kana.NameJa, kana.Type, kana.Length));
-        Assert.Equal(ItemType.WarekiDate, ResidentSpec.Entity.Find("SeinengappiYmd")!.Type);
+        var birth = ResidentSpec.Entity.Find("SeinengappiYmd")!;
+        Assert.Equal((ItemType.Date, "DATE", "seinengappi"), (birth.Type, birth.Official!.DataType, birth.Official.FieldName));
+        var pair = ResidentSpec.Entity.UnknownDatePair(birth)!.Value;
+        Assert.Equal(("生年月日_不詳フラグ", ItemType.Flag, "生年月日_不詳表記", ItemType.Text, 72), (pair.Flag.NameJa, pair.Flag.Type, pair.Text.NameJa, pair.Text.Type, pair.Text.Length));
+        Assert.Null(ResidentSpec.Entity.UnknownDatePair(ResidentSpec.Entity.Find("IdoTodokedeYmd")!));
         Assert.Equal(ItemType.Date, ResidentSpec.Entity.Find("IdoTodokedeYmd")!.Type);
     }
 

@@ -36,7 +36,7 @@ internal static class ReportSample
         {
             Samples.Resident(A, S1, head: true),
             Samples.Resident(B, S1) with { Shimei = "山田　花子", KojinBango = MyNumberB },
-            Samples.Resident(C, S1) with { Shimei = "山田　次郎", SeinengappiYmd = new WarekiDate(4, 30, 2, 29) },
+            Samples.Resident(C, S1) with { Shimei = "山田　次郎", SeinengappiYmd = null, SeinengappiYmdFushoFlag = true, SeinengappiYmdFushoHyoki = "平成３０年２月２９日" },
         };
         var loadedResidents = fixedAfter
             ? residents

@@ -49,7 +49,7 @@ public class ResidentPipelineTests
         var (mapper, ctx, h) = JuminMapper();
         string[] reversed = [.. LegacyFixtures.JuminFields.Reverse()];
         var output = new List<IStandardRecord>();
-        var seen = new List<(string?, string?, WarekiDate?)>();
+        var seen = new List<(string?, string?, DateOnly?)>();
         for (var i = 0; i < 4; i++)
         {
             var a = LegacyFixtures.Atena(100001 + i);
@@ -179,7 +179,8 @@ public class ResidentPipelineTests
         Assert.Equal(h, r.SetaiNo);
         Assert.Equal("1", r.JuminShubetsu);
         Assert.Equal("1", r.JuminJotai);
-        Assert.Equal(new WarekiDate(3, 64, 1, 7), r.SeinengappiYmd);
+        Assert.Equal(new DateOnly(1989, 1, 7), r.SeinengappiYmd); // 昭和64年1月7日
+        Assert.Equal((false, (string?)null), (r.SeinengappiYmdFushoFlag, r.SeinengappiYmdFushoHyoki));
         Assert.Equal(new DateOnly(1989, 1, 10), r.IdoTodokedeYmd);
         Assert.Equal("13", r.IdoJiyu);
         Assert.Equal("山田\u3000太郎", r.Shimei);
@@ -252,9 +253,9 @@ public class ResidentPipelineTests
         Assert.DoesNotContain("123456789012", result.ToMarkdown(), StringComparison.Ordinal);
 
         var kept = result.RecordsOf("Resident").Cast<Resident>().ToDictionary(r => r.AtenaNo!);
-        Assert.False(kept[atenas[4]].SeinengappiYmd!.Value.Exists);
-        Assert.Equal("S45.02.29", kept[atenas[4]].SeinengappiYmd!.Value.ToString());
-        Assert.Equal("昭和２０年頃", kept[atenas[5]].SeinengappiYmd!.Value.UnknownText);
+        // A non-existent and a 不詳 birth date travel in the 不詳 pair, the DATE empty; the 表記 is full width (データ型 Ｎ).
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和４５年２月２９日"), (kept[atenas[4]].SeinengappiYmd, kept[atenas[4]].SeinengappiYmdFushoFlag, kept[atenas[4]].SeinengappiYmdFushoHyoki));
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年頃"), (kept[atenas[5]].SeinengappiYmd, kept[atenas[5]].SeinengappiYmdFushoFlag, kept[atenas[5]].SeinengappiYmdFushoHyoki));
         Assert.Equal(2, result.KeptUnknownDates.Sum(l => l.Count));
 
         var excluded = Assert.Single(result.Excluded);
