@@ -167,6 +167,7 @@ internal static class SpecFileParser
                 continue;
             }
             var own = new List<ItemRow>();
+            var ownPaths = new List<string>();
             var identifiers = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (ipath, i) in itemRows)
             {
@@ -188,11 +189,12 @@ internal static class SpecFileParser
                     continue;
                 }
                 own.Add(i);
+                ownPaths.Add(ipath);
             }
             foreach (var k in e.Key.Split('+'))
                 if (!identifiers.Contains(k))
                     problems.Add(new SpecProblem(path, e.Line, MalformedRow, $"entity {e.Name}: key item {k} is not one of its items"));
-            CheckUnknownDatePairs(path, e.Name, own, problems);
+            CheckUnknownDatePairs(ownPaths, e.Name, own, problems);
             entities.Add(new EntityModel(e, new(own.ToArray())));
         }
         var groups = new HashSet<string>(entityRows.Select(x => x.e.NameJa), StringComparer.Ordinal);
@@ -334,10 +336,11 @@ internal static class SpecFileParser
 
     // An item 〇〇_不詳フラグ or 〇〇_不詳表記 belongs to the DATE item 〇〇 of the same entity: the flag is a flag and the
     // 表記 is text of at most 72 characters, or the pair could not carry what the standard (§1.1.8) puts in it.
-    static void CheckUnknownDatePairs(string path, string entity, List<ItemRow> own, List<SpecProblem> problems)
+    static void CheckUnknownDatePairs(List<string> paths, string entity, List<ItemRow> own, List<SpecProblem> problems)
     {
-        foreach (var i in own)
+        for (var n = 0; n < own.Count; n++)
         {
+            var (i, path) = (own[n], paths[n]);
             var suffix = i.NameJa.EndsWith(UnknownFlagSuffix, StringComparison.Ordinal) ? UnknownFlagSuffix
                 : i.NameJa.EndsWith(UnknownTextSuffix, StringComparison.Ordinal) ? UnknownTextSuffix : null;
             if (suffix is null) continue;

@@ -62,7 +62,7 @@ public class SpecCatalogTests
             Directory.CreateDirectory(Path.Combine(root, "2.0", "items"));
             File.WriteAllText(Path.Combine(root, "2.0", "entities.csv"), "entity,area,area_name_ja,name_ja,key,table,status,notes\nPerson,JUKI,住民記録,人,Id,person,provisional,\n");
             File.WriteAllText(Path.Combine(root, "2.0", "items", "JUKI.csv"),
-                "item_id,entity,name_ja,identifier,type,length,required,code_table,notes,status\nP-1,Person,番号,Id,digits,5,M,,,provisional\nP-2,Person,氏名,Name,txt,5,M,,,provisional\n");
+                GeneratorHarness.ItemHeader + "\n00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,digits,provisional\n00100002,氏名,shimei,人,,,Ｎ,5,,,必須,,,,,Name,txt,provisional\n");
             var e = Assert.Throws<SpecLoadException>(() => SpecCatalog.Load("2.0", root));
             Assert.Contains("JUKI.csv(3): OGSPEC002", e.Message, StringComparison.Ordinal);
         }
