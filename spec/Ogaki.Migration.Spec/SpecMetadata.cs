@@ -155,6 +155,12 @@ public sealed class SpecEntity(
         return date.Type == ItemType.Date && flag is not null && text is not null ? (flag, text) : null;
     }
 
+    /// <summary>
+    /// True when the item always has a value: mandatory, and not a DATE item with a 不詳 pair (whose DATE is empty when
+    /// the date is 不詳). Target columns are NOT NULL exactly for these.
+    /// </summary>
+    public bool IsNeverEmpty(SpecItem item) => item.Required == Requirement.Mandatory && UnknownDatePair(item) is null;
+
     /// <summary>Name suffixes of the 不詳 item pair.</summary>
     public const string UnknownFlagSuffix = "_不詳フラグ", UnknownTextSuffix = "_不詳表記";
 

@@ -20,8 +20,8 @@ public static class StandardFiles
     /// <summary>The ローマ字 field name of the official spec; else a provisional snake_case name derived from the identifier.</summary>
     public static string FieldName(SpecItem item) => item.Official?.FieldName is { Length: > 0 } f ? f : SnakeCase(item.Identifier);
 
-    /// <summary>True when <see cref="FieldName"/> is derived, not official.</summary>
-    public static bool IsProvisional(SpecItem item) => item.Official?.FieldName is not { Length: > 0 };
+    /// <summary>True when <see cref="FieldName"/> is not an official name: the row is provisional (our own ローマ字) or has none.</summary>
+    public static bool IsProvisional(SpecItem item) => item.Status == SpecStatus.Provisional || item.Official?.FieldName is not { Length: > 0 };
 
     /// <summary>AtenaNo → atena_no, JushoLgCode → jusho_lg_code.</summary>
     public static string SnakeCase(string identifier)

@@ -26,7 +26,9 @@ public sealed class SchemaTests
         Assert.Contains("nen_zeigaku numeric(11,0) NOT NULL", script, StringComparison.Ordinal);                   // amount → numeric(p,0)
         Assert.Contains("kazei_nendo integer NOT NULL", script, StringComparison.Ordinal);                         // int
         Assert.Contains("shiharai_ym character varying(7) COLLATE \"C\" NOT NULL", script, StringComparison.Ordinal); // yearmonth → yyyy-MM (a key)
-        Assert.Contains("seinengappi_ymd text NOT NULL", script, StringComparison.Ordinal);                        // wareki → canonical text
+        Assert.Contains("seinengappi_ymd date,", script, StringComparison.Ordinal);                                // mandatory DATE with a 不詳 pair: empty when 不詳
+        Assert.Contains("seinengappi_ymd_fusho_flag boolean,", script, StringComparison.Ordinal);                  // 生年月日_不詳フラグ
+        Assert.Contains("seinengappi_ymd_fusho_hyoki character varying(144),", script, StringComparison.Ordinal);   // 生年月日_不詳表記 Ｎ(72)
         Assert.Contains("shimei_kana_kakunin_flag boolean", script, StringComparison.Ordinal);                     // flag
         Assert.Contains("ido_todokede_ymd date", script, StringComparison.Ordinal);                                // date
         Assert.Contains("CONSTRAINT \"PK_juki_resident\" PRIMARY KEY (atena_no)", script, StringComparison.Ordinal);

@@ -59,7 +59,8 @@ public class ResidentPipelineTests
             Assert.Equal(0, mapper.MapAndValidate(ctx, [record], output, []));
             var r = Assert.IsType<Resident>(Assert.Single(output));
             seen.Add((r.AtenaNo, r.Shimei, r.IdoYmd));
-            Assert.Equal((a, "氏名" + i), (r.AtenaNo, r.Shimei));
+            // 氏名 is データ型 Ｎ: the legacy ASCII digit arrives widened (氏名0 → 氏名０).
+            Assert.Equal((a, "氏名" + (char)('０' + i)), (r.AtenaNo, r.Shimei));
         }
         Assert.Single(seen.Select(s => s.Item3).Distinct());
     }
