@@ -72,6 +72,37 @@ public class SpecCatalogTests
         }
     }
 
+    // Both shipped versions are in the official 基本データリスト shape: 8-digit ids (3-digit 基幹業務コード + 5-digit
+    // 項目コード), ローマ字 field names, official データ型 and 桁数, and every date that may be 不詳 has its item pair.
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1.1")]
+    public void Shipped_versions_are_in_the_official_shape(string version)
+    {
+        var catalog = SpecCatalog.Load(version);
+        var business = new Dictionary<string, string> { ["JUKI"] = "001", ["KZEI"] = "004", ["JTEA"] = "018" };
+        foreach (var e in catalog.Entities)
+            foreach (var i in e.Items)
+            {
+                Assert.Matches("^[0-9]{8}$", i.ItemId);
+                Assert.StartsWith(business[e.Area], i.ItemId, StringComparison.Ordinal);
+                Assert.NotNull(i.Official);
+                Assert.Matches("^[a-z][a-z0-9_]*$", i.Official!.FieldName);
+                Assert.Equal(e.NameJa, i.Official.Group);
+                Assert.Contains(i.Official.DataType, new[] { "X", "Ｎ", "9", "S9", "YEAR", "DATE" });
+                Assert.Equal(e.Key.Contains(i.Identifier), i.Official.PrimaryKey);
+                Assert.Equal(SpecStatus.Provisional, i.Status); // our values, never presented as official
+            }
+        var resident = catalog.FindEntity("Resident")!;
+        string[] unknownDates = ["IdoYmd", "SeinengappiYmd", "JuminYmd", "JushoTeiYmd", "ShojoIdoYmd", "GaikokujinJuminYmd"];
+        Assert.Equal(unknownDates, resident.Items.Where(i => resident.UnknownDatePair(i) is not null).Select(i => i.Identifier));
+        var birth = resident.UnknownDatePair(resident.Find("SeinengappiYmd")!)!.Value;
+        Assert.Equal(("seinengappi_fushofuragu", "9", "1", "seinengappi_fushohyoki", "Ｎ", "72"),
+            (birth.Flag.Official!.FieldName, birth.Flag.Official.DataType, birth.Flag.Official.Digits, birth.Text.Official!.FieldName, birth.Text.Official.DataType, birth.Text.Official.Digits));
+        Assert.Equal("jusho_choazakodo", resident.Find("JushoMachiazaId")!.Official!.FieldName); // as the official 住登外 sheet names it
+        Assert.DoesNotContain(catalog.Entities.SelectMany(e => e.Items), i => i.Type == ItemType.Date && i.Official!.DataType != "DATE");
+    }
+
     [Fact]
     public void Spec_diff_of_the_shipped_versions_lists_the_real_changes()
     {

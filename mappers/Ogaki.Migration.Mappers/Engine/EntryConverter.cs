@@ -491,7 +491,8 @@ internal sealed class EntryConverter
             return default;
         }
         if (kept.TryToDateOnly(out var date)) return new(date, false, null);
-        if (pair) return new(null, true, SpecText.ToFullWidth(kept.ToJapanese()));
+        // The 表記 of an era-coded value: its parts as written, an unknown part as ○ (昭和２０年○月○日).
+        if (pair) return new(null, true, SpecText.ToFullWidth((kept with { UnknownText = null }).ToJapanese()));
         DateItems.TryForDateItem(kept, out _, out f);
         ctx.Fail(_entry, _item, f.Reason, f.Message);
         return default;

@@ -41,6 +41,51 @@ public class ResidentPipelineTests
         return (new MappingEngine(Config).FindMapper("opensys", "JUMIN")!, new MapContext(Config, links), h);
     }
 
+    // The official sheets carry a date that may be 不詳 as DATE + 〇〇_不詳フラグ + 〇〇_不詳表記: the wareki row of the DATE
+    // item fills all three from one source value, and text items of データ型 Ｎ arrive in full width.
+    [Fact]
+    public void A_wareki_date_fills_its_unknown_pair_and_text_of_type_N_is_widened()
+    {
+        var (mapper, ctx, h) = JuminMapper();
+        Resident Map(Action<Dictionary<string, object?>> change)
+        {
+            var v = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
+            change(v);
+            var output = new List<IStandardRecord>();
+            var violations = new List<SpecViolation>();
+            Assert.Equal(0, mapper.MapAndValidate(ctx, [LegacyFixtures.Record("JUMIN.dat", 1, "", LegacyFixtures.JuminFields, v)], output, violations));
+            return Assert.IsType<Resident>(Assert.Single(output));
+        }
+
+        var real = Map(v => v["BANCHI"] = "1-2 A");
+        Assert.Equal((new DateOnly(1989, 1, 7), (bool?)false, (string?)null), (real.SeinengappiYmd, real.SeinengappiYmdFushoFlag, real.SeinengappiYmdFushoHyoki));
+        Assert.Equal("１－２　Ａ", real.JushoBanchi); // 住所_番地号表記 is Ｎ: ASCII widened, nothing else changed
+        Assert.Null(real.ShojoIdoYmdFushoFlag);       // no date at all: no flag either
+
+        var nonExistent = Map(v => v["SEINENGAPPI"] = "3450229"); // 昭和45年2月29日: 1970 is not a leap year
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和４５年２月２９日"), (nonExistent.SeinengappiYmd, nonExistent.SeinengappiYmdFushoFlag, nonExistent.SeinengappiYmdFushoHyoki));
+
+        var partly = Map(v => v["JUMIN_YMD"] = "3200000"); // 昭和20年, month and day unknown
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年○月○日"), (partly.JuminYmd, partly.JuminYmdFushoFlag, partly.JuminYmdFushoHyoki));
+
+        var flagged = Map(v => { v["SEINENGAPPI_FUSHO"] = "1"; v["SEINENGAPPI_HYOKI"] = "昭和20年頃"; });
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年頃"), (flagged.SeinengappiYmd, flagged.SeinengappiYmdFushoFlag, flagged.SeinengappiYmdFushoHyoki));
+    }
+
+    [Fact]
+    public void A_unknown_date_text_over_72_characters_is_rejected_naming_the_date_item()
+    {
+        var (mapper, ctx, h) = JuminMapper();
+        var v = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
+        v["SEINENGAPPI_FUSHO"] = "1";
+        v["SEINENGAPPI_HYOKI"] = new string('頃', 73);
+        var output = new List<IStandardRecord>();
+        // The conversion problem, and the empty mandatory date it leaves (the engine reports an item's problem once).
+        Assert.Equal(2, mapper.MapAndValidate(ctx, [LegacyFixtures.Record("JUMIN.dat", 1, "", LegacyFixtures.JuminFields, v)], output, []));
+        var issue = Assert.Single(ctx.Issues);
+        Assert.Equal((MappingRejectReasons.InvalidDate, "00100022", "生年月日"), (issue.Reason, issue.ItemId, issue.ItemNameJa));
+    }
+
     [Fact]
     public void Records_of_another_field_order_read_their_own_fields_through_the_same_mapper()
     {
