@@ -104,6 +104,31 @@ public class SpecCatalogTests
     }
 
     [Fact]
+    public void Spec_diff_names_changes_of_the_official_columns()
+    {
+        var temp = Directory.CreateTempSubdirectory("ogaki-spec").FullName;
+        var root = Path.Combine(temp, "standard");
+        try
+        {
+            void Version(string v, string row)
+            {
+                Directory.CreateDirectory(Path.Combine(root, v, "items"));
+                File.WriteAllText(Path.Combine(root, v, "entities.csv"), "entity,area,area_name_ja,name_ja,key,table,status,notes\nPerson,JUKI,住民記録,人,Id,person,provisional,\n");
+                File.WriteAllText(Path.Combine(root, v, "items", "JUKI.csv"), GeneratorHarness.ItemHeader + "\n" + row + "\n");
+            }
+            Version("2.0", "00100001,番号,bango,人,○,,X,15,,,必須,,,,,Id,digits,provisional");
+            Version("2.1", "00100001,番号,atenabango,人,○,,9,15,,,必須,,,,,Id,digits,provisional");
+            var text = SpecDiff.Format(SpecCatalog.Load("2.0", root), SpecCatalog.Load("2.1", root), SpecDiff.Compare(SpecCatalog.Load("2.0", root), SpecCatalog.Load("2.1", root)));
+            Assert.Contains("~ item 00100001: Person.Id 番号 — データ型 X → 9", text, StringComparison.Ordinal);
+            Assert.Contains("~ item 00100001: Person.Id 番号 — ローマ字 bango → atenabango", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(temp, true);
+        }
+    }
+
+    [Fact]
     public void Spec_diff_of_the_shipped_versions_lists_the_real_changes()
     {
         var changes = SpecDiff.Compare(SpecCatalog.Load("1.0"), SpecCatalog.Load("1.1"));
