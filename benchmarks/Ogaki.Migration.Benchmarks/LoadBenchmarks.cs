@@ -112,7 +112,6 @@ public class LoadBenchmarks
                 {
                     case null: importer.WriteNull(); break;
                     case string s: importer.Write(s, _types[i]); break;
-                    case WarekiDate w: importer.Write(w.ToString(), _types[i]); break;
                     case YearMonth ym: importer.Write(ym.ToString(), _types[i]); break;
                     case DateOnly d: importer.Write(d, _types[i]); break;
                     case bool f: importer.Write(f, _types[i]); break;

@@ -8,7 +8,7 @@ namespace Ogaki.Migration.Targets;
 
 /// <summary>
 /// SQLite target, the embedded default: the same EF Core model and ledger as PostgreSQL, one IMMEDIATE
-/// transaction per batch. Storage: text/kana/digits/code/wareki/yearmonth as TEXT, int and flag as INTEGER,
+/// transaction per batch. Storage: text/kana/digits/code/yearmonth as TEXT, int and flag as INTEGER,
 /// amount as canonical decimal TEXT (SQLite has no exact decimal), date as TEXT <c>yyyy-MM-dd</c>.
 /// </summary>
 public sealed class SqliteTarget : IStandardTarget
