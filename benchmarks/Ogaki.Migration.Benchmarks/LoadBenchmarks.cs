@@ -62,7 +62,6 @@ public class LoadBenchmarks
             ItemType.Amount => NpgsqlDbType.Numeric,
             ItemType.Date => NpgsqlDbType.Date,
             ItemType.Flag => NpgsqlDbType.Boolean,
-            ItemType.WarekiDate => NpgsqlDbType.Text,
             _ => NpgsqlDbType.Varchar,
         })];
         _copySql = $"COPY juki_resident ({string.Join(", ", _items.Select(TargetNames.Column))}) FROM STDIN (FORMAT BINARY)";
@@ -113,7 +112,6 @@ public class LoadBenchmarks
                 {
                     case null: importer.WriteNull(); break;
                     case string s: importer.Write(s, _types[i]); break;
-                    case WarekiDate w: importer.Write(w.ToString(), _types[i]); break;
                     case YearMonth ym: importer.Write(ym.ToString(), _types[i]); break;
                     case DateOnly d: importer.Write(d, _types[i]); break;
                     case bool f: importer.Write(f, _types[i]); break;
@@ -150,12 +148,10 @@ public class LoadBenchmarks
         {
             b.ToTable("juki_resident");
             b.HasKey(r => r.AtenaNo);
-            var wareki = new ValueConverter<WarekiDate, string>(w => w.ToString(), s => WarekiDate.Parse(s));
             var ym = new ValueConverter<YearMonth, string>(y => y.ToString(), s => YearMonth.Parse(s, CultureInfo.InvariantCulture));
             foreach (var item in ResidentSpec.Entity.Items)
             {
                 var p = b.Property(item.Identifier).HasColumnName(TargetNames.Column(item));
-                if (item.Type == ItemType.WarekiDate) p.HasConversion(wareki);
                 if (item.Type == ItemType.YearMonth) p.HasConversion(ym);
             }
         });
@@ -170,7 +166,7 @@ public class LoadBenchmarks
     }
 }
 
-/// <summary>Deterministic Resident records for the benchmark (names with IVS and surrogate pairs, 不詳 wareki).</summary>
+/// <summary>Deterministic Resident records for the benchmark (names with IVS and surrogate pairs, 不詳 birth dates).</summary>
 internal static class BenchRecords
 {
     static readonly string[] Surnames = ["山田", "葛\U000E0100城", "𠮷野", "髙橋", "渡邉", "斉藤", "齋藤", "大垣"];
@@ -182,23 +178,25 @@ internal static class BenchRecords
         SetaiNo = (200000000000000L + n / 3).ToString(CultureInfo.InvariantCulture),
         JuminShubetsu = "1",
         JuminJotai = "1",
-        IdoYmd = WarekiDate.FromDate(new DateOnly(2019, 5, 1).AddDays(n % 2000)),
+        IdoYmd = new DateOnly(2019, 5, 1).AddDays(n % 2000),
         IdoTodokedeYmd = new DateOnly(2019, 5, 1).AddDays(n % 2000),
         IdoJiyu = "11",
         Shimei = Surnames[n % 8] + "　" + Given[n / 8 % 8],
         ShimeiKana = "ヤマダ　タロウ",
         ShimeiKanaKakuninFlag = n % 2 == 0,
         Seibetsu = n % 2 == 0 ? "1" : "2",
-        SeinengappiYmd = n % 97 == 0 ? new WarekiDate(3, 20, 0, 0, "昭和20年頃") : WarekiDate.FromDate(new DateOnly(1940 + n % 80, 1 + n % 12, 1 + n % 28)),
+        SeinengappiYmd = n % 97 == 0 ? null : new DateOnly(1940 + n % 80, 1 + n % 12, 1 + n % 28),
+        SeinengappiYmdFushoFlag = n % 97 == 0,
+        SeinengappiYmdFushoHyoki = n % 97 == 0 ? "昭和２０年頃" : null,
         ZokugaraCd1 = "02",
         SetainushiShimei = Surnames[n / 3 % 8] + "　" + Given[0],
         JushoLgCode = "212024",
         JushoPref = "岐阜県",
         JushoCity = "大垣市",
         JushoMachiaza = "丸の内",
-        JushoBanchi = (n % 100).ToString(CultureInfo.InvariantCulture) + "番地",
+        JushoBanchi = SpecText.ToFullWidth((n % 100).ToString(CultureInfo.InvariantCulture)) + "番地",
         JushoZip = "5038601",
-        JuminYmd = WarekiDate.FromDate(new DateOnly(2000, 4, 1).AddDays(n % 5000)),
+        JuminYmd = new DateOnly(2000, 4, 1).AddDays(n % 5000),
         KokuhoFlag = n % 3 == 0,
         JidoTeateKaishiYm = n % 4 == 0 ? new YearMonth(2024, 1 + n % 12) : null,
     };

@@ -60,7 +60,7 @@ internal static class SpecEmitter
         w.Append("        var items = ").Append(e.Name).Append("Spec.Entity.Items;\n");
         n = 0;
         foreach (var i in entity.Items)
-            EmitItemValidation(w, model, i, n++);
+            EmitItemValidation(w, model, entity, i, n++);
         w.Append("    }\n}\n\n");
 
         // Metadata table.
@@ -94,8 +94,13 @@ internal static class SpecEmitter
         return w.ToString();
     }
 
-    static void EmitItemValidation(StringBuilder w, SpecModel model, ItemRow i, int ordinal)
+    static void EmitItemValidation(StringBuilder w, SpecModel model, EntityModel entity, ItemRow i, int ordinal)
     {
+        // A DATE item with a 〇〇_不詳フラグ is given when the flag says 不詳; the 〇〇_不詳表記 is required then.
+        var unknownFlag = entity.Items.FirstOrDefault(f => f.NameJa == i.NameJa + SpecFileParser.UnknownFlagSuffix);
+        var textOf = i.NameJa.EndsWith(SpecFileParser.UnknownTextSuffix, System.StringComparison.Ordinal)
+            ? entity.Items.FirstOrDefault(f => f.NameJa == i.NameJa.Substring(0, i.NameJa.Length - SpecFileParser.UnknownTextSuffix.Length) + SpecFileParser.UnknownFlagSuffix)
+            : null;
         var item = "items[" + ordinal.ToString(CultureInfo.InvariantCulture) + "]";
         var len = i.Length.ToString(CultureInfo.InvariantCulture);
         var v = i.Identifier;
@@ -131,6 +136,8 @@ internal static class SpecEmitter
                 }
                 w.Append("        }\n");
                 Missing();
+                if (textOf is not null)
+                    w.Append("        if (").Append(textOf.Identifier).Append(" == true && string.IsNullOrEmpty(").Append(v).Append(")) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Required, \"不詳表記 is required when 不詳フラグ is 1\"));\n");
                 break;
             case "int":
                 w.Append("        if (").Append(v).Append(" is { } ").Append("n").Append(ordinal.ToString(CultureInfo.InvariantCulture)).Append(")\n        {\n");
@@ -145,14 +152,10 @@ internal static class SpecEmitter
                 w.Append("        }\n");
                 Missing();
                 break;
-            case "wareki_date":
-                w.Append("        if (").Append(v).Append(" is { } w").Append(ordinal.ToString(CultureInfo.InvariantCulture)).Append(")\n        {\n");
-                w.Append("            if (!w").Append(ordinal.ToString(CultureInfo.InvariantCulture)).Append(".IsWellFormed) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Type, \"wareki date is malformed\"));\n");
-                w.Append("        }\n");
-                Missing();
-                break;
             default: // date, yearmonth, flag: the CLR type already guarantees the form.
-                if (required)
+                if (required && unknownFlag is not null)
+                    w.Append("        if (").Append(v).Append(" is null && ").Append(unknownFlag.Identifier).Append(" != true) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Required, \"required item is empty and not 不詳\"));\n");
+                else if (required)
                     w.Append("        if (").Append(v).Append(" is null) violations.Add(new(").Append(item).Append(", ").Append(Rt).Append(".ViolationKind.Required, \"required item is empty\"));\n");
                 break;
         }
@@ -226,7 +229,6 @@ internal static class SpecEmitter
         "time" => "global::System.TimeOnly",
         "blob" => "byte[]",
         "date" => "global::System.DateOnly",
-        "wareki_date" => Rt + ".WarekiDate",
         "yearmonth" => Rt + ".YearMonth",
         "flag" => "bool",
         _ => "string",
@@ -240,7 +242,6 @@ internal static class SpecEmitter
         "int" => "Int",
         "amount" => "Amount",
         "date" => "Date",
-        "wareki_date" => "WarekiDate",
         "yearmonth" => "YearMonth",
         "flag" => "Flag",
         "decimal" => "Decimal",

@@ -63,14 +63,15 @@ internal static class SpecFileParser
     public const string BadCodeTable = "OGSPEC009";
     public const string MixedVersions = "OGSPEC010";
 
-    // Our own shape; the official shape also maps to decimal (9V), time (TIME) and blob (BLOB).
-    public static readonly string[] ItemTypes = ["text", "kana", "digits", "int", "amount", "date", "wareki_date", "yearmonth", "flag", "code"];
+    /// <summary>Our item types (column <c>type</c>): what the value is checked and stored as, within its official データ型.</summary>
+    public static readonly string[] ItemTypes = ["text", "kana", "digits", "int", "amount", "decimal", "date", "time", "yearmonth", "flag", "code", "blob"];
     public static readonly string[] Statuses = ["confirmed", "secondary", "provisional"];
 
     /// <summary>
-    /// Header of an items file in the official 基本データリスト shape (what <c>spec import</c> writes): the workbook's
-    /// columns by their official names, the ※※ condition of 条件付き必須 in a column of its own, then our <c>status</c>
-    /// (optional; rows without it are <c>confirmed</c>, as they come from the official workbook).
+    /// Header of an items file: the official 基本データリスト columns by their official names (the ※※ condition of
+    /// 条件付き必須 in a column of its own), then three optional columns of ours: <c>identifier</c> (the C# name; default
+    /// the ローマ字 name in PascalCase), <c>type</c> (our narrower item type; default derived from データ型 and コード) and
+    /// <c>status</c> (default <c>confirmed</c>, as rows come from an official workbook).
     /// </summary>
     public static readonly string[] OfficialItemColumns =
         ["データ項目ID", "データ項目", "データ項目（ローマ字）", "グループ", "主キー", "外部キー", "データ型", "桁数", "コード", "繰り返し", "データ出力条件", "条件付き必須の条件", "項目定義", "標準仕様書関連箇所", "実装類型"];
@@ -82,7 +83,6 @@ internal static class SpecFileParser
     public const string MunicipalCode = "999";
 
     static readonly string[] EntityColumns = ["entity", "area", "area_name_ja", "name_ja", "key", "table", "status", "notes"];
-    static readonly string[] ItemColumns = ["item_id", "entity", "name_ja", "identifier", "type", "length", "required", "code_table", "notes", "status"];
     static readonly string[] CodeColumns = ["code", "name_ja", "identifier", "status", "notes"];
 
     /// <summary>Classifies <c>…/standard/&lt;version&gt;/entities.csv</c>, <c>…/items/*.csv</c> and <c>…/codes/*.csv</c>.</summary>
@@ -128,42 +128,8 @@ internal static class SpecFileParser
                     CheckStatus(path, e.Line, e.Status, problems);
                 }
                 break;
-            case SpecFileKind.Items when lines.Count > 0 && lines[0].StartsWith(OfficialItemColumns[0], StringComparison.Ordinal):
-                ReadOfficialItems(path, lines, problems, items);
-                break;
             case SpecFileKind.Items:
-                ReadTable(path, lines, 0, ItemColumns, problems, (line, f) =>
-                {
-                    if (!int.TryParse(f[5], NumberStyles.None, CultureInfo.InvariantCulture, out var length) || length <= 0)
-                    {
-                        problems.Add(new SpecProblem(path, line, BadLength, $"item {f[0]}: length '{f[5]}' is not a positive whole number"));
-                        return;
-                    }
-                    var row = new ItemRow(line, f[0], f[1], f[2], f[3], f[4], length, f[6], f[7], f[8], f[9]);
-                    if (Array.IndexOf(ItemTypes, row.Type) < 0)
-                    {
-                        problems.Add(new SpecProblem(path, line, UnknownType, $"item {row.ItemId}: unknown type '{row.Type}' (expected one of {string.Join(", ", ItemTypes)})"));
-                        return;
-                    }
-                    if (row.Required is not ("M" or "C" or "O"))
-                    {
-                        problems.Add(new SpecProblem(path, line, BadRequired, $"item {row.ItemId}: required '{row.Required}' must be M, C or O"));
-                        return;
-                    }
-                    if (row.Type == "code" && row.CodeTable.Length == 0)
-                    {
-                        problems.Add(new SpecProblem(path, line, UnknownCodeTable, $"item {row.ItemId}: a code item needs a code_table"));
-                        return;
-                    }
-                    if (row.ItemId.Length == 0)
-                    {
-                        problems.Add(new SpecProblem(path, line, MalformedRow, "item_id is empty"));
-                        return;
-                    }
-                    if (!CheckIdentifier(path, line, $"item {row.ItemId}", row.Identifier, problems)) return;
-                    CheckStatus(path, line, row.Status, problems);
-                    items.Add(row);
-                });
+                ReadOfficialItems(path, lines, problems, items);
                 break;
             case SpecFileKind.CodeTable:
                 table = ReadCodeTable(path, lines, problems);
@@ -201,10 +167,11 @@ internal static class SpecFileParser
                 continue;
             }
             var own = new List<ItemRow>();
+            var ownPaths = new List<string>();
             var identifiers = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (ipath, i) in itemRows)
             {
-                if (i.Entity != e.Name && (i.Official is null || i.Entity != e.NameJa)) continue;
+                if (i.Entity != e.NameJa) continue;
                 if (seenIds.TryGetValue(i.ItemId, out var first))
                 {
                     problems.Add(new SpecProblem(ipath, i.Line, DuplicateItemId, $"item id {i.ItemId} is used twice (first at {first})"));
@@ -222,30 +189,43 @@ internal static class SpecFileParser
                     continue;
                 }
                 own.Add(i);
+                ownPaths.Add(ipath);
             }
             foreach (var k in e.Key.Split('+'))
                 if (!identifiers.Contains(k))
                     problems.Add(new SpecProblem(path, e.Line, MalformedRow, $"entity {e.Name}: key item {k} is not one of its items"));
+            CheckUnknownDatePairs(ownPaths, e.Name, own, problems);
             entities.Add(new EntityModel(e, new(own.ToArray())));
         }
         var groups = new HashSet<string>(entityRows.Select(x => x.e.NameJa), StringComparer.Ordinal);
         foreach (var (ipath, i) in itemRows)
-            if (!known.Contains(i.Entity) && (i.Official is null || !groups.Contains(i.Entity)))
-                problems.Add(new SpecProblem(ipath, i.Line, UnknownEntity, $"item {i.ItemId}: entity '{i.Entity}' is not in entities.csv"));
+            if (!groups.Contains(i.Entity))
+                problems.Add(new SpecProblem(ipath, i.Line, UnknownEntity, $"item {i.ItemId}: グループ '{i.Entity}' is not the name_ja of an entity in entities.csv"));
         return new SpecModel(version, new(entities.ToArray()), new(tables.ToArray()), new(problems.ToArray()));
     }
 
     /// <summary>
-    /// Reads an items file in the official shape. The official data type is kept and also mapped to our item types:
-    /// X and Ｎ → text (code with a コード), 9 → int up to 9 digits, digits beyond (code with a コード), S9 → amount,
-    /// 9V → decimal, YEAR → int, DATE → date, TIME → time, BLOB → blob. The C# identifier is the ローマ字 name in
-    /// PascalCase; the entity is the グループ, matched against the name_ja of entities.csv.
+    /// Reads an items file (official shape). Our item type is the <c>type</c> column when given, checked against the
+    /// データ型 it narrows (kana is Ｎ, digits X or 9, flag 9 or X of 1 digit, …); otherwise derived: X and Ｎ → text
+    /// (code with a コード), 9 → int up to 9 digits, digits beyond (code with a コード), S9 → amount, 9V → decimal,
+    /// YEAR → int, DATE → date, TIME → time, BLOB → blob. The C# identifier is the <c>identifier</c> column when given,
+    /// else the ローマ字 name in PascalCase; the entity is the グループ, matched against the name_ja of entities.csv.
     /// </summary>
     static void ReadOfficialItems(string path, List<string> lines, List<SpecProblem> problems, List<ItemRow> items)
     {
+        if (lines.Count == 0)
+        {
+            problems.Add(new SpecProblem(path, 1, MalformedRow, $"the header row is missing (expected {string.Join(",", OfficialItemColumns)})"));
+            return;
+        }
         var header = SplitCsv(lines[0]);
-        var hasStatus = Array.IndexOf(header, "status") >= 0;
-        var columns = hasStatus ? OfficialItemColumns.Concat(new[] { "status" }).ToArray() : OfficialItemColumns;
+        var extras = new[] { "identifier", "type", "status" }.Where(c => Array.IndexOf(header, c) >= 0).ToArray();
+        var columns = OfficialItemColumns.Concat(extras).ToArray();
+        string Extra(string[] f, string name)
+        {
+            var at = Array.IndexOf(extras, name);
+            return at < 0 ? "" : f[OfficialItemColumns.Length + at];
+        }
         ReadTable(path, lines, 0, columns, problems, (line, f) =>
         {
             var id = f[0];
@@ -284,10 +264,12 @@ internal static class SpecFileParser
                 problems.Add(new SpecProblem(path, line, BadRequired, $"item {id}: データ出力条件 '{f[10]}' must be 必須, 条件付き必須 or 任意"));
                 return;
             }
+            // コード: an official code ID (digits), or a code table of ours (CT-…), which is never presented as official.
             var code = f[8];
-            if (code.Length > 0 && !code.All(c => c >= '0' && c <= '9'))
+            var ours = code.StartsWith("CT-", StringComparison.Ordinal);
+            if (code.Length > 0 && !ours && !code.All(c => c >= '0' && c <= '9'))
             {
-                problems.Add(new SpecProblem(path, line, BadCodeTable, $"item {id}: コード '{code}' is not a code ID"));
+                problems.Add(new SpecProblem(path, line, BadCodeTable, $"item {id}: コード '{code}' is neither a code ID nor a CT- code table"));
                 return;
             }
             foreach (var (value, name) in new[] { (f[4], "主キー"), (f[5], "外部キー"), (f[14], "実装類型") })
@@ -298,9 +280,9 @@ internal static class SpecFileParser
                     return;
                 }
             }
-            var status = hasStatus && f[15].Length > 0 ? f[15] : "confirmed";
-            var table = code.Length == 0 || code.TrimStart('0') == MunicipalCode ? "" : OfficialCodeTableId(id, code);
-            var type = dataType switch
+            var status = Extra(f, "status") is { Length: > 0 } st ? st : "confirmed";
+            var table = code.Length == 0 || code.TrimStart('0') == MunicipalCode ? "" : ours ? code : OfficialCodeTableId(id, code);
+            var type = Extra(f, "type") is { Length: > 0 } given ? given : dataType switch
             {
                 "X" or "Ｎ" => table.Length > 0 ? "code" : "text",
                 "9" => table.Length > 0 ? "code" : length <= 9 ? "int" : "digits",
@@ -311,10 +293,63 @@ internal static class SpecFileParser
                 "TIME" => "time",
                 _ => "blob",
             };
+            if (Array.IndexOf(ItemTypes, type) < 0)
+            {
+                problems.Add(new SpecProblem(path, line, UnknownType, $"item {id}: unknown type '{type}' (expected one of {string.Join(", ", ItemTypes)})"));
+                return;
+            }
+            if (!Narrows(type, dataType, length, table.Length > 0))
+            {
+                problems.Add(new SpecProblem(path, line, UnknownType, $"item {id}: type '{type}' does not fit データ型 {dataType}({digits})" + (type == "code" ? " with a コード" : "")));
+                return;
+            }
+            var identifier = Extra(f, "identifier") is { Length: > 0 } ident ? ident : PascalCase(romaji);
+            if (!CheckIdentifier(path, line, $"item {id}", identifier, problems)) return;
             var official = new OfficialItemRow(dataType, digits, romaji, f[3], f[4] == "○", f[5] == "○", code, f[9], f[10], f[11], f[13], f[14] == "○");
             CheckStatus(path, line, status, problems);
-            items.Add(new ItemRow(line, id, f[3], f[1], PascalCase(romaji), type, length, required, table, f[12], status, official));
+            items.Add(new ItemRow(line, id, f[3], f[1], identifier, type, length, required, table, f[12], status, official));
         });
+    }
+
+    /// <summary>Whether our item type fits within the official データ型 (and needs or refuses a コード).</summary>
+    static bool Narrows(string type, string dataType, int length, bool hasCode) => type switch
+    {
+        "code" => hasCode && dataType is "X" or "Ｎ" or "9",
+        _ when hasCode => false,
+        "text" => dataType is "X" or "Ｎ",
+        "kana" => dataType == "Ｎ",
+        "digits" => dataType is "X" or "9",
+        "int" => dataType is "9" or "S9" or "YEAR",
+        "amount" => dataType is "S9" or "9",
+        "decimal" => dataType == "9V",
+        "date" => dataType == "DATE",
+        "time" => dataType == "TIME",
+        "yearmonth" => dataType == "X" && length == 7,
+        "flag" => dataType is "9" or "X" && length == 1,
+        "blob" => dataType == "BLOB",
+        _ => false,
+    };
+
+    /// <summary>Suffixes of the item pair that carries an unknown date (不詳日), as the official sheets name them.</summary>
+    public const string UnknownFlagSuffix = "_不詳フラグ";
+    public const string UnknownTextSuffix = "_不詳表記";
+
+    // An item 〇〇_不詳フラグ or 〇〇_不詳表記 belongs to the DATE item 〇〇 of the same entity: the flag is a flag and the
+    // 表記 is text of at most 72 characters, or the pair could not carry what the standard (§1.1.8) puts in it.
+    static void CheckUnknownDatePairs(List<string> paths, string entity, List<ItemRow> own, List<SpecProblem> problems)
+    {
+        for (var n = 0; n < own.Count; n++)
+        {
+            var (i, path) = (own[n], paths[n]);
+            var suffix = i.NameJa.EndsWith(UnknownFlagSuffix, StringComparison.Ordinal) ? UnknownFlagSuffix
+                : i.NameJa.EndsWith(UnknownTextSuffix, StringComparison.Ordinal) ? UnknownTextSuffix : null;
+            if (suffix is null) continue;
+            var baseName = i.NameJa.Substring(0, i.NameJa.Length - suffix.Length);
+            if (!own.Any(d => d.NameJa == baseName && d.Type == "date"))
+                problems.Add(new SpecProblem(path, i.Line, MalformedRow, $"item {i.ItemId}: {i.NameJa} has no DATE item {baseName} in entity {entity}"));
+            else if (suffix == UnknownFlagSuffix ? i.Type != "flag" : i.Type != "text" || i.Length > 72)
+                problems.Add(new SpecProblem(path, i.Line, UnknownType, $"item {i.ItemId}: {i.NameJa} must be " + (suffix == UnknownFlagSuffix ? "a flag" : "text of at most 72 characters")));
+        }
     }
 
     /// <summary>The code table id of an official code ID: 基幹業務コード + the 3-digit code ID, e.g. 031-001.</summary>

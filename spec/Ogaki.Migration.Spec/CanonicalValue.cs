@@ -22,7 +22,6 @@ public static class CanonicalValue
         long l => l.ToString(CultureInfo.InvariantCulture),
         decimal d => Decimal(d),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        WarekiDate w => w.ToString(),
         YearMonth ym => ym.ToString(),
         bool b => b ? "true" : "false",
         _ => throw new NotSupportedException($"no canonical form for values of type {value.GetType().FullName}"),
@@ -122,7 +121,6 @@ public static class CanonicalValue
     internal static int MaxEncodedLength(object value) => value switch
     {
         string s => 6 + s.Length * 3,
-        WarekiDate { UnknownText: { } t } => 38 + t.Length * 3,
         _ => 70,
     };
 

@@ -90,7 +90,6 @@ public sealed class SpecCatalog(string version, IReadOnlyList<SpecEntity> entiti
         "int" => ItemType.Int,
         "amount" => ItemType.Amount,
         "date" => ItemType.Date,
-        "wareki_date" => ItemType.WarekiDate,
         "yearmonth" => ItemType.YearMonth,
         "flag" => ItemType.Flag,
         "decimal" => ItemType.Decimal,

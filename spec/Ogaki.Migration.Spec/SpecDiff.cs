@@ -47,6 +47,16 @@ public static class SpecDiff
             Field("required", o.Required.ToString(), n.Required.ToString());
             Field("code_table", o.CodeTable ?? "", n.CodeTable ?? "");
             Field("status", o.Status.ToString(), n.Status.ToString());
+            // The official columns: an API/file field renamed or a データ型 changed matters to every receiving system.
+            if (o.Official is { } oo && n.Official is { } no)
+            {
+                Field("データ型", oo.DataType, no.DataType);
+                if (o.Length == n.Length) Field("桁数", oo.Digits, no.Digits); // a length change is listed above; this adds 9V's scale
+                Field("ローマ字", oo.FieldName, no.FieldName);
+                Field("主キー", oo.PrimaryKey ? "○" : "", no.PrimaryKey ? "○" : "");
+                Field("外部キー", oo.ForeignKey ? "○" : "", no.ForeignKey ? "○" : "");
+                Field("条件付き必須の条件", oo.Condition, no.Condition);
+            }
         }
 
         foreach (var t in to.CodeTables.Where(t => from.FindCodeTable(t.TableId) is null))

@@ -13,10 +13,11 @@ public enum ItemType
     Int,
     /// <summary>amount: whole yen as <see cref="decimal"/>, never floating point.</summary>
     Amount,
-    /// <summary>date: a real Gregorian date.</summary>
+    /// <summary>
+    /// date: a real Gregorian date (official DATE). An item that may be 不詳 (standard §1.1.8) has the item pair
+    /// 〇〇_不詳フラグ / 〇〇_不詳表記 beside it (<see cref="SpecEntity.UnknownDatePair"/>).
+    /// </summary>
     Date,
-    /// <summary>wareki_date: 和暦 date that may be non-existent or 不詳 (standard §1.1.8).</summary>
-    WarekiDate,
     /// <summary>yearmonth: 年月 (支給開始年月 and the like).</summary>
     YearMonth,
     /// <summary>flag: true or false.</summary>
@@ -79,7 +80,7 @@ public enum SpecStatus
 
 /// <summary>One row of the 基本データリスト-shaped spec: one data item.</summary>
 /// <param name="Ordinal">Position of the item within its entity (0-based).</param>
-/// <param name="ItemId">Stable item id, e.g. JUKI-0001.</param>
+/// <param name="ItemId">Stable item id, e.g. 00100001.</param>
 /// <param name="Entity">Entity the item belongs to.</param>
 /// <param name="NameJa">項目名, e.g. 氏名_フリガナ.</param>
 /// <param name="Identifier">ASCII identifier used in code.</param>
@@ -136,6 +137,32 @@ public sealed class SpecEntity(
     public string Notes { get; } = notes;
 
     public IReadOnlyList<SpecItem> Items { get; } = items;
+
+    /// <summary>
+    /// The 〇〇_不詳フラグ and 〇〇_不詳表記 items of the DATE item 〇〇, when the spec gives it that pair: an unknown or
+    /// non-existent date travels in them, as the official sheets do, and the DATE itself stays empty.
+    /// </summary>
+    public (SpecItem Flag, SpecItem Text)? UnknownDatePair(SpecItem date)
+    {
+        SpecItem? flag = null, text = null;
+        foreach (var i in Items)
+        {
+            if (!i.NameJa.StartsWith(date.NameJa, StringComparison.Ordinal)) continue;
+            var suffix = i.NameJa.AsSpan(date.NameJa.Length);
+            if (suffix.SequenceEqual(UnknownFlagSuffix)) flag = i;
+            else if (suffix.SequenceEqual(UnknownTextSuffix)) text = i;
+        }
+        return date.Type == ItemType.Date && flag is not null && text is not null ? (flag, text) : null;
+    }
+
+    /// <summary>
+    /// True when the item always has a value: mandatory, and not a DATE item with a 不詳 pair (whose DATE is empty when
+    /// the date is 不詳). Target columns are NOT NULL exactly for these.
+    /// </summary>
+    public bool IsNeverEmpty(SpecItem item) => item.Required == Requirement.Mandatory && UnknownDatePair(item) is null;
+
+    /// <summary>Name suffixes of the 不詳 item pair.</summary>
+    public const string UnknownFlagSuffix = "_不詳フラグ", UnknownTextSuffix = "_不詳表記";
 
     /// <summary>The item with this identifier, or null.</summary>
     public SpecItem? Find(string identifier)

@@ -68,6 +68,26 @@ public static class SpecText
         return true;
     }
 
+    /// <summary>
+    /// The full-width form of a value for an item of データ型 Ｎ: printable ASCII becomes its full-width form (the space
+    /// U+3000, ! to ~ U+FF01 to U+FF5E). Every other character is kept as it is (kanji, 外字 and variation selectors are
+    /// never touched; half-width katakana is widened by the kana conversion, which joins ﾞ and ﾟ).
+    /// </summary>
+    public static string ToFullWidth(string value)
+    {
+        var i = 0;
+        while (i < value.Length && value[i] is not (>= ' ' and <= '~')) i++;
+        if (i == value.Length) return value;
+        return string.Create(value.Length, value, static (span, v) =>
+        {
+            for (var k = 0; k < v.Length; k++)
+            {
+                var c = v[k];
+                span[k] = c == ' ' ? '\u3000' : c is > ' ' and <= '~' ? (char)(c - '!' + '\uFF01') : c;
+            }
+        });
+    }
+
     /// <summary>Number of digits of a whole number (sign not counted).</summary>
     public static int DigitCount(long value)
     {

@@ -154,16 +154,20 @@ public readonly record struct WarekiDate(int Era, int Year, int Month, int Day, 
         return sb.ToString();
     }
 
-    /// <summary>Japanese form: 令和元年5月1日, 昭和64年1月7日; 不詳 text as it is.</summary>
+    /// <summary>
+    /// Japanese form: 令和元年5月1日, 昭和64年1月7日; 不詳 text as it is; an unknown part as ○ (昭和20年○月○日), an
+    /// unknown era or year as 年月日不詳.
+    /// </summary>
     public string ToJapanese()
     {
         if (UnknownText is not null) return UnknownText;
         var era = JapaneseEra.FromCode(Era);
+        if (era is null || Year == 0) return "年月日不詳";
         var sb = new StringBuilder();
-        sb.Append(era?.Name ?? "");
+        sb.Append(era.Name);
         sb.Append(Year == 1 ? "元" : Year.ToString(CultureInfo.InvariantCulture)).Append('年');
-        sb.Append(Month.ToString(CultureInfo.InvariantCulture)).Append('月');
-        sb.Append(Day.ToString(CultureInfo.InvariantCulture)).Append('日');
+        sb.Append(Month == 0 ? "○" : Month.ToString(CultureInfo.InvariantCulture)).Append('月');
+        sb.Append(Day == 0 ? "○" : Day.ToString(CultureInfo.InvariantCulture)).Append('日');
         return sb.ToString();
     }
 

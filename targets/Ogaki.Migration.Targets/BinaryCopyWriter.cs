@@ -95,7 +95,6 @@ internal sealed class BinaryCopyWriter : IDisposable
                         throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen (numeric({item.Length},0) would round it)");
                     Numeric(amount);
                     break;
-                case ItemType.WarekiDate: Text(((WarekiDate)value).ToString()); break;
                 case ItemType.YearMonth: Text(((YearMonth)value).ToString()); break;
                 default: Text((string)value); break;
             }

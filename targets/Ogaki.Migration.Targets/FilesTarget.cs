@@ -120,7 +120,7 @@ public sealed class FilesTarget : IStandardTarget
                     values[i] = record.GetValue(i);
                     hasher.Value(values[i]);
                     var item = batch.Entity.Items[i];
-                    if (values[i] is null && item.Required == Requirement.Mandatory)
+                    if (values[i] is null && batch.Entity.IsNeverEmpty(item))
                         throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: a mandatory item is empty");
                     // The same limits the databases' columns enforce, so every target accepts the same rows.
                     if (values[i] is string s && file.MaxLengths[i] is { } max && s.Length > max && s.EnumerateRunes().Count() > max)
@@ -191,7 +191,6 @@ public sealed class FilesTarget : IStandardTarget
     static string KeyText(object v) => v switch
     {
         string s => s,
-        WarekiDate w => w.ToString(),
         YearMonth ym => ym.ToString(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",

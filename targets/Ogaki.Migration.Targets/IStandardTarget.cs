@@ -56,7 +56,7 @@ public interface IStandardTarget : IAsyncDisposable
 
     /// <summary>
     /// Reads an entity back: values in spec item order, with the CLR types of the generated records
-    /// (string, int, decimal, DateOnly, WarekiDate, YearMonth, bool), ordered by the entity key (ordinal / C collation).
+    /// (string, int, decimal, DateOnly, YearMonth, bool), ordered by the entity key (ordinal / C collation).
     /// </summary>
     IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, CancellationToken cancellationToken = default);
 

@@ -283,7 +283,6 @@ public sealed class PostgresTarget : IStandardTarget
         ItemType.Amount => r.GetDecimal(i),
         ItemType.Date => r.GetFieldValue<DateOnly>(i),
         ItemType.Flag => r.GetBoolean(i),
-        ItemType.WarekiDate => WarekiDate.Parse(r.GetString(i)),
         ItemType.YearMonth => YearMonth.Parse(r.GetString(i), CultureInfo.InvariantCulture),
         _ => r.GetString(i),
     };

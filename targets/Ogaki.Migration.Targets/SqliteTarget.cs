@@ -8,7 +8,7 @@ namespace Ogaki.Migration.Targets;
 
 /// <summary>
 /// SQLite target, the embedded default: the same EF Core model and ledger as PostgreSQL, one IMMEDIATE
-/// transaction per batch. Storage: text/kana/digits/code/wareki/yearmonth as TEXT, int and flag as INTEGER,
+/// transaction per batch. Storage: text/kana/digits/code/yearmonth as TEXT, int and flag as INTEGER,
 /// amount as canonical decimal TEXT (SQLite has no exact decimal), date as TEXT <c>yyyy-MM-dd</c>.
 /// </summary>
 public sealed class SqliteTarget : IStandardTarget
@@ -147,7 +147,6 @@ public sealed class SqliteTarget : IStandardTarget
         ItemType.Amount => decimal.Parse(r.GetString(i), NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture),
         ItemType.Date => DateOnly.ParseExact(r.GetString(i), "yyyy-MM-dd", CultureInfo.InvariantCulture),
         ItemType.Flag => r.GetInt64(i) != 0,
-        ItemType.WarekiDate => WarekiDate.Parse(r.GetString(i)),
         ItemType.YearMonth => YearMonth.Parse(r.GetString(i), CultureInfo.InvariantCulture),
         _ => r.GetString(i),
     };
@@ -226,7 +225,6 @@ public sealed class SqliteTarget : IStandardTarget
                         throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen");
                     return CanonicalValue.Decimal(amount);
                 case ItemType.Date: return ((DateOnly)value).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-                case ItemType.WarekiDate: return ((WarekiDate)value).ToString();
                 case ItemType.YearMonth: return ((YearMonth)value).ToString();
                 default:
                     // SQLite does not enforce varchar lengths; check them so both targets accept the same rows.

@@ -20,8 +20,8 @@ public static class StandardFiles
     /// <summary>The ローマ字 field name of the official spec; else a provisional snake_case name derived from the identifier.</summary>
     public static string FieldName(SpecItem item) => item.Official?.FieldName is { Length: > 0 } f ? f : SnakeCase(item.Identifier);
 
-    /// <summary>True when <see cref="FieldName"/> is derived, not official.</summary>
-    public static bool IsProvisional(SpecItem item) => item.Official?.FieldName is not { Length: > 0 };
+    /// <summary>True when <see cref="FieldName"/> is not an official name: the row is provisional (our own ローマ字) or has none.</summary>
+    public static bool IsProvisional(SpecItem item) => item.Status == SpecStatus.Provisional || item.Official?.FieldName is not { Length: > 0 };
 
     /// <summary>AtenaNo → atena_no, JushoLgCode → jusho_lg_code.</summary>
     public static string SnakeCase(string identifier)
@@ -106,7 +106,6 @@ public static class StandardFiles
                 case bool b: sb.Append(b ? '1' : '0'); break;
                 case byte[] blob: Quote(sb, Convert.ToBase64String(blob)); break;
                 // 和暦 dates stay in their canonical text until the spec carries DATE + 不詳 items (issue 15, item 1).
-                case WarekiDate w: Quote(sb, w.ToString()); break;
                 case YearMonth ym: sb.Append(ym.ToString()); break;
                 default: throw new InvalidCastException($"{columns[c].ItemId} {columns[c].NameJa}: no file format for {value.GetType().Name}");
             }
@@ -124,7 +123,6 @@ public static class StandardFiles
         ItemType.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
         ItemType.Time => TimeOnly.ParseExact(text, "HH:mm:ss", CultureInfo.InvariantCulture),
         ItemType.Flag => text switch { "1" => true, "0" => false, _ => throw new FormatException($"flag '{text}' is not 1 or 0") },
-        ItemType.WarekiDate => WarekiDate.Parse(text),
         ItemType.YearMonth => YearMonth.Parse(text, CultureInfo.InvariantCulture),
         ItemType.Blob => Convert.FromBase64String(text),
         _ => text,

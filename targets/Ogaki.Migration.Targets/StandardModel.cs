@@ -73,16 +73,16 @@ public static class StandardModel
     }
 
     /// <summary>The CLR type of an item's column in the EF model.</summary>
-    internal static Type ColumnClrType(SpecItem item)
+    internal static Type ColumnClrType(SpecEntity entity, SpecItem item)
     {
-        var required = item.Required == Requirement.Mandatory;
+        var required = entity.IsNeverEmpty(item);
         return item.Type switch
         {
             ItemType.Int => required ? typeof(int) : typeof(int?),
             ItemType.Amount => required ? typeof(decimal) : typeof(decimal?),
             ItemType.Date => required ? typeof(DateOnly) : typeof(DateOnly?),
             ItemType.Flag => required ? typeof(bool) : typeof(bool?),
-            // wareki_date: canonical WarekiDate text (S64.01.07, S20.00.00~昭和20年頃); yearmonth: yyyy-MM.
+            // yearmonth: yyyy-MM text.
             _ => typeof(string),
         };
     }
@@ -157,16 +157,16 @@ internal sealed class StandardDbContext : DbContext
             {
                 var column = TargetNames.Column(item);
                 if (!columns.Add(column)) throw new ArgumentException($"entity {entity.Name}: two items map to column {column}", nameof(entity));
-                var p = b.IndexerProperty(StandardModel.ColumnClrType(item), item.Identifier)
+                var p = b.IndexerProperty(StandardModel.ColumnClrType(entity, item), item.Identifier)
                     .HasColumnName(column)
-                    .IsRequired(item.Required == Requirement.Mandatory)
+                    .IsRequired(entity.IsNeverEmpty(item))
                     .HasComment($"{item.ItemId} {item.NameJa}")
                     .HasColumnOrder(item.Ordinal); // spec order, not EF's key-first alphabetical order
                 if (TargetNames.MaxLength(item) is { } max) p.HasMaxLength(max);
                 if (item.Type == ItemType.Amount) p.HasPrecision(item.Length, 0);
                 // Key text in byte order (C), the order the reconciliation reads back in: the primary key index then
                 // serves ORDER BY … COLLATE "C" and a table loaded in key order streams out without a sort.
-                if (provider == TargetProvider.PostgreSql && keys.Contains(item) && StandardModel.ColumnClrType(item) == typeof(string)) p.UseCollation("C");
+                if (provider == TargetProvider.PostgreSql && keys.Contains(item) && StandardModel.ColumnClrType(entity, item) == typeof(string)) p.UseCollation("C");
             }
             b.HasKey([.. TargetNames.KeyItems(entity).Select(i => i.Identifier)]);
         });

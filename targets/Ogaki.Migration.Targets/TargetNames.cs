@@ -59,5 +59,5 @@ public static class TargetNames
     /// collation (UTF-8 byte order, the collation the key columns are created with, so the primary key serves it).
     /// </summary>
     public static string PostgresKeyOrder(SpecEntity entity) =>
-        string.Join(", ", KeyItems(entity).Select(k => "\"" + Column(k) + "\"" + (StandardModel.ColumnClrType(k) == typeof(string) ? " COLLATE \"C\"" : "")));
+        string.Join(", ", KeyItems(entity).Select(k => "\"" + Column(k) + "\"" + (StandardModel.ColumnClrType(entity, k) == typeof(string) ? " COLLATE \"C\"" : "")));
 }

@@ -8,8 +8,8 @@ public class SpecCommandTests
         var r = await CliRunner.RunAsync("spec", "diff", "1.0", "1.1");
         Assert.Equal(ExitCodes.Ok, r.ExitCode);
         Assert.StartsWith("spec diff 1.0 → 1.1: 4 change(s)\n", r.Output, StringComparison.Ordinal);
-        Assert.Contains("+ item JUKI-0140: Resident.ShimeiFurigana 氏名の振り仮名", r.Output, StringComparison.Ordinal);
-        Assert.Contains("~ item JUKI-0034: Resident.JushoBanchi 住所_番地号表記 — length 50 → 80", r.Output, StringComparison.Ordinal);
+        Assert.Contains("+ item 00100140: Resident.ShimeiFurigana 氏名の振り仮名", r.Output, StringComparison.Ordinal);
+        Assert.Contains("~ item 00100034: Resident.JushoBanchi 住所_番地号表記 — length 50 → 80", r.Output, StringComparison.Ordinal);
         Assert.Contains("+ code CT-IDO-JIYU:51: 振り仮名の記載", r.Output, StringComparison.Ordinal);
         Assert.Empty(r.Error);
     }

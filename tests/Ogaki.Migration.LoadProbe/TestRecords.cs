@@ -21,12 +21,18 @@ public static class TestRecords
     public static Resident Resident(long n)
     {
         var k = (int)(n % 8);
-        var seinengappi = (n % 97) switch
+        // 不詳 and non-existent birth dates travel in the 不詳 pair with the DATE empty (standard §1.1.8).
+        DateOnly? seinengappi = (n % 97) switch
         {
-            0 => new WarekiDate(3, 20, 0, 0, "昭和20年頃"),          // 不詳
-            1 => new WarekiDate(4, 3, 2, 30),                       // 平成3年2月30日: does not exist, kept as is
-            2 => new WarekiDate(3, 64, 1, 7),                       // 昭和64年1月7日: last day of 昭和
-            _ => WarekiDate.FromDate(new DateOnly(1940 + (int)(n % 80), 1 + (int)(n % 12), 1 + (int)(n % 28))),
+            0 or 1 => null,
+            2 => new DateOnly(1989, 1, 7),                          // 昭和64年1月7日: last day of 昭和
+            _ => new DateOnly(1940 + (int)(n % 80), 1 + (int)(n % 12), 1 + (int)(n % 28)),
+        };
+        var fusho = (n % 97) switch
+        {
+            0 => "昭和２０年頃",                                      // 不詳
+            1 => "平成３年２月３０日",                                // does not exist, kept as written
+            _ => null,
         };
         return new Resident
         {
@@ -34,7 +40,7 @@ public static class TestRecords
             SetaiNo = (200000000000000L + n / 3).ToString(CultureInfo.InvariantCulture),
             JuminShubetsu = n % 11 == 0 ? "2" : "1",
             JuminJotai = n % 13 == 0 ? "3" : "1",
-            IdoYmd = WarekiDate.FromDate(new DateOnly(2019, 5, 1).AddDays((int)(n % 2000))),
+            IdoYmd = new DateOnly(2019, 5, 1).AddDays((int)(n % 2000)),
             IdoTodokedeYmd = n % 5 == 0 ? null : new DateOnly(2019, 5, 1).AddDays((int)(n % 2000)),
             IdoJiyu = n % 13 == 0 ? "21" : "11",
             Shimei = Surnames[k] + "　" + Given[(int)(n / 8 % 8)],
@@ -43,6 +49,8 @@ public static class TestRecords
             ShimeiRoman = n % 11 == 0 ? "SMITH JOHN\tTAB" : null,
             Seibetsu = n % 2 == 0 ? "1" : "2",
             SeinengappiYmd = seinengappi,
+            SeinengappiYmdFushoFlag = fusho is not null,
+            SeinengappiYmdFushoHyoki = fusho,
             ZokugaraCd1 = "02",
             SetainushiShimei = Surnames[(int)(n / 3 % 8)] + "　" + Given[0],
             JushoCity = "大垣市",

@@ -42,13 +42,16 @@ static class GeneratorHarness
             additionalTexts: files.Select(f => (AdditionalText)new InMemoryText(f.Path, f.Text)),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>Minimal spec: one entity, given item rows (CSV lines without the header).</summary>
+    /// <summary>Header of an items file: the official columns, then identifier, type and status of ours.</summary>
+    public const string ItemHeader = "データ項目ID,データ項目,データ項目（ローマ字）,グループ,主キー,外部キー,データ型,桁数,コード,繰り返し,データ出力条件,条件付き必須の条件,項目定義,標準仕様書関連箇所,実装類型,identifier,type,status";
+
+    /// <summary>Minimal spec: one entity (グループ 人), given item rows in the official shape (CSV lines without the header).</summary>
     public static List<(string Path, string Text)> MiniSpec(string itemRows, string? codeTable = null)
     {
         var files = new List<(string, string)>
         {
             ("/s/standard/9.9/entities.csv", "entity,area,area_name_ja,name_ja,key,table,status,notes\nPerson,JUKI,住民記録,人,Id,person,provisional,\n"),
-            ("/s/standard/9.9/items/JUKI.csv", "item_id,entity,name_ja,identifier,type,length,required,code_table,notes,status\n" + itemRows),
+            ("/s/standard/9.9/items/JUKI.csv", ItemHeader + "\n" + itemRows),
         };
         files.Add(("/s/standard/9.9/codes/CT-SEX.csv", codeTable ?? "# table_id=CT-SEX;identifier=Sex;name_ja=性別;status=provisional;notes=\ncode,name_ja,identifier,status,notes\n1,男,Male,provisional,\n2,女,Female,provisional,\n"));
         return files;

@@ -63,9 +63,9 @@ public class GeneratorTests
     {
         var ct = TestContext.Current.CancellationToken;
         var comp = GeneratorHarness.Compilation();
-        var files = GeneratorHarness.MiniSpec("P-1,Person,番号,Id,digits,5,M,,,provisional\n");
+        var files = GeneratorHarness.MiniSpec("00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,digits,provisional\n");
         var driver = GeneratorHarness.Driver(files).RunGenerators(comp, ct);
-        var changed = files.Select(f => f.Path.EndsWith("JUKI.csv", StringComparison.Ordinal) ? (f.Path, f.Text + "P-2,Person,氏名,Name,text,10,O,,,provisional\n") : f).ToList();
+        var changed = files.Select(f => f.Path.EndsWith("JUKI.csv", StringComparison.Ordinal) ? (f.Path, f.Text + "00100002,氏名,shimei,人,,,Ｎ,10,,,任意,,,,,Name,text,provisional\n") : f).ToList();
         var driver2 = GeneratorHarness.Driver(changed).RunGenerators(comp, ct);
         var sources = driver2.GetRunResult().Results.Single().GeneratedSources;
         Assert.Contains(sources, s => s.HintName == "Person.g.cs" && s.SourceText.ToString().Contains("public string? Name { get; init; }", StringComparison.Ordinal));
@@ -74,15 +74,20 @@ public class GeneratorTests
 
     public static TheoryData<string, string, int> BadRows => new()
     {
-        { "P-1,Person,番号,Id,digits,5,M,,provisional\n", "OGSPEC001", 2 },                              // missing column (9 fields)
-        { "P-1,Person,番号,Id,decimal,5,M,,,provisional\n", "OGSPEC002", 2 },                             // unknown type
-        { "P-1,Person,番号,Id,digits,5,M,,,provisional\nP-1,Person,番号2,Id2,digits,5,M,,,provisional\n", "OGSPEC003", 3 }, // duplicate item id
-        { "P-1,Person,番号,Id,digits,abc,M,,,provisional\n", "OGSPEC004", 2 },                           // bad length
-        { "P-1,Person,番号,Id,digits,0,M,,,provisional\n", "OGSPEC004", 2 },                             // zero length
-        { "P-1,Person,番号,Id,digits,5,X,,,provisional\n", "OGSPEC005", 2 },                             // bad required flag
-        { "P-1,Person,番号,Id,code,1,M,CT-NONE,,provisional\n", "OGSPEC006", 2 },                        // unknown code table
-        { "P-1,Ghost,番号,Id,digits,5,M,,,provisional\n", "OGSPEC007", 2 },                              // unknown entity
-        { "P-1,Person,番号,番号,digits,5,M,,,provisional\n", "OGSPEC008", 2 },                           // non-ASCII identifier
+        { "00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,digits\n", "OGSPEC001", 2 }, // missing column (17 fields)
+        { "P-1,番号,bango,人,○,,X,5,,,必須,,,,,Id,digits,provisional\n", "OGSPEC001", 2 }, // データ項目ID not 8 digits
+        { "00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,float,provisional\n", "OGSPEC002", 2 }, // unknown type of ours
+        { "00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,kana,provisional\n", "OGSPEC002", 2 }, // kana is not X
+        { "00100001,番号,bango,人,○,,Z,5,,,必須,,,,,Id,digits,provisional\n", "OGSPEC002", 2 }, // unknown データ型
+        { "00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,digits,provisional\n00100001,番号2,bango2,人,,,X,5,,,必須,,,,,Id2,digits,provisional\n", "OGSPEC003", 3 }, // duplicate item id
+        { "00100001,番号,bango,人,○,,X,abc,,,必須,,,,,Id,digits,provisional\n", "OGSPEC004", 2 }, // bad 桁数
+        { "00100001,番号,bango,人,○,,X,0,,,必須,,,,,Id,digits,provisional\n", "OGSPEC004", 2 }, // zero 桁数
+        { "00100001,番号,bango,人,○,,X,5,,,はい,,,,,Id,digits,provisional\n", "OGSPEC005", 2 }, // bad データ出力条件
+        { "00100001,番号,bango,人,○,,X,1,CT-NONE,,必須,,,,,Id,code,provisional\n", "OGSPEC006", 2 }, // unknown code table
+        { "00100001,番号,bango,幽霊,○,,X,5,,,必須,,,,,Id,digits,provisional\n", "OGSPEC007", 2 }, // unknown グループ
+        { "00100001,番号,bango,人,○,,X,5,,,必須,,,,,番号,digits,provisional\n", "OGSPEC008", 2 }, // non-ASCII identifier
+        { "00100001,番号,Bango,人,○,,X,5,,,必須,,,,,Id,digits,provisional\n", "OGSPEC008", 2 }, // ローマ字 not snake_case
+        { "00100001,番号,bango,人,○,,X,5,,,必須,,,,,Id,digits,provisional\n00100002,番号_不詳フラグ,bango_fushofuragu,人,,,9,1,,,任意,,,,,IdFlag,flag,provisional\n", "OGSPEC001", 3 }, // 不詳 pair of no DATE item
     };
 
     [Theory]
@@ -104,10 +109,10 @@ public class GeneratorTests
     {
         var ct = TestContext.Current.CancellationToken;
         var files = GeneratorHarness.MiniSpec("");
-        files[1] = (files[1].Path, "item_id,entity,name_ja,identifier,type,length,required,notes,status\nP-1,Person,番号,Id,digits,5,M,,provisional\n");
+        files[1] = (files[1].Path, GeneratorHarness.ItemHeader.Replace(",コード,", ",", StringComparison.Ordinal) + "\n00100001,番号,bango,人,○,,X,5,,必須,,,,,Id,digits,provisional\n");
         var run = GeneratorHarness.Driver(files).RunGenerators(GeneratorHarness.Compilation(), ct).GetRunResult().Results.Single();
         var d = Assert.Single(run.Diagnostics, d => d.Id == "OGSPEC001" && d.Location.GetLineSpan().Path.EndsWith("JUKI.csv", StringComparison.Ordinal));
-        Assert.Contains("code_table", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Contains("コード", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Equal(0, d.Location.GetLineSpan().StartLinePosition.Line);
     }
 }

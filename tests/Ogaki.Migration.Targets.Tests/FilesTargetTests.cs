@@ -13,7 +13,7 @@ public sealed class FilesTargetTests
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Writes_snake_case_columns_in_item_id_order_official_dates_and_keeps_empty_text_apart_from_missing()
+    public async Task Writes_romaji_columns_in_item_id_order_official_dates_and_keeps_empty_text_apart_from_missing()
     {
         using var dir = new TempDir();
         var folder = dir.File("out");
@@ -27,9 +27,9 @@ public sealed class FilesTargetTests
         var entity = AllowanceRecipientSpec.Entity;
         var lines = await File.ReadAllLinesAsync(Path.Combine(folder, entity.Table + ".csv"), Encoding.UTF8, Ct);
         var columns = entity.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
-        Assert.Equal(string.Join(",", columns.Select(i => StandardFiles.SnakeCase(i.Identifier))), lines[0]);
-        Assert.Equal("atena_no", StandardFiles.SnakeCase("AtenaNo"));
-        Assert.Equal("jusho_lg_code", StandardFiles.SnakeCase("JushoLgCode"));
+        // Columns are the ローマ字 field names of the spec (データ項目（ローマ字）), in データ項目ID order.
+        Assert.Equal(string.Join(",", columns.Select(i => i.Official!.FieldName)), lines[0]);
+        Assert.StartsWith("atenabango,jukyushabango,", lines[0], StringComparison.Ordinal);
         Assert.Equal(4, lines.Length);
         var first = TestRecords.AllowanceRecipient(0);
         var fields = lines[1].Split(',');
@@ -41,7 +41,7 @@ public sealed class FilesTargetTests
         var file = Assert.Single(manifest.RootElement.GetProperty("files").EnumerateArray());
         Assert.Equal(3, file.GetProperty("rows").GetInt64());
         Assert.Equal(entity.NameJa, file.GetProperty("group").GetString());
-        Assert.Equal(columns.Count, file.GetProperty("provisional_field_names").GetArrayLength()); // our spec has no ローマ字 names yet
+        Assert.Equal(columns.Count, file.GetProperty("provisional_field_names").GetArrayLength()); // our rows are provisional, their ローマ字 too
 
         // Text: "" and missing stay apart through the file.
         var row = StandardFiles.ReadRecords(new StringReader("a,b,c\r\n\"\",,\"x,\"\"y\"\"\r\nz\"\r\n")).ToList();
@@ -128,7 +128,7 @@ public sealed class FilesTargetTests
 
         using var reader = new StreamReader(Path.Combine(dir.File("out"), entity.Table + ".csv"));
         var rows = StandardFiles.ReadRecords(reader).ToList();
-        var column = Array.IndexOf(rows[0], "jusho_machiaza_id");
+        var column = Array.IndexOf(rows[0], "jusho_choazakodo"); // 住所_町字コード, as the official sheets name it
         Assert.Equal(["0011001", "9999999", "0000000", null], rows.Skip(1).Select(r => r[column]));
 
         var back = new List<object?[]>();

@@ -26,13 +26,15 @@ public sealed class SchemaTests
         Assert.Contains("nen_zeigaku numeric(11,0) NOT NULL", script, StringComparison.Ordinal);                   // amount → numeric(p,0)
         Assert.Contains("kazei_nendo integer NOT NULL", script, StringComparison.Ordinal);                         // int
         Assert.Contains("shiharai_ym character varying(7) COLLATE \"C\" NOT NULL", script, StringComparison.Ordinal); // yearmonth → yyyy-MM (a key)
-        Assert.Contains("seinengappi_ymd text NOT NULL", script, StringComparison.Ordinal);                        // wareki → canonical text
+        Assert.Contains("seinengappi_ymd date,", script, StringComparison.Ordinal);                                // mandatory DATE with a 不詳 pair: empty when 不詳
+        Assert.Contains("seinengappi_ymd_fusho_flag boolean,", script, StringComparison.Ordinal);                  // 生年月日_不詳フラグ
+        Assert.Contains("seinengappi_ymd_fusho_hyoki character varying(144),", script, StringComparison.Ordinal);   // 生年月日_不詳表記 Ｎ(72)
         Assert.Contains("shimei_kana_kakunin_flag boolean", script, StringComparison.Ordinal);                     // flag
         Assert.Contains("ido_todokede_ymd date", script, StringComparison.Ordinal);                                // date
         Assert.Contains("CONSTRAINT \"PK_juki_resident\" PRIMARY KEY (atena_no)", script, StringComparison.Ordinal);
         Assert.Contains("CONSTRAINT \"PK_kzei_assessment\" PRIMARY KEY (atena_no, kazei_nendo)", script, StringComparison.Ordinal);
         Assert.Contains("CONSTRAINT \"PK_ogaki_run_ledger\" PRIMARY KEY (run_id, entity, batch_no)", script, StringComparison.Ordinal);
-        Assert.Contains("COMMENT ON COLUMN juki_resident.shimei IS 'JUKI-0008 氏名'", script, StringComparison.Ordinal);
+        Assert.Contains("COMMENT ON COLUMN juki_resident.shimei IS '00100008 氏名'", script, StringComparison.Ordinal);
         // Spec order, not EF's alphabetical order: 宛名番号, 世帯番号, 住民種別 …
         Assert.True(script.IndexOf("setai_no character", StringComparison.Ordinal) < script.IndexOf("jumin_shubetsu character", StringComparison.Ordinal));
     }
@@ -53,9 +55,9 @@ public sealed class SchemaTests
     {
         var pg = StandardModel.GenerateUpgradeScript(TargetProvider.PostgreSql, [Resident10], [ResidentSpec.Entity]);
         Snapshot.Match(pg, SnapshotNameExtension.Create("postgresql"));
-        Assert.Contains("ALTER TABLE juki_resident ADD shimei_furigana character varying(200);", pg, StringComparison.Ordinal);     // JUKI-0140
-        Assert.Contains("ALTER TABLE juki_resident ADD kyuuji_furigana character varying(100);", pg, StringComparison.Ordinal);     // JUKI-0141
-        Assert.Contains("ALTER TABLE juki_resident ALTER COLUMN jusho_banchi TYPE character varying(160);", pg, StringComparison.Ordinal); // JUKI-0034 50 → 80
+        Assert.Contains("ALTER TABLE juki_resident ADD shimei_furigana character varying(200);", pg, StringComparison.Ordinal);     // 00100140
+        Assert.Contains("ALTER TABLE juki_resident ADD kyuuji_furigana character varying(100);", pg, StringComparison.Ordinal);     // 00100141
+        Assert.Contains("ALTER TABLE juki_resident ALTER COLUMN jusho_banchi TYPE character varying(160);", pg, StringComparison.Ordinal); // 00100034 50 → 80
         Assert.DoesNotContain("CREATE TABLE", pg, StringComparison.Ordinal);
 
         var lite = StandardModel.GenerateUpgradeScript(TargetProvider.Sqlite, [Resident10], [ResidentSpec.Entity]);

@@ -51,7 +51,7 @@ public class CheckDigitTests
         var f = Assert.Single(findings);
         Assert.Equal(Rules.MyNumberCheckDigit, f.RuleId);
         Assert.Equal(Severity.Error, f.Severity);
-        Assert.Equal("JUKI-0103", f.ItemId);
+        Assert.Equal("00100103", f.ItemId);
         Assert.Equal("個人番号", f.ItemNameJa);
         Assert.DoesNotContain("123456789017", f.Message + f.Key, StringComparison.Ordinal);
         Assert.Equal(Samples.Pseudonymizer.Pseudonymize(resident.AtenaNo!), f.Key);
@@ -89,7 +89,7 @@ public class CheckDigitTests
         var findings = new List<Finding>();
         new StandardRecordValidator(new ValidationOptions(), Samples.Renderer()).Validate(resident, findings);
         var f = Assert.Single(findings);
-        Assert.Equal((Rules.AtenaCheckDigit, Severity.Warning, "JUKI-0001"), (f.RuleId, f.Severity, f.ItemId));
+        Assert.Equal((Rules.AtenaCheckDigit, Severity.Warning, "00100001"), (f.RuleId, f.Severity, f.ItemId));
 
         findings.Clear();
         new StandardRecordValidator(new ValidationOptions { AtenaCheckDigitSeverity = Severity.Error }, Samples.Renderer()).Validate(resident, findings);
@@ -110,7 +110,7 @@ public class CheckDigitTests
         validator.Validate(tax, findings);
         validator.Validate(collection, findings);
         Assert.Equal(
-            [(Rules.LocalGovernmentCodeCheckDigit, "KZEI-0006", Severity.Error), (Rules.CorporateNumberCheckDigit, "KZEI-0034", Severity.Error)],
+            [(Rules.LocalGovernmentCodeCheckDigit, "00400006", Severity.Error), (Rules.CorporateNumberCheckDigit, "00400034", Severity.Error)],
             findings.Select(f => (f.RuleId, f.ItemId!, f.Severity)).ToArray());
         findings.Clear();
         validator.Validate(collection with { TokuchoGimushaNo = "3011101042092" }, findings);

@@ -54,7 +54,7 @@ public class CrossRecordTests
     {
         var s = Run([Samples.Household(S1, A2), Samples.Resident(A1, S1, head: true), Samples.Resident(A2, S1)]);
         var f = Assert.Single(s.Findings);
-        Assert.Equal((Rules.HouseholdHeadMismatch, P(S1), "JUKI-0123"), (f.RuleId, f.Key, f.ItemId));
+        Assert.Equal((Rules.HouseholdHeadMismatch, P(S1), "00100123"), (f.RuleId, f.Key, f.ItemId));
     }
 
     [Fact]

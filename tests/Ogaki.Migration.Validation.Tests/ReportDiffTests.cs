@@ -23,10 +23,10 @@ public class ReportDiffTests
         Assert.Empty(diff.Changed);
         (string, string, string, string)[] expected =
         [
-            ("discrepancy:fieldMismatch", "Resident", P(ReportSample.B), "JUKI-0008,JUKI-0103"),
+            ("discrepancy:fieldMismatch", "Resident", P(ReportSample.B), "00100008,00100103"),
             ("discrepancy:missingInTarget", "Resident", P(ReportSample.C), ""),
             ("discrepancy:unexpectedInTarget", "Resident", P(ReportSample.D), ""),
-            ("discrepancy:fieldMismatch", "TaxAssessment", P(ReportSample.A) + "/2025", "KZEI-0017"),
+            ("discrepancy:fieldMismatch", "TaxAssessment", P(ReportSample.A) + "/2025", "00400017"),
         ];
         Assert.Equal(expected.Order(), diff.Resolved.Select(i => (i.Category, i.Entity, i.Identity, i.Detail)).Order());
         Assert.Contains(new CountChange("Resident", "matched", 1, 3), diff.CountChanges);

@@ -36,7 +36,7 @@ internal static class ReportSample
         {
             Samples.Resident(A, S1, head: true),
             Samples.Resident(B, S1) with { Shimei = "山田　花子", KojinBango = MyNumberB },
-            Samples.Resident(C, S1) with { Shimei = "山田　次郎", SeinengappiYmd = new WarekiDate(4, 30, 2, 29) },
+            Samples.Resident(C, S1) with { Shimei = "山田　次郎", SeinengappiYmd = null, SeinengappiYmdFushoFlag = true, SeinengappiYmdFushoHyoki = "平成３０年２月２９日" },
         };
         var loadedResidents = fixedAfter
             ? residents
@@ -73,8 +73,8 @@ internal static class ReportSample
         }.Concat(RejectEntry.From(new MappingReject("mainframe:JUKIMAST", "JUKI", new SourceLocation("JUKIMAST.DAT", 21, 20_160), ResidentSpec.Entity.Name,
             "1000009", p.Pseudonymize("1000009"),
             [
-                new RejectIssue(MappingRejectReasons.InvalidDate, "JUKI-0012", "生年月日", "R-SEINEN-YMD", "not a real date"),
-                new RejectIssue(MappingRejectReasons.UnmappedCode, "JUKI-0005", "続柄", "R-ZOKUGARA", "code 99 has no entry in the code map"),
+                new RejectIssue(MappingRejectReasons.InvalidDate, "00100012", "生年月日", "R-SEINEN-YMD", "not a real date"),
+                new RejectIssue(MappingRejectReasons.UnmappedCode, "00100005", "続柄", "R-ZOKUGARA", "code 99 has no entry in the code map"),
             ])));
         return ReconciliationResult.Create(StandardSpec.Version, run, p, renderer.Privacy, entities, rejects, validation.Complete());
     }

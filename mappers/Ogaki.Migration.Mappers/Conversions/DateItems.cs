@@ -3,13 +3,14 @@ using Ogaki.Migration.Spec;
 namespace Ogaki.Migration.Mappers.Conversions;
 
 /// <summary>
-/// The per-item-type date rule of standard §1.1.8: items of type <c>wareki_date</c> keep non-existent dates
-/// and 不詳 text as they are; items of type <c>date</c> take only real dates and reject everything else.
+/// The date rule of standard §1.1.8 on the legacy side: a 和暦 value for a DATE item with a 不詳 pair is kept as it
+/// was written, real or not (the mapping turns it into the DATE or the pair); a DATE item without a pair takes only
+/// real dates and rejects everything else.
 /// </summary>
 public static class DateItems
 {
     /// <summary>
-    /// A value for a <c>wareki_date</c> item: any well-formed 和暦, real or not, 不詳 or not, is kept unchanged.
+    /// A value for a DATE item with a 不詳 pair: any well-formed 和暦, real or not, 不詳 or not, is kept unchanged.
     /// </summary>
     public static bool TryForWarekiItem(WarekiDate value, out WarekiDate result, out ConversionFailure failure)
     {
@@ -21,7 +22,7 @@ public static class DateItems
     }
 
     /// <summary>
-    /// A value for a <c>date</c> item: only a real date (within its era, day in month, Gregorian era)
+    /// A value for a DATE item without a 不詳 pair: only a real date (within its era, day in month, Gregorian era)
     /// converts; a non-existent date is <see cref="MappingRejectReasons.ImpossibleDate"/>, 不詳 is
     /// <see cref="MappingRejectReasons.InvalidDate"/>.
     /// </summary>
@@ -62,7 +63,7 @@ public static class DateItems
     }
 
     /// <summary>
-    /// A Gregorian year/month/day for a <c>wareki_date</c> item: converted to 和暦 by the era of its month,
+    /// A Gregorian year/month/day for a DATE item with a 不詳 pair: converted to 和暦 by the era of its month,
     /// kept even when the day does not exist (2月29日 of a common year).
     /// </summary>
     public static bool TryForWarekiItem(int year, int month, int day, out WarekiDate result, out ConversionFailure failure)

@@ -89,13 +89,19 @@ public sealed class EntityMapper
             var prop = type.GetProperty(item.Identifier, BindingFlags.Public | BindingFlags.Instance)
                 ?? throw new MappingConfigException($"{type.Name} has no property {item.Identifier}");
             Expression? value = null;
+            (SpecItem Item, Expression Call)[] pair = [];
             // Several rows for one item: the first non-null value wins, in file order.
             foreach (var r in group.Reverse())
             {
-                var call = EntryConverter.BuildCall(r, item, config, prop.PropertyType, ctx);
+                var call = EntryConverter.BuildCall(r, item, config, prop.PropertyType, ctx, out var p);
                 value = value is null ? call : Expression.Coalesce(call, value);
+                if (p.Length > 0) pair = p;
             }
             bindings.Add(Expression.Bind(prop, value!));
+            // A DATE item's 不詳 pair is filled from the same source value, right after the DATE (its resolution is shared).
+            foreach (var (pairItem, call) in pair)
+                if (!rows.Any(r => string.Equals(r.ItemId, pairItem.ItemId, StringComparison.Ordinal)))
+                    bindings.Add(Expression.Bind(type.GetProperty(pairItem.Identifier, BindingFlags.Public | BindingFlags.Instance)!, call));
         }
         var body = Expression.Convert(Expression.MemberInit(Expression.New(type), bindings), typeof(IStandardRecord));
         var factory = Expression.Lambda<Func<MapContext, IStandardRecord>>(body, ctx).Compile();

@@ -7,8 +7,8 @@ using Ogaki.Migration.Spec;
 namespace Ogaki.Migration.Mappers.Engine;
 
 /// <summary>
-/// Typed reads of a generated record, compiled once per entity: the record key as text and the
-/// <c>wareki_date</c> items. <see cref="IStandardRecord.GetValue"/> boxes every value type it returns, which
+/// Typed reads of a generated record, compiled once per entity: the record key as text and the 不詳フラグ of
+/// the DATE items that have a 不詳 pair. <see cref="IStandardRecord.GetValue"/> boxes every value type it returns, which
 /// cost an allocation per date item per record on the hot path.
 /// </summary>
 internal sealed class EntityReaders
@@ -25,15 +25,15 @@ internal sealed class EntityReaders
             ? parts[0]
             : Expression.Call(typeof(string).GetMethod(nameof(string.Join), [typeof(char), typeof(string[])])!, Expression.Constant('/'), Expression.NewArrayInit(typeof(string), parts));
         Key = Expression.Lambda<Func<IStandardRecord, string>>(key, r).Compile();
-        WarekiItems = [.. entity.Items.Where(i => i.Type == ItemType.WarekiDate)
-            .Select(i => (i, Expression.Lambda<Func<IStandardRecord, WarekiDate?>>(Expression.Property(typed, Property(type, i)), r).Compile()))];
+        UnknownDates = [.. entity.Items.Where(i => entity.UnknownDatePair(i) is not null)
+            .Select(i => (i, Expression.Lambda<Func<IStandardRecord, bool?>>(Expression.Property(typed, Property(type, entity.UnknownDatePair(i)!.Value.Flag)), r).Compile()))];
     }
 
     /// <summary>The record key: key items as invariant text joined with <c>/</c> (null = empty).</summary>
     public Func<IStandardRecord, string> Key { get; }
 
-    /// <summary>Each <c>wareki_date</c> item with its typed getter.</summary>
-    public (SpecItem Item, Func<IStandardRecord, WarekiDate?> Get)[] WarekiItems { get; }
+    /// <summary>Each DATE item with a 不詳 pair, with the typed getter of its 不詳フラグ.</summary>
+    public (SpecItem Item, Func<IStandardRecord, bool?> Unknown)[] UnknownDates { get; }
 
     public static EntityReaders For(SpecEntity entity) => Cache.GetOrAdd(entity.Name, static (_, e) => new EntityReaders(e), entity);
 

@@ -28,6 +28,8 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
+    // The entity whose 不詳 pair a wareki row fills (null for check-only rows).
+    readonly SpecEntity? _pairEntity;
     // Options of the row read once (no string compare per record).
     readonly bool _eraCodedDate;
     readonly bool _legacyLength;
@@ -67,6 +69,7 @@ internal sealed class EntryConverter
                 _field2 = new FieldAccessor(_args[0]);
                 break;
             case "wareki":
+                _pairEntity = item is null ? null : StandardSpec.Catalog.FindEntity(item.Entity);
                 _scheme = _args.Length == 0 ? EraScheme.Digit : _args[0] switch
                 {
                     "digit" => EraScheme.Digit,
@@ -103,9 +106,24 @@ internal sealed class EntryConverter
     /// The call of an item row's conversion for the record factory: <c>converter.Text(ctx)</c>, a direct call
     /// (no delegate) whose type is the item's property type; a <c>;each=</c> row gives null for other chain codes.
     /// </summary>
-    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType, ParameterExpression ctx)
+    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType, ParameterExpression ctx) =>
+        BuildCall(entry, item, config, propertyType, ctx, out _);
+
+    /// <summary>
+    /// As above; a <c>wareki</c> row for a DATE item with a 不詳 pair also gives the calls that fill the pair
+    /// (〇〇_不詳フラグ, 〇〇_不詳表記) from the same source value, in <paramref name="unknownPair"/>.
+    /// </summary>
+    public static Expression BuildCall(FieldMapEntry entry, SpecItem item, MappingConfig config, Type propertyType, ParameterExpression ctx,
+        out (SpecItem Item, Expression Call)[] unknownPair)
     {
         var c = new EntryConverter(entry, item, config);
+        unknownPair = [];
+        if (entry.ConversionName == "wareki" && c._pairEntity?.UnknownDatePair(item) is var (flag, text))
+            unknownPair =
+            [
+                (flag, Expression.Call(Expression.Constant(c), typeof(EntryConverter).GetMethod(nameof(WarekiUnknownFlag), BindingFlags.NonPublic | BindingFlags.Instance)!, ctx)),
+                (text, Expression.Call(Expression.Constant(c), typeof(EntryConverter).GetMethod(nameof(WarekiUnknownText), BindingFlags.NonPublic | BindingFlags.Instance)!, ctx)),
+            ];
         var name = entry.ConversionName switch
         {
             "text" => nameof(Text),
@@ -124,7 +142,6 @@ internal sealed class EntryConverter
             "chain" => nameof(Chain),
             "each" => nameof(Each),
             "wareki" => nameof(Wareki),
-            "wareki-text" => nameof(WarekiText),
             "date" => nameof(Date),
             "int" => nameof(Int),
             "occurrence" => nameof(OccurrenceNumber),
@@ -136,12 +153,17 @@ internal sealed class EntryConverter
         var method = typeof(EntryConverter).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance, [typeof(MapContext)])!;
         if (method.ReturnType != propertyType) throw new MappingConfigException($"{entry.Where}: conversion {entry.ConversionName} gives {method.ReturnType.Name}, item needs {propertyType.Name}");
         Expression call = Expression.Call(Expression.Constant(c), method, ctx);
+        // An item of データ型 Ｎ takes full-width text: ASCII from the legacy side is widened (never NFKC, see SpecText).
+        if (method.ReturnType == typeof(string) && item.Official?.DataType == "Ｎ")
+            call = Expression.Call(typeof(EntryConverter).GetMethod(nameof(FullWidth), BindingFlags.NonPublic | BindingFlags.Static)!, call);
         if (entry.EachCondition is { } each)
             call = Expression.Condition(
                 Expression.Call(StringEquals, Expression.Property(ctx, nameof(MapContext.EachCode)), Expression.Constant(each)),
                 call, Expression.Default(propertyType));
         return call;
     }
+
+    static string? FullWidth(string? value) => value is null ? null : SpecText.ToFullWidth(value);
 
     static readonly MethodInfo StringEquals = typeof(string).GetMethod(nameof(string.Equals), BindingFlags.Public | BindingFlags.Static, [typeof(string), typeof(string)])!;
 
@@ -421,40 +443,59 @@ internal sealed class EntryConverter
 
     // ---- dates ----
 
-    WarekiDate? Wareki(MapContext ctx)
+    // A 和暦 source date for a DATE item: the real date; when the item has a 不詳 pair, an unknown or non-existent date
+    // goes to the pair (flag 1, 表記 in full width) and the DATE stays empty; without a pair such a date is rejected.
+    DateOnly? Wareki(MapContext ctx) => ResolveWareki(ctx).Date;
+
+    bool? WarekiUnknownFlag(MapContext ctx) => ResolveWareki(ctx).Unknown;
+
+    string? WarekiUnknownText(MapContext ctx) => ResolveWareki(ctx).Text;
+
+    // The DATE item and its pair read one source value: resolved (and reported) once per record and occurrence.
+    UnknownDateValue ResolveWareki(MapContext ctx)
     {
+        if (ReferenceEquals(ctx.LastDateConverter, this) && ctx.LastDateOccurrence == ctx.Occurrence) return ctx.LastDate;
+        var v = ReadWareki(ctx);
+        ctx.LastDateConverter = this;
+        ctx.LastDateOccurrence = ctx.Occurrence;
+        ctx.LastDate = v;
+        return v;
+    }
+
+    UnknownDateValue ReadWareki(MapContext ctx)
+    {
+        var pair = _item is not null && _pairEntity?.UnknownDatePair(_item) is not null;
         if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(_field2.Get(ctx.Record))), "1", StringComparison.Ordinal))
         {
-            var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record)));
-            if (text is not null && WarekiDate.TryParseJapanese(text, out var fusho)) return fusho;
-            if (text is null) return new WarekiDate(0, 0, 0, 0, "年月日不詳");
-            ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
-            return null;
+            var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record))) ?? "年月日不詳";
+            if (!pair)
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳 is allowed only in a DATE item with a 不詳フラグ/不詳表記 pair");
+            else if (SpecText.Length(text) > WarekiDate.MaxUnknownTextLength)
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
+            else
+                return new(null, true, SpecText.ToFullWidth(text));
+            return default;
         }
         var raw = Raw(ctx);
         var t = LegacyText.Trim(RawText(raw));
-        if (IsBlankOrZeros(t)) return null;
+        if (IsBlankOrZeros(t)) return default;
         if (raw is not string && t!.Length < 7) t = t.PadLeft(7, '0');
         if (!WarekiDate.TryParseEraCoded(t, _scheme, out var w))
         {
             ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not an era-coded date EYYMMDD");
-            return null;
+            return default;
         }
         if (!DateItems.TryForWarekiItem(w, out var kept, out var f))
         {
             ctx.Fail(_entry, _item, f.Reason, f.Message);
-            return null;
+            return default;
         }
-        return kept;
-    }
-
-    WarekiDate? WarekiText(MapContext ctx)
-    {
-        var t = LegacyText.Trim(RawText(Raw(ctx)));
-        if (t is null) return null;
-        if (WarekiDate.TryParseJapanese(t, out var w)) return w;
-        ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
-        return null;
+        if (kept.TryToDateOnly(out var date)) return new(date, false, null);
+        // The 表記 of an era-coded value: its parts as written, an unknown part as ○ (昭和２０年○月○日).
+        if (pair) return new(null, true, SpecText.ToFullWidth((kept with { UnknownText = null }).ToJapanese()));
+        DateItems.TryForDateItem(kept, out _, out f);
+        ctx.Fail(_entry, _item, f.Reason, f.Message);
+        return default;
     }
 
     DateOnly? Date(MapContext ctx)

@@ -7,7 +7,7 @@ namespace Ogaki.Migration.Mappers.Engine;
 
 /// <summary>One problem found while mapping a legacy record: reason code, the standard item and the legacy field.</summary>
 /// <param name="Reason">Stable reason code (<see cref="MappingRejectReasons"/>).</param>
-/// <param name="ItemId">Standard item id (JUKI-0022), or null for a record-level problem.</param>
+/// <param name="ItemId">Standard item id (00100022), or null for a record-level problem.</param>
 /// <param name="ItemNameJa">The item's Japanese name (生年月日).</param>
 /// <param name="Field">Legacy field path.</param>
 /// <param name="Message">One sentence; never the value (it may be personal data, e.g. 個人番号).</param>
@@ -25,7 +25,7 @@ public enum NoteKind
     UnmappedCode,
     UnmappedGaiji,
     UnmatchedAddress,
-    /// <summary>A non-existent or 不詳 date kept in a wareki_date item (Table = item id, Value = item name).</summary>
+    /// <summary>A non-existent or 不詳 date carried by the 不詳 pair of a DATE item (Table = item id, Value = item name).</summary>
     KeptUnknownDate,
 }
 
@@ -59,6 +59,11 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
     internal object? LastCodeRaw;
     internal CodeTarget? LastCodeTarget;
 
+    // The 和暦 date resolved last, shared by its DATE item and its 不詳 pair (see EntryConverter.Wareki).
+    internal object? LastDateConverter;
+    internal int LastDateOccurrence;
+    internal UnknownDateValue LastDate;
+
     // The address field split last (see EntryConverter.Address); reset with every record.
     internal AddressSplit Address { get; } = new();
 
@@ -84,8 +89,15 @@ public sealed class MapContext(MappingConfig config, LinkIndex links)
         FailedItems.Clear();
         ExcludeReason = null;
         Address.Record = null;
+        LastDateConverter = null;
     }
 }
+
+/// <summary>
+/// A 和暦 source date as the standard carries it: a real Gregorian date, or 不詳 (an unknown or non-existent date,
+/// standard §1.1.8) in the 〇〇_不詳フラグ / 〇〇_不詳表記 pair with the DATE left empty; all null when there is no date.
+/// </summary>
+internal readonly record struct UnknownDateValue(DateOnly? Date, bool? Unknown, string? Text);
 
 /// <summary>One whole-text address field of one record, resolved (外字) and matched against the ABR master once.</summary>
 internal sealed class AddressSplit

@@ -212,14 +212,14 @@ public sealed partial class MappingEngine
                 case SourceRole.Tax:
                     foreach (var r in records)
                         if (r is TaxAssessment t && t.AtenaNo is { } ta && !Links.ContainsPerson(ta))
-                            (issues ??= []).Add(new RejectIssue(CrossRecordRules.Taxpayer.MappingReason!, "KZEI-0001", "宛名番号", null, "taxpayer is neither a resident nor a recorded 住登外 person"));
+                            (issues ??= []).Add(new RejectIssue(CrossRecordRules.Taxpayer.MappingReason!, "00400001", "宛名番号", null, "taxpayer is neither a resident nor a recorded 住登外 person"));
                     break;
                 case SourceRole.AllowanceRecipients:
                     foreach (var r in records)
                         if (r is AllowanceRecipient a)
                         {
                             if (a.AtenaNo is { } aa && !Links.ContainsPerson(aa))
-                                (issues ??= []).Add(new RejectIssue(CrossRecordRules.Recipient.MappingReason!, "JTEA-0001", "宛名番号", null, "recipient is neither a resident nor a recorded 住登外 person"));
+                                (issues ??= []).Add(new RejectIssue(CrossRecordRules.Recipient.MappingReason!, "01800001", "宛名番号", null, "recipient is neither a resident nor a recorded 住登外 person"));
                             if (a.JukyushaNo is { } jn && a.AtenaNo is { } an) Links.AddRecipient(jn, an);
                         }
                     break;
@@ -234,13 +234,13 @@ public sealed partial class MappingEngine
                             var recipientHousehold = recipientKnown ? rp.SetaiNo : null;
                             var childHousehold = childKnown ? cp.SetaiNo : null;
                             if (recipientHousehold is null || !string.Equals(recipientHousehold, childHousehold, StringComparison.Ordinal))
-                                (issues ??= []).Add(new RejectIssue(CrossRecordRules.ChildInRecipientHousehold.MappingReason!, "JTEA-0022", "同別居区分", null, "child is recorded as 同居 but is not in the recipient's household"));
+                                (issues ??= []).Add(new RejectIssue(CrossRecordRules.ChildInRecipientHousehold.MappingReason!, "01800022", "同別居区分", null, "child is recorded as 同居 but is not in the recipient's household"));
                         }
                     break;
                 case SourceRole.AllowancePayments:
                     foreach (var r in records)
                         if (r is AllowancePayment pay && pay.JukyushaNo is { } pj && !Links.ContainsRecipient(pj))
-                            (issues ??= []).Add(new RejectIssue(CrossRecordRules.PaymentRecipient.MappingReason!, "JTEA-0029", "受給者番号", null, "payment belongs to no recipient of the recipient source"));
+                            (issues ??= []).Add(new RejectIssue(CrossRecordRules.PaymentRecipient.MappingReason!, "01800029", "受給者番号", null, "payment belongs to no recipient of the recipient source"));
                     break;
             }
         }
@@ -273,7 +273,7 @@ public sealed partial class MappingEngine
                 var heads = HeadCount(h.SetaiNo!);
                 if (heads == 1) Emit(counts, [h], loc);
                 else Reject(source, counts, loc, Household.Spec.Name, key, null,
-                    [new RejectIssue(CrossRecordRules.HouseholdHead.MappingReason!, "JUKI-0123", "世帯主宛名番号", null, $"household has {heads} current 世帯主 (exactly one required)")]);
+                    [new RejectIssue(CrossRecordRules.HouseholdHead.MappingReason!, "00100123", "世帯主宛名番号", null, $"household has {heads} current 世帯主 (exactly one required)")]);
                 if (++n % FinalizeChunk == 0) await FlushAsync(ct).ConfigureAwait(false);
             }
             await FlushAsync(ct).ConfigureAwait(false);

@@ -119,7 +119,7 @@ public sealed partial class MappingEngine
     }
 
     // The item rules of the records made (a rule an item already failed in its conversion is not reported twice) and
-    // the kept 不詳/non-existent 和暦 notes; then the pseudonym of a record that has problems.
+    // the 不詳/non-existent dates carried by 不詳 pairs; then the pseudonym of a record that has problems.
     static void Validate(MappingSource source, Worker w, ref Outcome o, Pseudonymizer pseudonymizer)
     {
         var mapper = o.Mapper!;
@@ -135,8 +135,8 @@ public sealed partial class MappingEngine
                 if (o.FailedItems is { } failed && Array.IndexOf(failed, v.Item.ItemId) >= 0) continue;
                 (issues ??= [.. o.Issues]).Add(new RejectIssue(ReasonOf(v.Kind), v.Item.ItemId, v.Item.NameJa, FieldOf(mapper, rec.Entity, v.Item), v.Message));
             }
-            foreach (var (it, get) in w.Readers(rec.Entity).WarekiItems)
-                if (get(rec) is { } wd && (wd.IsUnknown || !wd.Exists))
+            foreach (var (it, unknown) in w.Readers(rec.Entity).UnknownDates)
+                if (unknown(rec) == true)
                     (notes ??= [.. o.Notes]).Add(new MappingNote(NoteKind.KeptUnknownDate, it.ItemId, source.System, it.NameJa, FieldOf(mapper, rec.Entity, it) ?? ""));
         }
         if (issues is not null) o.Issues = [.. issues];

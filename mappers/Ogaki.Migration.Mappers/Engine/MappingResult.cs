@@ -111,7 +111,7 @@ public sealed class MappingResult
     /// <summary>Address texts that matched no ABR 町字.</summary>
     public IReadOnlyList<ReportLine> UnmatchedAddresses { get; }
 
-    /// <summary>Non-existent or 不詳 dates kept in wareki_date items (standard §1.1.8), per item.</summary>
+    /// <summary>Non-existent or 不詳 dates carried by 不詳フラグ/不詳表記 pairs (standard §1.1.8), per DATE item.</summary>
     public IReadOnlyList<ReportLine> KeptUnknownDates { get; }
 
     /// <summary>True when every source balances (read = mapped + rejected + excluded).</summary>

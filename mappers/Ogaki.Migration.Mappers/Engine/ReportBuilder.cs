@@ -57,7 +57,7 @@ internal static class MappingReportWriter
         Section(sb, "Legacy codes without mapping", "Code table", r.UnmappedCodes);
         Section(sb, "外字 without mapping", "Table", r.UnmappedGaiji);
         Section(sb, "Addresses without ABR 町字", "Master", r.UnmatchedAddresses);
-        Section(sb, "Non-existent / 不詳 dates kept (wareki_date items)", "Item", r.KeptUnknownDates);
+        Section(sb, "Non-existent / 不詳 dates (as 不詳フラグ + 不詳表記)", "Item", r.KeptUnknownDates);
         return sb.ToString();
     }
 

@@ -115,9 +115,16 @@ public static class FitGapAnalysis
                 foreach (var item in entity.Items)
                 {
                     var its = rows.Where(r => r.Entity == entityName && r.ItemId == item.ItemId).ToList();
+                    var conversions = its.Select(r => r.Conversion).Distinct(StringComparer.Ordinal).ToList();
+                    if (its.Count == 0 && PairedDate(entity, item) is { } date)
+                    {
+                        // A 不詳フラグ / 不詳表記 item is filled by the wareki row of its DATE item (the engine binds the pair).
+                        its = [.. rows.Where(r => r.Entity == entityName && r.ItemId == date.ItemId && r.ConversionName == "wareki")];
+                        conversions = [.. its.Select(r => r.Conversion + " (不詳 pair of " + date.ItemId + ")").Distinct(StringComparer.Ordinal)];
+                    }
                     var fi = new FitItem(item.ItemId, item.NameJa, item.Required,
                         [.. its.Select(r => r.LegacyField.Length > 0 ? r.RecordType + ":" + r.LegacyField : "(constant)").Distinct(StringComparer.Ordinal)],
-                        [.. its.Select(r => r.Conversion).Distinct(StringComparer.Ordinal)]);
+                        conversions);
                     (its.Count > 0 ? filled : gaps).Add(fi);
                 }
                 entities.Add(new EntityFitGap(entity.Name, entity.NameJa, filled, gaps));
@@ -168,5 +175,14 @@ public static class FitGapAnalysis
             var p = seg.IndexOf('(', StringComparison.Ordinal);
             yield return p > 0 ? seg[..p] : seg;
         }
+    }
+
+    // The DATE item whose 不詳 pair this item belongs to, or null.
+    static SpecItem? PairedDate(SpecEntity entity, SpecItem item)
+    {
+        foreach (var d in entity.Items)
+            if (d.Type == ItemType.Date && entity.UnknownDatePair(d) is var (flag, text) && (ReferenceEquals(flag, item) || ReferenceEquals(text, item)))
+                return d;
+        return null;
     }
 }

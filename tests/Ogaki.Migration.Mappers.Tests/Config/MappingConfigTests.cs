@@ -129,14 +129,14 @@ public class MappingConfigTests
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Copy(f, target);
             }
-            File.AppendAllText(Path.Combine(dir.FullName, "opensys", "fields.csv"), "JUMIN,SHIMEI,Resident,JUKI-9999,text,\n");
+            File.AppendAllText(Path.Combine(dir.FullName, "opensys", "fields.csv"), "JUMIN,SHIMEI,Resident,00109999,text,\n");
             var ex = Assert.Throws<MappingConfigException>(() => MappingConfig.Load(dir.FullName));
             Assert.Contains("opensys/fields.csv line", ex.Message, StringComparison.Ordinal);
-            Assert.Contains("JUKI-9999", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("00109999", ex.Message, StringComparison.Ordinal);
 
-            File.WriteAllText(Path.Combine(dir.FullName, "opensys", "fields.csv"), "record_type,legacy_field,entity,item_id,conversion,notes\nJUMIN,SHIMEI,Resident,JUKI-0022,text,\n");
+            File.WriteAllText(Path.Combine(dir.FullName, "opensys", "fields.csv"), "record_type,legacy_field,entity,item_id,conversion,notes\nJUMIN,SHIMEI,Resident,00100022,text,\n");
             ex = Assert.Throws<MappingConfigException>(() => MappingConfig.Load(dir.FullName));
-            Assert.Contains("cannot fill JUKI-0022", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("cannot fill 00100022", ex.Message, StringComparison.Ordinal);
 
             File.WriteAllText(Path.Combine(dir.FullName, "opensys", "fields.csv"), "record_type,legacy_field,entity,item_id,conversion,notes\n");
             File.AppendAllText(Path.Combine(dir.FullName, "codes", "CT-SEIBETSU.opensys.csv"), "X,7,,?,\n");

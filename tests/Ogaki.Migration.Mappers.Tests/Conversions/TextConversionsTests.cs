@@ -23,6 +23,18 @@ public class TextConversionsTests
     public void Half_width_kana_becomes_full_width(string input, string expected) =>
         Assert.Equal(expected, KanaWidth.ToFullWidth(input));
 
+    [Theory]
+    [InlineData("1-2 A", "１－２　Ａ")]
+    [InlineData("SMITH JOHN", "ＳＭＩＴＨ　ＪＯＨＮ")]
+    [InlineData("!~", "！～")]
+    [InlineData("髙橋\uF929㈱葛\U000E0100𠮷ｶ", "髙橋\uF929㈱葛\U000E0100𠮷ｶ")] // only ASCII changes: no NFKC, kana left to the kana map
+    [InlineData("a\tb", "ａ\tｂ")]                                          // a control character stays (and fails the Ｎ rule)
+    public void Text_for_an_item_of_type_N_gets_full_width_ASCII(string input, string expected)
+    {
+        Assert.Equal(expected, SpecText.ToFullWidth(input));
+        Assert.Equal(!input.Contains('\t', StringComparison.Ordinal) && !input.Contains('ｶ', StringComparison.Ordinal), SpecText.IsFullWidth(SpecText.ToFullWidth(input)));
+    }
+
     [Fact]
     public void Kanji_and_compatibility_characters_are_untouched()
     {

@@ -20,11 +20,11 @@ public class FitGapTests
         var report = FitGapAnalysis.Analyze(Config, Layouts);
         var opensys = report.Systems.Single(s => s.System == "opensys");
         var resident = opensys.Entities.Single(e => e.Entity == "Resident");
-        var atena = resident.Filled.Single(i => i.ItemId == "JUKI-0001");
+        var atena = resident.Filled.Single(i => i.ItemId == "00100001");
         Assert.Equal(["JUMIN:ATENA_NO"], atena.LegacyFields);
-        Assert.Contains(resident.Filled, i => i.ItemId == "JUKI-0022" && i.Conversions.Single().StartsWith("wareki", StringComparison.Ordinal));
-        Assert.Contains(resident.NoSource, i => i.ItemId == "JUKI-0140" && i.NameJa == "氏名の振り仮名");
-        Assert.DoesNotContain(resident.NoSource, i => i.ItemId == "JUKI-0001");
+        Assert.Contains(resident.Filled, i => i.ItemId == "00100022" && i.Conversions.Single().StartsWith("wareki", StringComparison.Ordinal));
+        Assert.Contains(resident.NoSource, i => i.ItemId == "00100140" && i.NameJa == "氏名の振り仮名");
+        Assert.DoesNotContain(resident.NoSource, i => i.ItemId == "00100001");
         Assert.Equal(resident.Filled.Count + resident.NoSource.Count, Ogaki.Migration.Standard.ResidentSpec.Entity.Items.Count);
 
         Assert.Contains("JUMIN:SETAI_JUNI", opensys.UnusedLegacyFields);
@@ -40,6 +40,6 @@ public class FitGapTests
         Assert.Equal(["IDO_RIREKI:操作日時", "IDO_RIREKI:操作者ID", "IDO_RIREKI:氏名カナ"], csv.UnusedLegacyFields);
         var md = report.ToMarkdown();
         Assert.Equal(md, FitGapAnalysis.Analyze(Config, Layouts.Reverse()).ToMarkdown());
-        Assert.Contains("| JUKI-0001 | 宛名番号 | M | JUMIN:ATENA_NO | digits:10 |", md, StringComparison.Ordinal);
+        Assert.Contains("| 00100001 | 宛名番号 | M | JUMIN:ATENA_NO | digits:10 |", md, StringComparison.Ordinal);
     }
 }

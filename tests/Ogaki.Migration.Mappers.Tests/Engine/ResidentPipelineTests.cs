@@ -41,6 +41,51 @@ public class ResidentPipelineTests
         return (new MappingEngine(Config).FindMapper("opensys", "JUMIN")!, new MapContext(Config, links), h);
     }
 
+    // The official sheets carry a date that may be 不詳 as DATE + 〇〇_不詳フラグ + 〇〇_不詳表記: the wareki row of the DATE
+    // item fills all three from one source value, and text items of データ型 Ｎ arrive in full width.
+    [Fact]
+    public void A_wareki_date_fills_its_unknown_pair_and_text_of_type_N_is_widened()
+    {
+        var (mapper, ctx, h) = JuminMapper();
+        Resident Map(Action<Dictionary<string, object?>> change)
+        {
+            var v = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
+            change(v);
+            var output = new List<IStandardRecord>();
+            var violations = new List<SpecViolation>();
+            Assert.Equal(0, mapper.MapAndValidate(ctx, [LegacyFixtures.Record("JUMIN.dat", 1, "", LegacyFixtures.JuminFields, v)], output, violations));
+            return Assert.IsType<Resident>(Assert.Single(output));
+        }
+
+        var real = Map(v => v["BANCHI"] = "1-2 A");
+        Assert.Equal((new DateOnly(1989, 1, 7), (bool?)false, (string?)null), (real.SeinengappiYmd, real.SeinengappiYmdFushoFlag, real.SeinengappiYmdFushoHyoki));
+        Assert.Equal("１－２　Ａ", real.JushoBanchi); // 住所_番地号表記 is Ｎ: ASCII widened, nothing else changed
+        Assert.Null(real.ShojoIdoYmdFushoFlag);       // no date at all: no flag either
+
+        var nonExistent = Map(v => v["SEINENGAPPI"] = "3450229"); // 昭和45年2月29日: 1970 is not a leap year
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和４５年２月２９日"), (nonExistent.SeinengappiYmd, nonExistent.SeinengappiYmdFushoFlag, nonExistent.SeinengappiYmdFushoHyoki));
+
+        var partly = Map(v => v["JUMIN_YMD"] = "3200000"); // 昭和20年, month and day unknown
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年○月○日"), (partly.JuminYmd, partly.JuminYmdFushoFlag, partly.JuminYmdFushoHyoki));
+
+        var flagged = Map(v => { v["SEINENGAPPI_FUSHO"] = "1"; v["SEINENGAPPI_HYOKI"] = "昭和20年頃"; });
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年頃"), (flagged.SeinengappiYmd, flagged.SeinengappiYmdFushoFlag, flagged.SeinengappiYmdFushoHyoki));
+    }
+
+    [Fact]
+    public void A_unknown_date_text_over_72_characters_is_rejected_naming_the_date_item()
+    {
+        var (mapper, ctx, h) = JuminMapper();
+        var v = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
+        v["SEINENGAPPI_FUSHO"] = "1";
+        v["SEINENGAPPI_HYOKI"] = new string('頃', 73);
+        var output = new List<IStandardRecord>();
+        // The conversion problem, and the empty mandatory date it leaves (the engine reports an item's problem once).
+        Assert.Equal(2, mapper.MapAndValidate(ctx, [LegacyFixtures.Record("JUMIN.dat", 1, "", LegacyFixtures.JuminFields, v)], output, []));
+        var issue = Assert.Single(ctx.Issues);
+        Assert.Equal((MappingRejectReasons.InvalidDate, "00100022", "生年月日"), (issue.Reason, issue.ItemId, issue.ItemNameJa));
+    }
+
     [Fact]
     public void Records_of_another_field_order_read_their_own_fields_through_the_same_mapper()
     {
@@ -49,7 +94,7 @@ public class ResidentPipelineTests
         var (mapper, ctx, h) = JuminMapper();
         string[] reversed = [.. LegacyFixtures.JuminFields.Reverse()];
         var output = new List<IStandardRecord>();
-        var seen = new List<(string?, string?, WarekiDate?)>();
+        var seen = new List<(string?, string?, DateOnly?)>();
         for (var i = 0; i < 4; i++)
         {
             var a = LegacyFixtures.Atena(100001 + i);
@@ -59,7 +104,8 @@ public class ResidentPipelineTests
             Assert.Equal(0, mapper.MapAndValidate(ctx, [record], output, []));
             var r = Assert.IsType<Resident>(Assert.Single(output));
             seen.Add((r.AtenaNo, r.Shimei, r.IdoYmd));
-            Assert.Equal((a, "氏名" + i), (r.AtenaNo, r.Shimei));
+            // 氏名 is データ型 Ｎ: the legacy ASCII digit arrives widened (氏名0 → 氏名０).
+            Assert.Equal((a, "氏名" + (char)('０' + i)), (r.AtenaNo, r.Shimei));
         }
         Assert.Single(seen.Select(s => s.Item3).Distinct());
     }
@@ -131,7 +177,7 @@ public class ResidentPipelineTests
         Assert.Null(r);
         var reject = Assert.Single(result.Rejects);
         var issue = Assert.Single(reject.Issues);
-        Assert.Equal(("unmappable-gaiji", "JUKI-0048"), (issue.Reason, issue.ItemId));
+        Assert.Equal(("unmappable-gaiji", "00100048"), (issue.Reason, issue.ItemId));
     }
 
     [Fact]
@@ -179,7 +225,8 @@ public class ResidentPipelineTests
         Assert.Equal(h, r.SetaiNo);
         Assert.Equal("1", r.JuminShubetsu);
         Assert.Equal("1", r.JuminJotai);
-        Assert.Equal(new WarekiDate(3, 64, 1, 7), r.SeinengappiYmd);
+        Assert.Equal(new DateOnly(1989, 1, 7), r.SeinengappiYmd); // 昭和64年1月7日
+        Assert.Equal((false, (string?)null), (r.SeinengappiYmdFushoFlag, r.SeinengappiYmdFushoHyoki));
         Assert.Equal(new DateOnly(1989, 1, 10), r.IdoTodokedeYmd);
         Assert.Equal("13", r.IdoJiyu);
         Assert.Equal("山田\u3000太郎", r.Shimei);
@@ -246,15 +293,15 @@ public class ResidentPipelineTests
         Assert.Equal("source-reject:undefined-bytes", ReasonAt(11));
 
         var impossible = result.Rejects.Single(r => r.Location.RecordNumber == 4).Issues.Single();
-        Assert.Equal(("JUKI-0006", "異動届出年月日", "IDO_TODOKEDE_YMD"), (impossible.ItemId, impossible.ItemNameJa, impossible.Field));
+        Assert.Equal(("00100006", "異動届出年月日", "IDO_TODOKEDE_YMD"), (impossible.ItemId, impossible.ItemNameJa, impossible.Field));
         var mynumber = result.Rejects.Single(r => r.Location.RecordNumber == 2);
         Assert.DoesNotContain("123456789012", mynumber.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("123456789012", result.ToMarkdown(), StringComparison.Ordinal);
 
         var kept = result.RecordsOf("Resident").Cast<Resident>().ToDictionary(r => r.AtenaNo!);
-        Assert.False(kept[atenas[4]].SeinengappiYmd!.Value.Exists);
-        Assert.Equal("S45.02.29", kept[atenas[4]].SeinengappiYmd!.Value.ToString());
-        Assert.Equal("昭和２０年頃", kept[atenas[5]].SeinengappiYmd!.Value.UnknownText);
+        // A non-existent and a 不詳 birth date travel in the 不詳 pair, the DATE empty; the 表記 is full width (データ型 Ｎ).
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和４５年２月２９日"), (kept[atenas[4]].SeinengappiYmd, kept[atenas[4]].SeinengappiYmdFushoFlag, kept[atenas[4]].SeinengappiYmdFushoHyoki));
+        Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年頃"), (kept[atenas[5]].SeinengappiYmd, kept[atenas[5]].SeinengappiYmdFushoFlag, kept[atenas[5]].SeinengappiYmdFushoHyoki));
         Assert.Equal(2, result.KeptUnknownDates.Sum(l => l.Count));
 
         var excluded = Assert.Single(result.Excluded);

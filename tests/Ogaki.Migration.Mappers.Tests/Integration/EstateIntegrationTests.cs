@@ -94,11 +94,11 @@ public sealed partial class EstateIntegrationTests : IAsyncLifetime
         Assert.NotEmpty(unknown);
         foreach (var t in unknown)
         {
-            var birth = residents[t.Key].SeinengappiYmd!.Value;
-            Assert.True(birth.IsUnknown || !birth.Exists, $"{t.Key}: {birth}");
+            var r = residents[t.Key];
+            Assert.True(r.SeinengappiYmd is null && r.SeinengappiYmdFushoFlag == true && !string.IsNullOrEmpty(r.SeinengappiYmdFushoHyoki), $"{t.Key}: {r.SeinengappiYmd} {r.SeinengappiYmdFushoHyoki}");
         }
         Assert.DoesNotContain(_result.Rejects, r => unknown.Any(u => u.File == r.Location.File && u.Record == r.Location.RecordNumber));
-        Assert.Equal(unknown.Count, _result.KeptUnknownDates.Where(l => l.Table == "JUKI-0022").Sum(l => l.Count));
+        Assert.Equal(unknown.Count, _result.KeptUnknownDates.Where(l => l.Table == "00100022").Sum(l => l.Count));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public enum Severity
 /// </summary>
 /// <param name="Entity">Entity name (Resident, TaxAssessment …).</param>
 /// <param name="Key">Pseudonymised record key (see <see cref="ValueRenderer.RenderKey"/>).</param>
-/// <param name="ItemId">Spec item id (JUKI-0103), or null for a record-level rule.</param>
+/// <param name="ItemId">Spec item id (00100103), or null for a record-level rule.</param>
 /// <param name="ItemNameJa">Japanese item name (個人番号), or null.</param>
 /// <param name="Severity">Error, warning or info.</param>
 /// <param name="RuleId">Stable rule id (see <see cref="Rules"/>).</param>

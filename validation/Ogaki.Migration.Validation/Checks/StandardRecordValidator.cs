@@ -6,13 +6,13 @@ namespace Ogaki.Migration.Validation.Checks;
 
 /// <summary>
 /// Checks one standard record: the generated item rules (<see cref="IStandardRecord.Validate"/>), check digits
-/// and the date rules of standard §1.1.8 per item.
+/// and the date rules of standard §1.1.8 per item (which dates may travel as 不詳).
 /// </summary>
 public sealed class StandardRecordValidator(ValidationOptions options, ValueRenderer renderer)
 {
     // Per entity, resolved once: the key ordinals and the few items the checks below look at, so a record with
-    // 120 items is not boxed item by item to find its three identifiers and its 和暦 dates.
-    sealed record EntityPlan(int[] KeyOrdinals, (SpecItem Item, IdentifierScheme Scheme)[] Identifiers, SpecItem[] Wareki);
+    // 120 items is not boxed item by item to find its three identifiers and its 不詳 dates.
+    sealed record EntityPlan(int[] KeyOrdinals, (SpecItem Item, IdentifierScheme Scheme)[] Identifiers, (SpecItem Date, SpecItem Flag)[] UnknownDates);
 
     readonly Dictionary<SpecEntity, EntityPlan> _plans = [];
     readonly List<SpecViolation> _violations = [];
@@ -33,9 +33,10 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
         foreach (var (item, scheme) in plan.Identifiers)
             if (record.GetValue(item.Ordinal) is string { Length: > 0 } s)
                 CheckIdentifier(record, plan, item, scheme, s, findings);
-        foreach (var item in plan.Wareki)
-            if (record.GetValue(item.Ordinal) is WarekiDate w)
-                CheckWareki(record, plan, item, w, findings);
+        foreach (var (date, flag) in plan.UnknownDates)
+            if (record.GetValue(flag.Ordinal) is true && !UnknownAllowed(record, date))
+                findings.Add(new Finding(record.Entity.Name, Key(record, plan), date.ItemId, date.NameJa, Severity.Error, Rules.DateNotReal,
+                    "不詳 (an unknown or non-existent date) is allowed only for 生年月日, 住民となった/住所を定めた/外国人住民となった年月日 and the 異動日 of 出生/死亡/失踪"));
     }
 
     string Key(IStandardRecord record, EntityPlan plan) => renderer.RenderKey(record.Entity, plan.KeyOrdinals, Row(record));
@@ -51,17 +52,6 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
         };
         findings.Add(new Finding(record.Entity.Name, Key(record, plan), item.ItemId, item.NameJa, severity, IdentifierChecks.RuleOf(scheme),
             "not a valid " + IdentifierChecks.Describe(scheme)));
-    }
-
-    void CheckWareki(IStandardRecord record, EntityPlan plan, SpecItem item, WarekiDate value, ICollection<Finding> findings)
-    {
-        // A malformed value is already a spec-type violation of the generated rules.
-        if (!value.IsWellFormed) return;
-        if (value.Exists || UnknownAllowed(record, item)) return;
-        findings.Add(new Finding(record.Entity.Name, Key(record, plan), item.ItemId, item.NameJa, Severity.Error, Rules.DateNotReal,
-            value.IsUnknown
-                ? "不詳 is allowed only for 生年月日, 住民となった/住所を定めた/外国人住民となった年月日 and the 異動日 of 出生/死亡/失踪"
-                : "the date does not exist in its era; only 生年月日-type items and the 異動日 of 出生/死亡/失踪 may hold such dates"));
     }
 
     bool UnknownAllowed(IStandardRecord record, SpecItem item)
@@ -81,8 +71,8 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
     {
         if (_plans.TryGetValue(entity, out var plan)) return plan;
         var identifiers = entity.Items.Where(i => Options.IdentifierItems.ContainsKey(i.Identifier)).Select(i => (i, Options.IdentifierItems[i.Identifier])).ToArray();
-        var wareki = entity.Items.Where(i => i.Type == ItemType.WarekiDate).ToArray();
-        return _plans[entity] = new EntityPlan(RowKeyComparer.KeyOrdinals(entity), identifiers, wareki);
+        var unknownDates = entity.Items.Select(i => (i, entity.UnknownDatePair(i))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!.Value.Flag)).ToArray();
+        return _plans[entity] = new EntityPlan(RowKeyComparer.KeyOrdinals(entity), identifiers, unknownDates);
     }
 
     internal static object?[] Row(IStandardRecord record)

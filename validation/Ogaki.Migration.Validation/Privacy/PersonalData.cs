@@ -52,7 +52,8 @@ public static class PersonalDataClassifier
         var id = item.Identifier;
         if (Secrets.Contains(id)) return PersonalDataKind.Secret;
         if (Identifiers.Contains(id)) return PersonalDataKind.Identifier;
-        if (string.Equals(id, "SeinengappiYmd", StringComparison.Ordinal)) return PersonalDataKind.BirthDate;
+        // 生年月日 and its 不詳 pair (the 不詳表記 holds the birth date as written).
+        if (id is "SeinengappiYmd" or "SeinengappiYmdFushoHyoki") return PersonalDataKind.BirthDate;
         if (string.Equals(id, "Biko", StringComparison.Ordinal)) return PersonalDataKind.FreeText;
         if (Names.Contains(id)) return PersonalDataKind.Name;
         foreach (var p in NameParts)

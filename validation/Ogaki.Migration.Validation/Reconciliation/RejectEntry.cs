@@ -11,7 +11,7 @@ public sealed record RejectEntry(string Source, string File, long RecordNumber, 
     /// <summary>The record's pseudonymised key (<c>p-…</c>), when the record got as far as having one.</summary>
     public string? KeyPseudonym { get; init; }
 
-    /// <summary>The standard item the problem is in (JUKI-0022), or null for a record-level problem.</summary>
+    /// <summary>The standard item the problem is in (00100022), or null for a record-level problem.</summary>
     public string? ItemId { get; init; }
 
     /// <summary>The item's Japanese name (項目名, e.g. 生年月日).</summary>
