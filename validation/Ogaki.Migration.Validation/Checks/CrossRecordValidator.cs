@@ -46,6 +46,8 @@ public sealed class CrossRecordValidator : IDisposable
     // Child row's 児童宛名番号, and its 受給者宛名番号 → arrival and the keys of its finding.
     readonly ExternalRowSorter _childrenByChild;
     readonly ExternalRowSorter _childrenByRecipient;
+    // Every sorter this validator made (those Complete adds too), so Dispose deletes all their runs.
+    readonly List<ExternalRowSorter> _sorters = [];
     readonly SpillBytes _key = new();
     readonly SpillBytes _row = new();
     long _taxArrivals;
@@ -70,8 +72,6 @@ public sealed class CrossRecordValidator : IDisposable
         _childrenByChild = Sorter(AllowanceChildSpec.Entity);
         _childrenByRecipient = Sorter(AllowanceChildSpec.Entity);
     }
-
-    readonly List<ExternalRowSorter> _sorters = [];
 
     /// <summary>A sorter of keys with rows (<see cref="ExternalRowSorter.Add(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>); the entity only names it.</summary>
     ExternalRowSorter Sorter(SpecEntity entity)
