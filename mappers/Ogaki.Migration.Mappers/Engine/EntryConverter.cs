@@ -28,8 +28,8 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
-    // The entity whose 不詳 pair a wareki row fills (null for check-only rows).
-    readonly SpecEntity? _pairEntity;
+    // The 不詳 pair a wareki row fills besides its DATE item (null: none, or a check-only row), found once.
+    readonly (SpecItem Flag, SpecItem Text)? _pair;
     // Options of the row read once (no string compare per record).
     readonly bool _eraCodedDate;
     readonly bool _legacyLength;
@@ -69,7 +69,7 @@ internal sealed class EntryConverter
                 _field2 = new FieldAccessor(_args[0]);
                 break;
             case "wareki":
-                _pairEntity = item is null ? null : StandardSpec.Catalog.FindEntity(item.Entity);
+                _pair = item is null ? null : StandardSpec.Catalog.FindEntity(item.Entity)?.UnknownDatePair(item);
                 _scheme = _args.Length == 0 ? EraScheme.Digit : _args[0] switch
                 {
                     "digit" => EraScheme.Digit,
@@ -118,7 +118,7 @@ internal sealed class EntryConverter
     {
         var c = new EntryConverter(entry, item, config);
         unknownPair = [];
-        if (entry.ConversionName == "wareki" && c._pairEntity?.UnknownDatePair(item) is var (flag, text))
+        if (entry.ConversionName == "wareki" && c._pair is var (flag, text))
             unknownPair =
             [
                 (flag, Expression.Call(Expression.Constant(c), typeof(EntryConverter).GetMethod(nameof(WarekiUnknownFlag), BindingFlags.NonPublic | BindingFlags.Instance)!, ctx)),
@@ -464,7 +464,7 @@ internal sealed class EntryConverter
 
     UnknownDateValue ReadWareki(MapContext ctx)
     {
-        var pair = _item is not null && _pairEntity?.UnknownDatePair(_item) is not null;
+        var pair = _pair is not null;
         if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(_field2.Get(ctx.Record))), "1", StringComparison.Ordinal))
         {
             var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record))) ?? "年月日不詳";
