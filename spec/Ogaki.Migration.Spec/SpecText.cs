@@ -75,9 +75,8 @@ public static class SpecText
     /// </summary>
     public static string ToFullWidth(string value)
     {
-        var i = 0;
-        while (i < value.Length && value[i] is not (>= ' ' and <= '~')) i++;
-        if (i == value.Length) return value;
+        // Most Ｎ values (names, addresses) have no ASCII at all: one vectorised scan, no copy.
+        if (value.AsSpan().IndexOfAnyInRange(' ', '~') < 0) return value;
         return string.Create(value.Length, value, static (span, v) =>
         {
             for (var k = 0; k < v.Length; k++)

@@ -77,6 +77,7 @@ public sealed record FieldMapEntry(
         ["chain"] = [ItemType.Code],
         ["each"] = [ItemType.Code],
         ["wareki"] = [ItemType.Date],
+        ["wareki-text"] = [ItemType.Date],
         ["date"] = [ItemType.Date],
         ["int"] = [ItemType.Int],
         ["occurrence"] = [ItemType.Int],

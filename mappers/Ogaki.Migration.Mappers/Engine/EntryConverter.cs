@@ -28,8 +28,9 @@ internal sealed class EntryConverter
     readonly int _chainIndex;
     readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
-    // The entity whose 不詳 pair a wareki row fills (null for check-only rows).
-    readonly SpecEntity? _pairEntity;
+    // The 不詳 pair a wareki row fills besides its DATE item (null: none, or a check-only row), found once.
+    readonly (SpecItem Flag, SpecItem Text)? _pair;
+    readonly bool _japaneseText; // wareki-text: the source is Japanese date text, not EYYMMDD
     // Options of the row read once (no string compare per record).
     readonly bool _eraCodedDate;
     readonly bool _legacyLength;
@@ -68,8 +69,9 @@ internal sealed class EntryConverter
             case "machiaza" when _args.Length > 0:
                 _field2 = new FieldAccessor(_args[0]);
                 break;
-            case "wareki":
-                _pairEntity = item is null ? null : StandardSpec.Catalog.FindEntity(item.Entity);
+            case "wareki" or "wareki-text":
+                _japaneseText = name == "wareki-text";
+                _pair = item is null ? null : StandardSpec.Catalog.FindEntity(item.Entity)?.UnknownDatePair(item);
                 _scheme = _args.Length == 0 ? EraScheme.Digit : _args[0] switch
                 {
                     "digit" => EraScheme.Digit,
@@ -118,7 +120,7 @@ internal sealed class EntryConverter
     {
         var c = new EntryConverter(entry, item, config);
         unknownPair = [];
-        if (entry.ConversionName == "wareki" && c._pairEntity?.UnknownDatePair(item) is var (flag, text))
+        if (entry.ConversionName is "wareki" or "wareki-text" && c._pair is var (flag, text))
             unknownPair =
             [
                 (flag, Expression.Call(Expression.Constant(c), typeof(EntryConverter).GetMethod(nameof(WarekiUnknownFlag), BindingFlags.NonPublic | BindingFlags.Instance)!, ctx)),
@@ -141,7 +143,7 @@ internal sealed class EntryConverter
             "code" => nameof(Code),
             "chain" => nameof(Chain),
             "each" => nameof(Each),
-            "wareki" => nameof(Wareki),
+            "wareki" or "wareki-text" => nameof(Wareki),
             "date" => nameof(Date),
             "int" => nameof(Int),
             "occurrence" => nameof(OccurrenceNumber),
@@ -464,7 +466,7 @@ internal sealed class EntryConverter
 
     UnknownDateValue ReadWareki(MapContext ctx)
     {
-        var pair = _item is not null && _pairEntity?.UnknownDatePair(_item) is not null;
+        var pair = _pair is not null;
         if (_field2 is not null && string.Equals(LegacyText.Trim(RawText(_field2.Get(ctx.Record))), "1", StringComparison.Ordinal))
         {
             var text = LegacyText.Trim(RawText(_field3!.Get(ctx.Record))) ?? "年月日不詳";
@@ -478,12 +480,26 @@ internal sealed class EntryConverter
         }
         var raw = Raw(ctx);
         var t = LegacyText.Trim(RawText(raw));
-        if (IsBlankOrZeros(t)) return default;
-        if (raw is not string && t!.Length < 7) t = t.PadLeft(7, '0');
-        if (!WarekiDate.TryParseEraCoded(t, _scheme, out var w))
+        WarekiDate w;
+        if (_japaneseText)
         {
-            ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not an era-coded date EYYMMDD");
-            return default;
+            // wareki-text: 「昭和64年1月7日」, or anything else as 不詳 text (its 表記 as written).
+            if (t is null) return default;
+            if (!WarekiDate.TryParseJapanese(t, out w))
+            {
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "不詳表記 is longer than 72 characters");
+                return default;
+            }
+        }
+        else
+        {
+            if (IsBlankOrZeros(t)) return default;
+            if (raw is not string && t!.Length < 7) t = t.PadLeft(7, '0');
+            if (!WarekiDate.TryParseEraCoded(t, _scheme, out w))
+            {
+                ctx.Fail(_entry, _item, MappingRejectReasons.InvalidDate, "not an era-coded date EYYMMDD");
+                return default;
+            }
         }
         if (!DateItems.TryForWarekiItem(w, out var kept, out var f))
         {
@@ -491,8 +507,8 @@ internal sealed class EntryConverter
             return default;
         }
         if (kept.TryToDateOnly(out var date)) return new(date, false, null);
-        // The 表記 of an era-coded value: its parts as written, an unknown part as ○ (昭和２０年○月○日).
-        if (pair) return new(null, true, SpecText.ToFullWidth((kept with { UnknownText = null }).ToJapanese()));
+        // The 表記: 不詳 text as written; an era-coded value's parts as written, an unknown part as ○ (昭和２０年○月○日).
+        if (pair) return new(null, true, SpecText.ToFullWidth(_japaneseText && kept.UnknownText is { } u ? u : (kept with { UnknownText = null }).ToJapanese()));
         DateItems.TryForDateItem(kept, out _, out f);
         ctx.Fail(_entry, _item, f.Reason, f.Message);
         return default;

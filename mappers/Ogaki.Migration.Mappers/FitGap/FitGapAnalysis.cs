@@ -119,7 +119,7 @@ public static class FitGapAnalysis
                     if (its.Count == 0 && PairedDate(entity, item) is { } date)
                     {
                         // A 不詳フラグ / 不詳表記 item is filled by the wareki row of its DATE item (the engine binds the pair).
-                        its = [.. rows.Where(r => r.Entity == entityName && r.ItemId == date.ItemId && r.ConversionName == "wareki")];
+                        its = [.. rows.Where(r => r.Entity == entityName && r.ItemId == date.ItemId && r.ConversionName is "wareki" or "wareki-text")];
                         conversions = [.. its.Select(r => r.Conversion + " (不詳 pair of " + date.ItemId + ")").Distinct(StringComparer.Ordinal)];
                     }
                     var fi = new FitItem(item.ItemId, item.NameJa, item.Required,

@@ -73,6 +73,48 @@ public class ResidentPipelineTests
     }
 
     [Fact]
+    public void Wareki_text_fills_the_date_or_carries_its_text_as_written_in_the_unknown_pair()
+    {
+        var dir = Directory.CreateTempSubdirectory("cfg");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Config.Root, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(dir.FullName, Path.GetRelativePath(Config.Root, f));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(f, target);
+            }
+            var fields = Path.Combine(dir.FullName, "opensys", "fields.csv");
+            var lines = File.ReadAllLines(fields).Select(l => l.StartsWith("JUMIN,SEINENGAPPI,", StringComparison.Ordinal) ? "JUMIN,SEINENGAPPI_HYOKI,Resident,00100022,wareki-text," : l);
+            File.WriteAllLines(fields, lines);
+            var config = MappingConfig.Load(dir.FullName);
+            var links = new LinkIndex();
+            var h = LegacyFixtures.Atena(500000001);
+            links.AddHousehold(h, "山田\u3000太郎");
+            var mapper = new MappingEngine(config).FindMapper("opensys", "JUMIN")!;
+            var ctx = new MapContext(config, links);
+            Resident Map(string text)
+            {
+                var v = LegacyFixtures.Jumin(LegacyFixtures.Atena(100001), h);
+                v["SEINENGAPPI_HYOKI"] = text;
+                var output = new List<IStandardRecord>();
+                Assert.Equal(0, mapper.MapAndValidate(ctx, [LegacyFixtures.Record("JUMIN.dat", 1, "", LegacyFixtures.JuminFields, v)], output, []));
+                return Assert.IsType<Resident>(Assert.Single(output));
+            }
+            var real = Map("昭和64年1月7日");
+            Assert.Equal((new DateOnly(1989, 1, 7), (bool?)false, (string?)null), (real.SeinengappiYmd, real.SeinengappiYmdFushoFlag, real.SeinengappiYmdFushoHyoki));
+            var unknown = Map("昭和20年頃");
+            Assert.Equal(((DateOnly?)null, (bool?)true, "昭和２０年頃"), (unknown.SeinengappiYmd, unknown.SeinengappiYmdFushoFlag, unknown.SeinengappiYmdFushoHyoki));
+            var nonExistent = Map("平成3年2月30日");
+            Assert.Equal(((DateOnly?)null, (bool?)true, "平成３年２月３０日"), (nonExistent.SeinengappiYmd, nonExistent.SeinengappiYmdFushoFlag, nonExistent.SeinengappiYmdFushoHyoki));
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public void A_unknown_date_text_over_72_characters_is_rejected_naming_the_date_item()
     {
         var (mapper, ctx, h) = JuminMapper();
