@@ -9,6 +9,17 @@ namespace Ogaki.Migration.Mappers.Tests;
 /// </summary>
 internal static class LegacyFixtures
 {
+    /// <summary>Copies a mapping configuration folder, so a test can change one file of it.</summary>
+    public static void CopyConfiguration(string from, string to)
+    {
+        foreach (var f in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+    }
+
     public static readonly string[] JuminFields =
     [
         "ATENA_NO", "SETAI_NO", "JUMIN_SHU", "JUMIN_JOTAI", "SHIMEI", "SHIMEI_KANA", "SHIMEI_ROMA", "TSUSHO", "KYUUJI", "SEIBETSU",

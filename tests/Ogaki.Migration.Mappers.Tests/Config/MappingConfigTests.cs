@@ -123,12 +123,7 @@ public class MappingConfigTests
         var dir = Directory.CreateTempSubdirectory("cfg");
         try
         {
-            foreach (var f in Directory.GetFiles(Config.Root, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(dir.FullName, Path.GetRelativePath(Config.Root, f));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(f, target);
-            }
+            LegacyFixtures.CopyConfiguration(Config.Root, dir.FullName);
             File.AppendAllText(Path.Combine(dir.FullName, "opensys", "fields.csv"), "JUMIN,SHIMEI,Resident,00109999,text,\n");
             var ex = Assert.Throws<MappingConfigException>(() => MappingConfig.Load(dir.FullName));
             Assert.Contains("opensys/fields.csv line", ex.Message, StringComparison.Ordinal);

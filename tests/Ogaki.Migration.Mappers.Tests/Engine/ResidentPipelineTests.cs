@@ -78,12 +78,7 @@ public class ResidentPipelineTests
         var dir = Directory.CreateTempSubdirectory("cfg");
         try
         {
-            foreach (var f in Directory.GetFiles(Config.Root, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(dir.FullName, Path.GetRelativePath(Config.Root, f));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(f, target);
-            }
+            LegacyFixtures.CopyConfiguration(Config.Root, dir.FullName);
             var fields = Path.Combine(dir.FullName, "opensys", "fields.csv");
             var lines = File.ReadAllLines(fields).Select(l => l.StartsWith("JUMIN,SEINENGAPPI,", StringComparison.Ordinal) ? "JUMIN,SEINENGAPPI_HYOKI,Resident,00100022,wareki-text," : l);
             File.WriteAllLines(fields, lines);
