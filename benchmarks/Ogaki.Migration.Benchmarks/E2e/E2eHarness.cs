@@ -123,7 +123,20 @@ public static class E2eHarness
         {
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            // An autovacuum worker on the old database makes WITH (FORCE) fail for a role that may not signal it
+            // (42501); it ends within seconds, so the drop waits for it instead of failing the benchmark.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 30)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
+            }
             await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
             await create.ExecuteNonQueryAsync();
         }
