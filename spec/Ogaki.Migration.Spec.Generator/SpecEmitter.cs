@@ -96,11 +96,13 @@ internal static class SpecEmitter
 
     static void EmitItemValidation(StringBuilder w, SpecModel model, EntityModel entity, ItemRow i, int ordinal)
     {
-        // A DATE item with a 〇〇_不詳フラグ is given when the flag says 不詳; the 〇〇_不詳表記 is required then.
-        var unknownFlag = entity.Items.FirstOrDefault(f => f.NameJa == i.NameJa + SpecFileParser.UnknownFlagSuffix);
-        var textOf = i.NameJa.EndsWith(SpecFileParser.UnknownTextSuffix, System.StringComparison.Ordinal)
-            ? entity.Items.FirstOrDefault(f => f.NameJa == i.NameJa.Substring(0, i.NameJa.Length - SpecFileParser.UnknownTextSuffix.Length) + SpecFileParser.UnknownFlagSuffix)
-            : null;
+        // A DATE item with a 不詳 pair is given when its 〇〇_不詳フラグ says 不詳; the 〇〇_不詳表記 is required then.
+        var unknownFlag = SpecFileParser.UnknownDatePair(entity.Items, i)?.Flag;
+        ItemRow? textOf = null; // for a 〇〇_不詳表記: the 〇〇_不詳フラグ beside it
+        if (SpecFileParser.UnknownDateName(i.NameJa, SpecFileParser.UnknownTextSuffix) is { } dateName)
+            foreach (var d in entity.Items)
+                if (d.NameJa == dateName && SpecFileParser.UnknownDatePair(entity.Items, d) is { } pair)
+                    textOf = pair.Flag;
         var item = "items[" + ordinal.ToString(CultureInfo.InvariantCulture) + "]";
         var len = i.Length.ToString(CultureInfo.InvariantCulture);
         var v = i.Identifier;

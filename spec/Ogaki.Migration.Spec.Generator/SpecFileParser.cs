@@ -334,6 +334,26 @@ internal static class SpecFileParser
     public const string UnknownFlagSuffix = "_不詳フラグ";
     public const string UnknownTextSuffix = "_不詳表記";
 
+    /// <summary>The name 〇〇 of the DATE item a 不詳 pair item 〇〇<paramref name="suffix"/> belongs to, or null for another name.</summary>
+    public static string? UnknownDateName(string itemName, string suffix) =>
+        itemName.EndsWith(suffix, StringComparison.Ordinal) ? itemName.Substring(0, itemName.Length - suffix.Length) : null;
+
+    /// <summary>
+    /// The 〇〇_不詳フラグ and 〇〇_不詳表記 rows of the DATE row 〇〇, when it has both (the generator's view of what
+    /// <c>SpecEntity.UnknownDatePair</c> gives at run time, by the same names).
+    /// </summary>
+    public static (ItemRow Flag, ItemRow Text)? UnknownDatePair(IEnumerable<ItemRow> items, ItemRow date)
+    {
+        if (date.Type != "date") return null;
+        ItemRow? flag = null, text = null;
+        foreach (var i in items)
+        {
+            if (UnknownDateName(i.NameJa, UnknownFlagSuffix) == date.NameJa) flag = i;
+            else if (UnknownDateName(i.NameJa, UnknownTextSuffix) == date.NameJa) text = i;
+        }
+        return flag is not null && text is not null ? (flag, text) : null;
+    }
+
     // An item 〇〇_不詳フラグ or 〇〇_不詳表記 belongs to the DATE item 〇〇 of the same entity: the flag is a flag and the
     // 表記 is text of at most 72 characters, or the pair could not carry what the standard (§1.1.8) puts in it.
     static void CheckUnknownDatePairs(List<string> paths, string entity, List<ItemRow> own, List<SpecProblem> problems)
@@ -341,10 +361,10 @@ internal static class SpecFileParser
         for (var n = 0; n < own.Count; n++)
         {
             var (i, path) = (own[n], paths[n]);
-            var suffix = i.NameJa.EndsWith(UnknownFlagSuffix, StringComparison.Ordinal) ? UnknownFlagSuffix
-                : i.NameJa.EndsWith(UnknownTextSuffix, StringComparison.Ordinal) ? UnknownTextSuffix : null;
-            if (suffix is null) continue;
-            var baseName = i.NameJa.Substring(0, i.NameJa.Length - suffix.Length);
+            var suffix = UnknownFlagSuffix;
+            var baseName = UnknownDateName(i.NameJa, suffix);
+            if (baseName is null) baseName = UnknownDateName(i.NameJa, suffix = UnknownTextSuffix);
+            if (baseName is null) continue;
             if (!own.Any(d => d.NameJa == baseName && d.Type == "date"))
                 problems.Add(new SpecProblem(path, i.Line, MalformedRow, $"item {i.ItemId}: {i.NameJa} has no DATE item {baseName} in entity {entity}"));
             else if (suffix == UnknownFlagSuffix ? i.Type != "flag" : i.Type != "text" || i.Length > 72)

@@ -1,3 +1,5 @@
+using Ogaki.Migration.Spec.Parsing;
+
 namespace Ogaki.Migration.Spec;
 
 /// <summary>The data type of a spec item (column <c>type</c>).</summary>
@@ -144,15 +146,15 @@ public sealed class SpecEntity(
     /// </summary>
     public (SpecItem Flag, SpecItem Text)? UnknownDatePair(SpecItem date)
     {
+        // The same names the generator and the spec checks use (SpecFileParser.UnknownDatePair).
+        if (date.Type != ItemType.Date) return null;
         SpecItem? flag = null, text = null;
         foreach (var i in Items)
         {
-            if (!i.NameJa.StartsWith(date.NameJa, StringComparison.Ordinal)) continue;
-            var suffix = i.NameJa.AsSpan(date.NameJa.Length);
-            if (suffix.SequenceEqual(UnknownFlagSuffix)) flag = i;
-            else if (suffix.SequenceEqual(UnknownTextSuffix)) text = i;
+            if (SpecFileParser.UnknownDateName(i.NameJa, SpecFileParser.UnknownFlagSuffix) == date.NameJa) flag = i;
+            else if (SpecFileParser.UnknownDateName(i.NameJa, SpecFileParser.UnknownTextSuffix) == date.NameJa) text = i;
         }
-        return date.Type == ItemType.Date && flag is not null && text is not null ? (flag, text) : null;
+        return flag is not null && text is not null ? (flag, text) : null;
     }
 
     /// <summary>
@@ -160,9 +162,6 @@ public sealed class SpecEntity(
     /// the date is 不詳). Target columns are NOT NULL exactly for these.
     /// </summary>
     public bool IsNeverEmpty(SpecItem item) => item.Required == Requirement.Mandatory && UnknownDatePair(item) is null;
-
-    /// <summary>Name suffixes of the 不詳 item pair.</summary>
-    public const string UnknownFlagSuffix = "_不詳フラグ", UnknownTextSuffix = "_不詳表記";
 
     /// <summary>The item with this identifier, or null.</summary>
     public SpecItem? Find(string identifier)

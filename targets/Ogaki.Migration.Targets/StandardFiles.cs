@@ -105,7 +105,6 @@ public static class StandardFiles
                 case TimeOnly t: sb.Append(t.ToString("HH:mm:ss", CultureInfo.InvariantCulture)); break;
                 case bool b: sb.Append(b ? '1' : '0'); break;
                 case byte[] blob: Quote(sb, Convert.ToBase64String(blob)); break;
-                // 和暦 dates stay in their canonical text until the spec carries DATE + 不詳 items (issue 15, item 1).
                 case YearMonth ym: sb.Append(ym.ToString()); break;
                 default: throw new InvalidCastException($"{columns[c].ItemId} {columns[c].NameJa}: no file format for {value.GetType().Name}");
             }
