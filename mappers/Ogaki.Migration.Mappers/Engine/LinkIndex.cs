@@ -12,13 +12,13 @@ public readonly record struct PersonLink(string? SetaiNo, string? JuminJotai, bo
 /// Cross-area keys collected in source order by the pipeline's ordered stage and read by the mapping
 /// workers of later phases (households before residents, residents before tax and allowance, recipients
 /// before children). A map is only written in the phase before the one that reads it. The maps are
-/// <see cref="SpilledKeyMap"/>s (keys and values on disk, about 1.5 bytes a key in memory), so the index does not
+/// <see cref="SpilledKeyMap"/>s (the newest keys in a fixed table in memory, the rest on disk at about 1.5 bytes a key in memory), so the index does not
 /// grow the run's memory with the estate; the first entry of a key stays. The files hold personal data: they go
 /// to the caller's temporary folder and are deleted on dispose.
 /// </summary>
 public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
 {
-    // Made on first use, so an index nobody writes makes no file.
+    // Made on first use, so an index nobody writes takes no memory.
     SpilledKeyMap? _households;
     SpilledKeyMap? _persons;
     SpilledKeyMap? _recipients;

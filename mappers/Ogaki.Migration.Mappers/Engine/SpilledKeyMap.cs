@@ -2,116 +2,89 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace Ogaki.Migration.Mappers.Engine;
 
 /// <summary>
 /// A map from text keys to small byte values whose memory does not grow with the number of keys beyond about
-/// 1.5 bytes a key. Each entry is appended to a temporary file. The newest entries are found through an in-memory
-/// open-addressing table of their hashes and file offsets; when it is 70 % full its (hash, offset) pairs go to a run
-/// file sorted by hash, and memory keeps only a Bloom filter (about 10 bits a key) and every 256th hash of the run.
-/// Runs of the same size are merged four at a time, so a lookup reads a few runs at most, and a run is read only
-/// when its filter says the key may be there. A candidate is confirmed by reading its key back: the answer is
-/// exact, never a hash guess. The first value added for a key stays (<see cref="TryAdd"/> as
-/// <see cref="Dictionary{TKey,TValue}.TryAdd"/>). Keys are stored as their UTF-16 code units, so every string
-/// (whatever its characters) is its own key. The files may hold personal data: they are created in the caller's
-/// temporary folder and deleted on dispose. One writer; readers may run on several threads at once while nothing
-/// is added.
+/// 1.5 bytes a key. The newest entries (keys and values) sit in memory, in an arena found through an open-addressing
+/// table of their hashes; when the table is 70 % full (or the arena holds 2 MiB) the entries go to a run file sorted
+/// by hash, and memory keeps only a Bloom filter (about 10 bits a key) and the first hash of about every 4 KiB of the
+/// run. Runs of the same size are merged four at a time, so a lookup reads a few runs at most, a run only when its
+/// filter says the key may be there, and then one block: the entries carry their keys, so the answer is exact, never
+/// a hash guess, and costs one read. The first value added for a key stays (<see cref="TryAdd"/> as
+/// <see cref="Dictionary{TKey,TValue}.TryAdd"/>). A key is stored as its ASCII bytes when it has only ASCII
+/// characters (most keys are digits), else as its UTF-16 code units, so every string (whatever its characters) is its
+/// own key. The run files may hold personal data: they are created in the caller's temporary folder and deleted on
+/// dispose. One writer; readers may run on several threads at once while nothing is added.
 /// </summary>
 public sealed class SpilledKeyMap : IDisposable
 {
-    const int WriteBufferBytes = 1 << 16;
-    const int HeaderBytes = 8; // an entry: [int32 key bytes][int32 value bytes], the key, the value
-    const int PairBytes = 16; // a run: (hash, offset) pairs sorted by hash
-    const int BlockPairs = 256; // pairs read at once from a run (4 KiB); memory keeps the first hash of each block
+    const int ArenaHeaderBytes = 8; // an arena entry: [int32 key header][int32 value bytes], the key, the value
+    const int RunHeaderBytes = 16; // a run entry: [uint64 hash][int32 key header][int32 value bytes], the key, the value
+    const int BlockBytes = 4096; // memory keeps the first hash and offset of the entry starting each ~4 KiB of a run
+    const int ArenaLimit = 2 << 20;
     const int RunsMerged = 4;
-    const int ProbeBytes = 256; // bytes read to confirm a key: header, key and, for most entries, the value
+    const int StackKeyBytes = 512;
 
     readonly string _folder;
-    readonly string _path;
-    readonly SafeFileHandle _file;
-    readonly byte[] _writeBuffer = new byte[WriteBufferBytes];
-    int _buffered;
-    long _flushed;
     readonly ulong[] _hashes;
-    readonly long[] _offsets; // entry offset + 1; 0 is an empty slot
+    readonly int[] _entries; // arena offset + 1; 0 is an empty slot
     int _tableCount;
+    byte[] _arena = new byte[1 << 12];
+    int _arenaUsed;
     readonly List<Run> _runs = [];
-    byte[] _scratch = new byte[256];
+    (ulong Hash, int At)[] _pairs = []; // the table's entries in hash order, reused by every spill
 
-    /// <param name="tempDirectory">Folder for the files (default: the system temp folder).</param>
+    /// <param name="tempDirectory">Folder for the run files (default: the system temp folder).</param>
     /// <param name="tableSlots">Slots of the in-memory table of the newest entries (a power of two, at least 4; small in tests).</param>
     public SpilledKeyMap(string? tempDirectory = null, int tableSlots = 1 << 16)
     {
         if (tableSlots < 4 || (tableSlots & (tableSlots - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(tableSlots), "a power of two of at least 4");
         _hashes = new ulong[tableSlots];
-        _offsets = new long[tableSlots];
+        _entries = new int[tableSlots];
         _folder = tempDirectory ?? Path.GetTempPath();
-        _path = NewPath(".keys");
-        _file = File.OpenHandle(_path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
     }
 
     /// <summary>Keys in the map.</summary>
     public long Count { get; private set; }
 
-    /// <summary>Bytes of the entry file (flushed or still buffered).</summary>
-    public long FileBytes => _flushed + _buffered;
+    /// <summary>Bytes of the run files on disk.</summary>
+    public long FileBytes => _runs.Sum(r => r.Bytes);
 
-    /// <summary>Sorted runs of (hash, offset) pairs on disk.</summary>
+    /// <summary>Sorted runs on disk.</summary>
     public int Runs => _runs.Count;
 
     /// <summary>Adds <paramref name="key"/> with <paramref name="value"/>; false (and the value unchanged) when the key was there already.</summary>
     public bool TryAdd(string key, ReadOnlySpan<byte> value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var keyBytes = MemoryMarshal.AsBytes(key.AsSpan());
-        var hash = Hash(keyBytes);
-        if (Find(keyBytes, hash) >= 0) return false;
-        var length = HeaderBytes + keyBytes.Length + value.Length;
-        if (_scratch.Length < length) _scratch = new byte[Math.Max(length, _scratch.Length * 2)];
-        BinaryPrimitives.WriteInt32LittleEndian(_scratch, keyBytes.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(_scratch.AsSpan(4), value.Length);
-        keyBytes.CopyTo(_scratch.AsSpan(HeaderBytes));
-        value.CopyTo(_scratch.AsSpan(HeaderBytes + keyBytes.Length));
-        var offset = Append(_scratch.AsSpan(0, length));
-        Count++;
-        var mask = _hashes.Length - 1;
-        var i = (int)(hash & (ulong)mask);
-        while (_offsets[i] != 0) i = (i + 1) & mask;
-        (_hashes[i], _offsets[i]) = (hash, offset + 1);
-        if (++_tableCount * 10 >= _hashes.Length * 7) SpillTable(); // at most 70 % full, so a miss stops after a few probes
-        return true;
-    }
-
-    public bool ContainsKey(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var keyBytes = MemoryMarshal.AsBytes(key.AsSpan());
-        return Find(keyBytes, Hash(keyBytes)) >= 0;
-    }
-
-    /// <summary>The value added with <paramref name="key"/> (a copy), or false.</summary>
-    public bool TryGetValue(string key, out byte[] value)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var keyBytes = MemoryMarshal.AsBytes(key.AsSpan());
-        var rented = HeaderBytes + keyBytes.Length > ProbeBytes ? ArrayPool<byte>.Shared.Rent(HeaderBytes + keyBytes.Length) : null;
+        var (length, header) = KeyShape(key);
+        byte[]? rented = null;
+        Span<byte> buffer = (header & 1) == 0 ? default : length <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : rented = ArrayPool<byte>.Shared.Rent(length);
+        var keyBytes = EncodeKey(key, length, header, buffer);
         try
         {
-            Span<byte> entry = rented is null ? stackalloc byte[ProbeBytes] : rented.AsSpan();
-            var offset = Find(keyBytes, Hash(keyBytes), entry, out var got);
-            if (offset < 0)
-            {
-                value = [];
-                return false;
-            }
-            // The read that confirmed the key brought the value with it when the entry is short (most are).
-            value = new byte[BinaryPrimitives.ReadInt32LittleEndian(entry[4..])];
-            var at = HeaderBytes + keyBytes.Length;
-            if (at + value.Length <= got) entry.Slice(at, value.Length).CopyTo(value);
-            else ReadAt(offset + at, value);
+            var hash = Hash(keyBytes, header);
+            if (Find(keyBytes, header, hash, wantValue: false, out _)) return false;
+            var size = ArenaHeaderBytes + keyBytes.Length + value.Length;
+            if (_arenaUsed + size > _arena.Length) Array.Resize(ref _arena, Math.Max(_arenaUsed + size, _arena.Length * 2));
+            var at = _arenaUsed;
+            BinaryPrimitives.WriteInt32LittleEndian(_arena.AsSpan(at), header);
+            BinaryPrimitives.WriteInt32LittleEndian(_arena.AsSpan(at + 4), value.Length);
+            keyBytes.CopyTo(_arena.AsSpan(at + ArenaHeaderBytes));
+            value.CopyTo(_arena.AsSpan(at + ArenaHeaderBytes + keyBytes.Length));
+            _arenaUsed += size;
+            Count++;
+            var mask = _hashes.Length - 1;
+            var i = (int)(hash & (ulong)mask);
+            while (_entries[i] != 0) i = (i + 1) & mask;
+            (_hashes[i], _entries[i]) = (hash, at + 1);
+            // At most 70 % full, so a miss stops after a few probes; the arena's cap bounds memory whatever the key lengths.
+            if (++_tableCount * 10 >= _hashes.Length * 7 || _arenaUsed >= ArenaLimit) SpillTable();
             return true;
         }
         finally
@@ -120,13 +93,26 @@ public sealed class SpilledKeyMap : IDisposable
         }
     }
 
-    /// <summary>The entry offset of <paramref name="key"/>, or -1: the table of the newest entries, then the runs.</summary>
-    long Find(ReadOnlySpan<byte> key, ulong hash)
+    public bool ContainsKey(string key) => Lookup(key, wantValue: false, out _);
+
+    /// <summary>The value added with <paramref name="key"/> (a copy), or false.</summary>
+    public bool TryGetValue(string key, out byte[] value)
     {
-        var rented = HeaderBytes + key.Length > ProbeBytes ? ArrayPool<byte>.Shared.Rent(HeaderBytes + key.Length) : null;
+        var found = Lookup(key, wantValue: true, out var v);
+        value = v ?? [];
+        return found;
+    }
+
+    bool Lookup(string key, bool wantValue, out byte[]? value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var (length, header) = KeyShape(key);
+        byte[]? rented = null;
+        Span<byte> buffer = (header & 1) == 0 ? default : length <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : rented = ArrayPool<byte>.Shared.Rent(length);
+        var keyBytes = EncodeKey(key, length, header, buffer);
         try
         {
-            return Find(key, hash, rented is null ? stackalloc byte[ProbeBytes] : rented.AsSpan(), out _);
+            return Find(keyBytes, header, Hash(keyBytes, header), wantValue, out value);
         }
         finally
         {
@@ -134,71 +120,106 @@ public sealed class SpilledKeyMap : IDisposable
         }
     }
 
-    /// <summary>As <see cref="Find(ReadOnlySpan{byte}, ulong)"/>, leaving the first <paramref name="got"/> bytes of the entry found in <paramref name="entry"/>.</summary>
-    long Find(ReadOnlySpan<byte> key, ulong hash, Span<byte> entry, out int got)
+    /// <summary>Byte length and header of a key: its byte length shifted left, with the low bit set for an ASCII key.</summary>
+    static (int Length, int Header) KeyShape(string key) =>
+        Ascii.IsValid(key) ? (key.Length, (key.Length << 1) | 1) : (key.Length * 2, key.Length * 4);
+
+    /// <summary>The key's bytes: its ASCII bytes in <paramref name="buffer"/>, or its UTF-16 code units in place.</summary>
+    static ReadOnlySpan<byte> EncodeKey(string key, int length, int header, Span<byte> buffer)
     {
-        got = 0;
-        var mask = _hashes.Length - 1;
-        for (var i = (int)(hash & (ulong)mask); _offsets[i] != 0; i = (i + 1) & mask)
-            if (_hashes[i] == hash && KeyAt(_offsets[i] - 1, key, entry, out got)) return _offsets[i] - 1;
-        foreach (var run in _runs)
-        {
-            if (!run.MayContain(hash)) continue;
-            var offset = FindInRun(run, key, hash, entry, out got);
-            if (offset >= 0) return offset;
-        }
-        return -1;
+        if ((header & 1) == 0) return MemoryMarshal.AsBytes(key.AsSpan());
+        Ascii.FromUtf16(key, buffer, out _);
+        return buffer[..length];
     }
 
-    /// <summary>Reads the run's blocks that may hold <paramref name="hash"/> and confirms each pair of that hash by its key.</summary>
-    long FindInRun(Run run, ReadOnlySpan<byte> key, ulong hash, Span<byte> entry, out int got)
+    /// <summary>Finds the key: the table of the newest entries, then the runs.</summary>
+    bool Find(ReadOnlySpan<byte> key, int header, ulong hash, bool wantValue, out byte[]? value)
     {
-        got = 0;
-        // The first block whose first hash is not below the hash, less one: equal hashes may start in the block before.
+        value = null;
+        var mask = _hashes.Length - 1;
+        for (var i = (int)(hash & (ulong)mask); _entries[i] != 0; i = (i + 1) & mask)
+        {
+            if (_hashes[i] != hash) continue;
+            var at = _entries[i] - 1;
+            if (BinaryPrimitives.ReadInt32LittleEndian(_arena.AsSpan(at)) != header
+                || !_arena.AsSpan(at + ArenaHeaderBytes, key.Length).SequenceEqual(key)) continue;
+            if (wantValue)
+                value = _arena.AsSpan(at + ArenaHeaderBytes + key.Length, BinaryPrimitives.ReadInt32LittleEndian(_arena.AsSpan(at + 4))).ToArray();
+            return true;
+        }
+        foreach (var run in _runs)
+            if (run.MayContain(hash) && FindInRun(run, key, header, hash, wantValue, out value)) return true;
+        return false;
+    }
+
+    /// <summary>Reads the run's blocks that may hold <paramref name="hash"/> (one, nearly always) and compares each entry of that hash by its key.</summary>
+    static bool FindInRun(Run run, ReadOnlySpan<byte> key, int header, ulong hash, bool wantValue, out byte[]? value)
+    {
+        value = null;
+        var blocks = run.FirstHashes.Length;
+        // The last block whose first hash is below the hash: equal hashes may start in the block before.
         var block = Array.BinarySearch(run.FirstHashes, hash);
         if (block < 0) block = ~block;
-        while (block > 0 && (block == run.FirstHashes.Length || run.FirstHashes[block] >= hash)) block--;
-        var buffer = ArrayPool<byte>.Shared.Rent(BlockPairs * PairBytes);
-        try
+        while (block > 0 && (block == blocks || run.FirstHashes[block] >= hash)) block--;
+        for (; block < blocks; block++)
         {
-            for (; block < run.FirstHashes.Length; block++)
+            var start = run.Offsets[block];
+            var length = (int)((block + 1 < blocks ? run.Offsets[block + 1] : run.Bytes) - start);
+            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            try
             {
-                var pairs = (int)Math.Min(BlockPairs, run.Count - (long)block * BlockPairs);
-                var span = buffer.AsSpan(0, pairs * PairBytes);
-                ReadFully(run.File, span, (long)block * BlockPairs * PairBytes, run.Path);
-                for (var p = 0; p < pairs; p++)
+                var span = buffer.AsSpan(0, length);
+                ReadFully(run.File, span, start, run.Path);
+                for (var p = 0; p < length;)
                 {
-                    var h = BinaryPrimitives.ReadUInt64LittleEndian(span[(p * PairBytes)..]);
-                    if (h > hash) return -1;
-                    if (h < hash) continue;
-                    var offset = BinaryPrimitives.ReadInt64LittleEndian(span[(p * PairBytes + 8)..]);
-                    if (KeyAt(offset, key, entry, out got)) return offset;
+                    var h = BinaryPrimitives.ReadUInt64LittleEndian(span[p..]);
+                    if (h > hash) return false;
+                    var entryHeader = BinaryPrimitives.ReadInt32LittleEndian(span[(p + 8)..]);
+                    var keyBytes = KeyBytes(entryHeader);
+                    var valueBytes = BinaryPrimitives.ReadInt32LittleEndian(span[(p + 12)..]);
+                    if (h == hash && entryHeader == header && span.Slice(p + RunHeaderBytes, keyBytes).SequenceEqual(key))
+                    {
+                        if (wantValue) value = span.Slice(p + RunHeaderBytes + keyBytes, valueBytes).ToArray();
+                        return true;
+                    }
+                    p += RunHeaderBytes + keyBytes + valueBytes;
                 }
             }
-            return -1;
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return false;
     }
 
-    /// <summary>The table's pairs go to a new sorted run; runs of the same level are merged four at a time.</summary>
+    /// <summary>The key's byte length from its header (ASCII or UTF-16 alike: the length sits above the flag bit).</summary>
+    static int KeyBytes(int header) => header >> 1;
+
+    /// <summary>The table's entries go to a new run sorted by hash; runs of the same level are merged four at a time.</summary>
     void SpillTable()
     {
-        var pairs = new (ulong Hash, long Offset)[_tableCount];
+        if (_pairs.Length < _tableCount) _pairs = new (ulong, int)[_hashes.Length];
+        var pairs = _pairs.AsSpan(0, _tableCount);
         var n = 0;
-        for (var i = 0; i < _offsets.Length; i++)
-            if (_offsets[i] != 0) pairs[n++] = (_hashes[i], _offsets[i] - 1);
-        Array.Sort(pairs);
-        Array.Clear(_hashes);
-        Array.Clear(_offsets);
-        _tableCount = 0;
-        using (var writer = new RunWriter(NewPath(".run"), pairs.Length))
+        for (var i = 0; i < _entries.Length; i++)
+            if (_entries[i] != 0) pairs[n++] = (_hashes[i], _entries[i] - 1);
+        pairs.Sort();
+        using (var writer = new RunWriter(NewPath(), pairs.Length))
         {
-            foreach (var (h, o) in pairs) writer.Add(h, o);
+            foreach (var (hash, at) in pairs)
+            {
+                var header = BinaryPrimitives.ReadInt32LittleEndian(_arena.AsSpan(at));
+                var valueBytes = BinaryPrimitives.ReadInt32LittleEndian(_arena.AsSpan(at + 4));
+                writer.Add(hash, header, valueBytes, _arena.AsSpan(at + ArenaHeaderBytes, KeyBytes(header) + valueBytes));
+            }
             _runs.Add(writer.Complete(level: 0));
         }
+        Array.Clear(_hashes);
+        Array.Clear(_entries);
+        _tableCount = 0;
+        _arenaUsed = 0;
+        if (_arena.Length > ArenaLimit * 2) _arena = new byte[ArenaLimit]; // one very long key grew it: give that back
         while (_runs.Count >= RunsMerged && _runs.Skip(_runs.Count - RunsMerged).All(r => r.Level == _runs[^1].Level))
             MergeLastRuns();
     }
@@ -207,15 +228,16 @@ public sealed class SpilledKeyMap : IDisposable
     {
         var merged = _runs.GetRange(_runs.Count - RunsMerged, RunsMerged);
         var readers = merged.Select(r => new RunReader(r)).ToList();
-        using (var writer = new RunWriter(NewPath(".run"), merged.Sum(r => r.Count)))
+        using (var writer = new RunWriter(NewPath(), merged.Sum(r => r.Count)))
         {
-            var queue = new PriorityQueue<int, (ulong, long)>();
+            var queue = new PriorityQueue<int, ulong>();
             for (var i = 0; i < readers.Count; i++)
-                if (readers[i].MoveNext()) queue.Enqueue(i, (readers[i].Hash, readers[i].Offset));
-            while (queue.TryDequeue(out var r, out var pair))
+                if (readers[i].MoveNext()) queue.Enqueue(i, readers[i].Hash);
+            while (queue.TryDequeue(out var r, out _))
             {
-                writer.Add(pair.Item1, pair.Item2);
-                if (readers[r].MoveNext()) queue.Enqueue(r, (readers[r].Hash, readers[r].Offset));
+                var reader = readers[r];
+                writer.Add(reader.Hash, reader.Header, reader.ValueBytes, reader.Body);
+                if (reader.MoveNext()) queue.Enqueue(r, reader.Hash);
             }
             var run = writer.Complete(merged[0].Level + 1);
             _runs.RemoveRange(_runs.Count - RunsMerged, RunsMerged);
@@ -224,38 +246,7 @@ public sealed class SpilledKeyMap : IDisposable
         foreach (var r in merged) r.Dispose();
     }
 
-    string NewPath(string extension) => Path.Combine(_folder, "ogaki-keys-" + Guid.NewGuid().ToString("N") + extension);
-
-    long Append(ReadOnlySpan<byte> entry)
-    {
-        if (_buffered + entry.Length > _writeBuffer.Length) Flush();
-        var offset = _flushed + _buffered;
-        if (entry.Length > _writeBuffer.Length)
-        {
-            RandomAccess.Write(_file, entry, _flushed);
-            _flushed += entry.Length;
-            return offset;
-        }
-        entry.CopyTo(_writeBuffer.AsSpan(_buffered));
-        _buffered += entry.Length;
-        return offset;
-    }
-
-    void Flush()
-    {
-        if (_buffered == 0) return;
-        RandomAccess.Write(_file, _writeBuffer.AsSpan(0, _buffered), _flushed);
-        _flushed += _buffered;
-        _buffered = 0;
-    }
-
-    /// <summary>Reads <paramref name="into"/>.Length bytes of the entry file at <paramref name="offset"/>, from the file or the write buffer.</summary>
-    void ReadAt(long offset, Span<byte> into)
-    {
-        // An entry lies wholly in the file or wholly in the write buffer (the buffer is flushed whole).
-        if (offset >= _flushed) _writeBuffer.AsSpan((int)(offset - _flushed), into.Length).CopyTo(into);
-        else ReadFully(_file, into, offset, _path);
-    }
+    string NewPath() => Path.Combine(_folder, "ogaki-keys-" + Guid.NewGuid().ToString("N") + ".run");
 
     static void ReadFully(SafeFileHandle file, Span<byte> into, long offset, string path)
     {
@@ -263,41 +254,15 @@ public sealed class SpilledKeyMap : IDisposable
         while (read < into.Length)
         {
             var n = RandomAccess.Read(file, into[read..], offset + read);
-            if (n == 0) throw new InvalidDataException($"the key file {path} ends inside an entry");
+            if (n == 0) throw new InvalidDataException($"the key run {path} ends inside an entry");
             read += n;
         }
     }
 
-    /// <summary>
-    /// True when the entry at <paramref name="offset"/> has the key <paramref name="key"/>: one read of up to
-    /// <paramref name="entry"/>.Length bytes (header, key and, when short, the value), <paramref name="got"/> of them read.
-    /// </summary>
-    bool KeyAt(long offset, ReadOnlySpan<byte> key, Span<byte> entry, out int got)
+    /// <summary>FNV-1a over the key's bytes and its header, mixed (SplitMix64) so the low bits (the slot) and high bits are both spread.</summary>
+    static ulong Hash(ReadOnlySpan<byte> bytes, int header)
     {
-        var length = HeaderBytes + key.Length;
-        if (offset >= _flushed)
-        {
-            var buffered = _writeBuffer.AsSpan((int)(offset - _flushed), _buffered - (int)(offset - _flushed));
-            got = Math.Min(entry.Length, buffered.Length);
-            buffered[..got].CopyTo(entry);
-        }
-        else
-        {
-            got = 0;
-            while (got < length)
-            {
-                var n = RandomAccess.Read(_file, entry[got..], offset + got);
-                if (n == 0) break; // a shorter entry at the end of the file: not this key
-                got += n;
-            }
-        }
-        return got >= length && BinaryPrimitives.ReadInt32LittleEndian(entry) == key.Length && entry.Slice(HeaderBytes, key.Length).SequenceEqual(key);
-    }
-
-    /// <summary>FNV-1a over the key's bytes, mixed (SplitMix64) so the low bits (the slot) and high bits are both spread.</summary>
-    static ulong Hash(ReadOnlySpan<byte> bytes)
-    {
-        var h = 14695981039346656037UL;
+        var h = 14695981039346656037UL ^ (uint)header;
         foreach (var b in bytes) h = (h ^ b) * 1099511628211UL;
         h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
         h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
@@ -306,21 +271,20 @@ public sealed class SpilledKeyMap : IDisposable
 
     public void Dispose()
     {
-        _file.Dispose();
         foreach (var run in _runs) run.Dispose();
         _runs.Clear();
-        try { File.Delete(_path); }
-        catch (IOException) { /* DeleteOnClose removed it already; best effort otherwise */ }
     }
 
-    /// <summary>A sorted run on disk, with what memory keeps of it: its Bloom filter and the first hash of each block.</summary>
-    sealed class Run(string path, SafeFileHandle file, long count, int level, ulong[] firstHashes, ulong[] bloom) : IDisposable
+    /// <summary>A sorted run on disk, with what memory keeps of it: its Bloom filter and the first hash and offset of each block.</summary>
+    sealed class Run(string path, SafeFileHandle file, long count, long bytes, int level, ulong[] firstHashes, long[] offsets, ulong[] bloom) : IDisposable
     {
         public string Path { get; } = path;
         public SafeFileHandle File { get; } = file;
         public long Count { get; } = count;
+        public long Bytes { get; } = bytes;
         public int Level { get; } = level;
         public ulong[] FirstHashes { get; } = firstHashes;
+        public long[] Offsets { get; } = offsets;
 
         public bool MayContain(ulong hash) => Bloom.MayContain(bloom, hash);
 
@@ -367,17 +331,19 @@ public sealed class SpilledKeyMap : IDisposable
         }
     }
 
-    /// <summary>Writes a run's pairs in order through a buffer, building its filter and block index.</summary>
+    /// <summary>Writes a run's entries in hash order through a buffer, building its filter and block index.</summary>
     sealed class RunWriter : IDisposable
     {
         readonly string _path;
         readonly SafeFileHandle _file;
-        readonly byte[] _buffer = new byte[BlockPairs * PairBytes * 16];
+        byte[] _buffer = new byte[1 << 16];
         readonly ulong[] _bloom;
-        readonly ulong[] _firstHashes;
+        readonly List<ulong> _firstHashes = [];
+        readonly List<long> _offsets = [];
         int _buffered;
         long _written;
         long _count;
+        long _blockStart = -BlockBytes;
         bool _completed;
 
         public RunWriter(string path, long count)
@@ -385,18 +351,32 @@ public sealed class SpilledKeyMap : IDisposable
             _path = path;
             _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
             _bloom = Bloom.Create(count);
-            _firstHashes = new ulong[(count + BlockPairs - 1) / BlockPairs];
         }
 
-        public void Add(ulong hash, long offset)
+        /// <param name="body">The key's bytes followed by the value's.</param>
+        public void Add(ulong hash, int header, int valueBytes, ReadOnlySpan<byte> body)
         {
-            if (_count % BlockPairs == 0) _firstHashes[_count / BlockPairs] = hash;
+            var offset = _written + _buffered;
+            if (offset - _blockStart >= BlockBytes)
+            {
+                _firstHashes.Add(hash);
+                _offsets.Add(offset);
+                _blockStart = offset;
+            }
             Bloom.Add(_bloom, hash);
-            BinaryPrimitives.WriteUInt64LittleEndian(_buffer.AsSpan(_buffered), hash);
-            BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_buffered + 8), offset);
-            _buffered += PairBytes;
+            var size = RunHeaderBytes + body.Length;
+            if (_buffered + size > _buffer.Length)
+            {
+                FlushBuffer();
+                if (size > _buffer.Length) _buffer = new byte[size];
+            }
+            var into = _buffer.AsSpan(_buffered);
+            BinaryPrimitives.WriteUInt64LittleEndian(into, hash);
+            BinaryPrimitives.WriteInt32LittleEndian(into[8..], header);
+            BinaryPrimitives.WriteInt32LittleEndian(into[12..], valueBytes);
+            body.CopyTo(into[RunHeaderBytes..]);
+            _buffered += size;
             _count++;
-            if (_buffered == _buffer.Length) FlushBuffer();
         }
 
         void FlushBuffer()
@@ -410,7 +390,7 @@ public sealed class SpilledKeyMap : IDisposable
         {
             FlushBuffer();
             _completed = true;
-            return new Run(_path, _file, _count, level, _firstHashes, _bloom);
+            return new Run(_path, _file, _count, _written, level, [.. _firstHashes], [.. _offsets], _bloom);
         }
 
         public void Dispose()
@@ -422,31 +402,57 @@ public sealed class SpilledKeyMap : IDisposable
         }
     }
 
-    /// <summary>Reads a run's pairs in order through a buffer.</summary>
+    /// <summary>Reads a run's entries in order through a buffer.</summary>
     sealed class RunReader(Run run)
     {
-        readonly byte[] _buffer = new byte[BlockPairs * PairBytes * 16];
+        byte[] _buffer = new byte[1 << 16];
         int _start;
         int _end;
         long _position;
+        int _size;
 
         public ulong Hash { get; private set; }
-        public long Offset { get; private set; }
+        public int Header { get; private set; }
+        public int ValueBytes { get; private set; }
+
+        /// <summary>The current entry's key and value bytes (valid until the next <see cref="MoveNext"/>).</summary>
+        public ReadOnlySpan<byte> Body => _buffer.AsSpan(_start + RunHeaderBytes, _size - RunHeaderBytes);
 
         public bool MoveNext()
         {
-            if (_start == _end)
-            {
-                var bytes = (int)Math.Min(_buffer.Length, run.Count * PairBytes - _position);
-                if (bytes <= 0) return false;
-                ReadFully(run.File, _buffer.AsSpan(0, bytes), _position, run.Path);
-                _position += bytes;
-                (_start, _end) = (0, bytes);
-            }
+            _start += _size;
+            _size = 0;
+            if (!Ensure(RunHeaderBytes)) return false;
             Hash = BinaryPrimitives.ReadUInt64LittleEndian(_buffer.AsSpan(_start));
-            Offset = BinaryPrimitives.ReadInt64LittleEndian(_buffer.AsSpan(_start + 8));
-            _start += PairBytes;
+            Header = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start + 8));
+            ValueBytes = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start + 12));
+            var size = RunHeaderBytes + KeyBytes(Header) + ValueBytes;
+            if (!Ensure(size)) throw new InvalidDataException($"the key run {run.Path} ends inside an entry");
+            _size = size;
             return true;
+        }
+
+        /// <summary>At least <paramref name="bytes"/> bytes from the current entry's start are in the buffer; false at the end of the run.</summary>
+        bool Ensure(int bytes)
+        {
+            if (_end - _start >= bytes) return true;
+            var left = _end - _start;
+            if (bytes > _buffer.Length)
+            {
+                var larger = new byte[bytes];
+                _buffer.AsSpan(_start, left).CopyTo(larger);
+                _buffer = larger;
+            }
+            else _buffer.AsSpan(_start, left).CopyTo(_buffer);
+            (_start, _end) = (0, left);
+            var want = (int)Math.Min(_buffer.Length - _end, run.Bytes - _position);
+            if (want > 0)
+            {
+                ReadFully(run.File, _buffer.AsSpan(_end, want), _position, run.Path);
+                _position += want;
+                _end += want;
+            }
+            return _end - _start >= bytes;
         }
     }
 }

@@ -47,9 +47,9 @@ public class LinkIndexTests
                 Assert.True(links.TryLookup("recipient-atena", "J1", out var atenaNo));
                 Assert.Equal("A1", atenaNo);
                 Assert.False(links.TryLookup("unknown", "J1", out _));
-                Assert.Equal(3, Directory.GetFiles(folder).Length);
+                Assert.Empty(Directory.GetFiles(folder)); // a few keys stay in the maps' memory: no run is written yet
             }
-            Assert.Empty(Directory.GetFiles(folder)); // the files go on dispose
+            Assert.Empty(Directory.GetFiles(folder));
         }
         finally
         {

@@ -27,7 +27,7 @@ public class SpilledKeyMapTests
                     if (i % 97 == 0) Assert.False(map.ContainsKey("missing" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 }
                 Assert.Equal(reference.Count, map.Count);
-                Assert.True(map.FileBytes > 200_000, "the entries are in the file, not in memory");
+                Assert.True(map.FileBytes > 200_000, "the entries are in the runs on disk, not in memory");
                 Assert.InRange(map.Runs, 2, 20); // 64 slots spill every 45 keys; runs of a level are merged four at a time
                 foreach (var (key, value) in reference)
                 {
@@ -38,9 +38,37 @@ public class SpilledKeyMapTests
                 Assert.False(map.TryGetValue(new string('長', 39_999), out _));
                 Assert.False(map.ContainsKey("K"));
 
-                Assert.Equal(1 + map.Runs, Directory.GetFiles(folder).Length); // merged runs are gone
+                Assert.Equal(map.Runs, Directory.GetFiles(folder).Length); // merged runs are gone
             }
             Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void An_ascii_key_and_a_non_ascii_key_with_the_same_bytes_stay_two_keys_in_memory_and_in_runs()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
+        try
+        {
+            using var map = new SpilledKeyMap(folder, tableSlots: 4);
+            // "AB" is stored as the bytes 41 42, and U+4241 as its UTF-16 code unit: the same two bytes.
+            Assert.True(map.TryAdd("AB", [1]));
+            Assert.True(map.TryAdd("\u4241", [2]));
+            Assert.True(map.TryGetValue("AB", out var ascii));
+            Assert.True(map.TryGetValue("\u4241", out var wide));
+            Assert.Equal([1], ascii);
+            Assert.Equal([2], wide);
+            for (var i = 0; i < 40; i++) map.TryAdd("X" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), []); // both go to runs
+            Assert.True(map.Runs > 0);
+            Assert.True(map.TryGetValue("AB", out ascii));
+            Assert.True(map.TryGetValue("\u4241", out wide));
+            Assert.Equal([1], ascii);
+            Assert.Equal([2], wide);
+            Assert.False(map.ContainsKey("\u4142"));
         }
         finally
         {
