@@ -88,20 +88,16 @@ public static class SpecText
     }
 
     /// <summary>Number of digits of a whole number (sign not counted).</summary>
-    public static int DigitCount(long value)
-    {
-        var n = 1;
-        var v = value < 0 ? -(decimal)value : value;
-        while (v >= 10) { v /= 10; v = decimal.Truncate(v); n++; }
-        return n;
-    }
+    public static int DigitCount(long value) => Digits(value < 0 ? (UInt128)(-(Int128)value) : (UInt128)value);
 
     /// <summary>Number of digits of the integer part of an amount (sign not counted).</summary>
-    public static int DigitCount(decimal value)
+    public static int DigitCount(decimal value) => Digits((UInt128)decimal.Truncate(Math.Abs(value)));
+
+    // Integer compares, not a loop of decimal divisions: every amount and number of every record passes here.
+    static int Digits(UInt128 value)
     {
-        var v = decimal.Truncate(Math.Abs(value));
         var n = 1;
-        while (v >= 10) { v = decimal.Truncate(v / 10); n++; }
+        for (UInt128 power = 10; n < 39 && value >= power; power *= 10) n++;
         return n;
     }
 }
