@@ -166,6 +166,9 @@ public sealed class CanonicalRowBatch
     /// <summary>Bytes held (rows, keys and headers).</summary>
     public int Length => _length;
 
+    /// <summary>Bytes and rows the batch holds before it grows: a batch made as large as a full one never grows.</summary>
+    public (int Bytes, int Rows) Capacity => (_data.Length, _starts.Length);
+
     public void Clear()
     {
         Count = 0;

@@ -108,7 +108,9 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         var chunk = _chunk;
         var path = Path.Combine(_tempDirectory, "ogaki-reconcile-" + Guid.NewGuid().ToString("N") + ".run");
         _runs.Add(path);
-        _chunk = _spare ?? new CanonicalRowBatch(1 << 16);
+        // The second chunk is made as large as the first grew: growing it again by doubling would allocate twice its
+        // size in large arrays, and every large allocation brings the next full (gen2) collection nearer.
+        _chunk = _spare ?? new CanonicalRowBatch(chunk.Capacity.Bytes, chunk.Capacity.Rows);
         _chunk.Clear();
         _spare = null;
         _spilling = Task.Run(() =>
@@ -131,12 +133,14 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         if (_chunk.Count == 0) _chunk = new CanonicalRowBatch(1 << 16);
     }
 
-    static int[] SortedOrder(CanonicalRowBatch chunk)
+    /// <summary>The chunk's row indices in key order, in a buffer kept for the next chunk (one chunk is sorted at a time).</summary>
+    ArraySegment<int> SortedOrder(CanonicalRowBatch chunk)
     {
-        var order = new int[chunk.Count];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
+        if (_order.Length < chunk.Count) _order = new int[chunk.Capacity.Rows];
+        var order = new ArraySegment<int>(_order, 0, chunk.Count);
+        for (var i = 0; i < order.Count; i++) order[i] = i;
         // Equal keys keep their insertion order, so duplicates come out deterministically.
-        Array.Sort(order, (a, b) =>
+        order.AsSpan().Sort((a, b) =>
         {
             var c = chunk.Key(a).SequenceCompareTo(chunk.Key(b));
             return c != 0 ? c : a.CompareTo(b);
@@ -144,7 +148,9 @@ public sealed class ExternalRowSorter : IAsyncDisposable
         return order;
     }
 
-    static void WriteRun(CanonicalRowBatch chunk, string path)
+    int[] _order = [];
+
+    void WriteRun(CanonicalRowBatch chunk, string path)
     {
         var order = SortedOrder(chunk);
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.None);
