@@ -18,6 +18,16 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 /// </summary>
 public static class E2eHarness
 {
+    /// <summary>True when this build's code was compiled ahead of time (dotnet publish with ReadyToRun), as a published tool runs.</summary>
+    static bool ReadyToRun
+    {
+        get
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(typeof(MigrationRunner).Assembly.Location));
+            return pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+        }
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         double scale = 1;
@@ -59,8 +69,14 @@ public static class E2eHarness
 
         var request = new RunRequest { Source = estate, Target = connection, RunsDirectory = runs };
         GC.Collect();
+        var (cpuBefore, allocatedBefore, pauseBefore) = (Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
+        var collectionsBefore = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         var outcome = await new MigrationRunner(IStageProgress.None).RunAsync(request, CancellationToken.None);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        var runCpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var pause = GC.GetTotalPauseDuration() - pauseBefore;
+        var collections = Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"dry run: {outcome.Reconciliation.Outcome}, wall {outcome.Wall.TotalSeconds:F1} s, peak working set {peak / 1048576.0:F0} MiB; baselines next"));
 
@@ -80,10 +96,13 @@ public static class E2eHarness
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"## End-to-end dry run, scale {label}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; target PostgreSQL (throwaway cluster)\n");
-        sb.Append(CultureInfo.InvariantCulture, $"- command: `dotnet run -c Release --project benchmarks/Ogaki.Migration.Benchmarks -- e2e --scale {label}` (PG_CONN set)\n");
+        sb.Append(ReadyToRun
+            ? $"- command: `dotnet publish benchmarks/Ogaki.Migration.Benchmarks -c Release -o out/bench && dotnet out/bench/Ogaki.Migration.Benchmarks.dll e2e --scale {label}` (PG_CONN set); code: ReadyToRun, as a published ogaki-migrate runs\n"
+            : $"- command: `dotnet run -c Release --project benchmarks/Ogaki.Migration.Benchmarks -- e2e --scale {label}` (PG_CONN set); code: compiled at run time (not published ReadyToRun)\n");
         sb.Append(CultureInfo.InvariantCulture, $"- outcome: {r.Outcome}; wall **{outcome.Wall.TotalSeconds:F1} s**; peak working set **{peak / 1048576.0:F0} MiB**\n");
         sb.Append(CultureInfo.InvariantCulture, $"- records read {outcome.Mapping.Counts.Sum(c => c.Read):N0}; standard rows loaded {r.Entities.Sum(e => e.Loaded):N0}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"- CPU time of this process (run and client side of the baselines): {cpu.TotalSeconds:F1} s; load average at the end {LoadAverage()}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- CPU time of the dry run {runCpu.TotalSeconds:F1} s; of this process with the client side of the baselines {cpu.TotalSeconds:F1} s; load average at the end {LoadAverage()}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- garbage collection in the dry run: {allocated / 1048576.0:N0} MiB allocated ({allocated / (double)Math.Max(1, outcome.Mapping.Counts.Sum(c => c.Read)):N0} bytes a record read), collections gen0/gen1/gen2 {collections[0]}/{collections[1]}/{collections[2]}, paused {pause.TotalSeconds:F2} s\n\n");
         sb.Append("| stage | records | seconds | records/s |\n|---|---:|---:|---:|\n");
         foreach (var t in outcome.Timings)
             sb.Append(CultureInfo.InvariantCulture, $"| {t.Stage} | {t.Records:N0} | {t.Elapsed.TotalSeconds:F2} | {t.RecordsPerSecond:N0} |\n");
