@@ -59,7 +59,23 @@ public sealed class SpilledKeyMap : IDisposable
     public int Runs => _runs.Count;
 
     /// <summary>Adds <paramref name="key"/> with <paramref name="value"/>; false (and the value unchanged) when the key was there already.</summary>
-    public bool TryAdd(string key, ReadOnlySpan<byte> value)
+    public bool TryAdd(string key, ReadOnlySpan<byte> value) => !Access(key, add: true, value, wantValue: false, out _);
+
+    public bool ContainsKey(string key) => Access(key, add: false, default, wantValue: false, out _);
+
+    /// <summary>The value added with <paramref name="key"/> (a copy), or false.</summary>
+    public bool TryGetValue(string key, out byte[] value)
+    {
+        var found = Access(key, add: false, default, wantValue: true, out var v);
+        value = v ?? [];
+        return found;
+    }
+
+    /// <summary>
+    /// Encodes and hashes the key once, finds it and, when it is not there and <paramref name="add"/> is set, appends it
+    /// with <paramref name="value"/>. True when the key was there before.
+    /// </summary>
+    bool Access(string key, bool add, ReadOnlySpan<byte> value, bool wantValue, out byte[]? found)
     {
         ArgumentNullException.ThrowIfNull(key);
         var (length, header) = KeyShape(key);
@@ -69,23 +85,9 @@ public sealed class SpilledKeyMap : IDisposable
         try
         {
             var hash = Hash(keyBytes, header);
-            if (Find(keyBytes, header, hash, wantValue: false, out _)) return false;
-            var size = ArenaHeaderBytes + keyBytes.Length + value.Length;
-            if (_arenaUsed + size > _arena.Length) Array.Resize(ref _arena, Math.Max(_arenaUsed + size, _arena.Length * 2));
-            var at = _arenaUsed;
-            BinaryPrimitives.WriteInt32LittleEndian(_arena.AsSpan(at), header);
-            BinaryPrimitives.WriteInt32LittleEndian(_arena.AsSpan(at + 4), value.Length);
-            keyBytes.CopyTo(_arena.AsSpan(at + ArenaHeaderBytes));
-            value.CopyTo(_arena.AsSpan(at + ArenaHeaderBytes + keyBytes.Length));
-            _arenaUsed += size;
-            Count++;
-            var mask = _hashes.Length - 1;
-            var i = (int)(hash & (ulong)mask);
-            while (_entries[i] != 0) i = (i + 1) & mask;
-            (_hashes[i], _entries[i]) = (hash, at + 1);
-            // At most 70 % full, so a miss stops after a few probes; the arena's cap bounds memory whatever the key lengths.
-            if (++_tableCount * 10 >= _hashes.Length * 7 || _arenaUsed >= ArenaLimit) SpillTable();
-            return true;
+            if (Find(keyBytes, header, hash, wantValue, out found)) return true;
+            if (add) Append(keyBytes, header, hash, value);
+            return false;
         }
         finally
         {
@@ -93,36 +95,33 @@ public sealed class SpilledKeyMap : IDisposable
         }
     }
 
-    public bool ContainsKey(string key) => Lookup(key, wantValue: false, out _);
-
-    /// <summary>The value added with <paramref name="key"/> (a copy), or false.</summary>
-    public bool TryGetValue(string key, out byte[] value)
+    /// <summary>Appends a new entry to the arena and the table; spills the table when it is full.</summary>
+    void Append(ReadOnlySpan<byte> keyBytes, int header, ulong hash, ReadOnlySpan<byte> value)
     {
-        var found = Lookup(key, wantValue: true, out var v);
-        value = v ?? [];
-        return found;
-    }
-
-    bool Lookup(string key, bool wantValue, out byte[]? value)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var (length, header) = KeyShape(key);
-        byte[]? rented = null;
-        Span<byte> buffer = (header & 1) == 0 ? default : length <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : rented = ArrayPool<byte>.Shared.Rent(length);
-        var keyBytes = EncodeKey(key, length, header, buffer);
-        try
-        {
-            return Find(keyBytes, header, Hash(keyBytes, header), wantValue, out value);
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
+        var size = ArenaHeaderBytes + keyBytes.Length + value.Length;
+        if (_arenaUsed + size > _arena.Length) Array.Resize(ref _arena, Math.Max(_arenaUsed + size, _arena.Length * 2));
+        var at = _arenaUsed;
+        BinaryPrimitives.WriteInt32LittleEndian(_arena.AsSpan(at), header);
+        BinaryPrimitives.WriteInt32LittleEndian(_arena.AsSpan(at + 4), value.Length);
+        keyBytes.CopyTo(_arena.AsSpan(at + ArenaHeaderBytes));
+        value.CopyTo(_arena.AsSpan(at + ArenaHeaderBytes + keyBytes.Length));
+        _arenaUsed += size;
+        Count++;
+        var mask = _hashes.Length - 1;
+        var i = (int)(hash & (ulong)mask);
+        while (_entries[i] != 0) i = (i + 1) & mask;
+        (_hashes[i], _entries[i]) = (hash, at + 1);
+        // At most 70 % full, so a miss stops after a few probes; the arena's cap bounds memory whatever the key lengths.
+        if (++_tableCount * 10 >= _hashes.Length * 7 || _arenaUsed >= ArenaLimit) SpillTable();
     }
 
     /// <summary>Byte length and header of a key: its byte length shifted left, with the low bit set for an ASCII key.</summary>
-    static (int Length, int Header) KeyShape(string key) =>
-        Ascii.IsValid(key) ? (key.Length, (key.Length << 1) | 1) : (key.Length * 2, key.Length * 4);
+    static (int Length, int Header) KeyShape(string key)
+    {
+        var ascii = Ascii.IsValid(key);
+        var length = ascii ? key.Length : key.Length * 2;
+        return (length, (length << 1) | (ascii ? 1 : 0));
+    }
 
     /// <summary>The key's bytes: its ASCII bytes in <paramref name="buffer"/>, or its UTF-16 code units in place.</summary>
     static ReadOnlySpan<byte> EncodeKey(string key, int length, int header, Span<byte> buffer)

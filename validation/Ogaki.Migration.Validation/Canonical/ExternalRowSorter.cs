@@ -123,13 +123,14 @@ public sealed class ExternalRowSorter : IAsyncDisposable
 
     /// <summary>
     /// Writes the buffered rows as a sorted run (if more than a few), waits for the write to finish and lets the
-    /// chunk buffers go, so a side that is complete holds almost no memory until the reconciliation reads it.
+    /// chunk and sort-order buffers go, so a side that is complete holds almost no memory until the reconciliation reads it.
     /// </summary>
     public async Task SpillAsync()
     {
         if (_chunk.Count > 64) Spill();
         await _spilling.ConfigureAwait(false);
         _spare = null;
+        _order = [];
         if (_chunk.Count == 0) _chunk = new CanonicalRowBatch(1 << 16);
     }
 
