@@ -48,6 +48,13 @@ internal static class SpecEmitter
             w.Append("        ").Append(n++.ToString(CultureInfo.InvariantCulture)).Append(" => ").Append(i.Identifier).Append(",\n");
         w.Append("        _ => throw new global::System.ArgumentOutOfRangeException(nameof(ordinal)),\n    };\n\n");
 
+        w.Append("    /// <summary>Hands every item's value, typed, to <paramref name=\"writer\"/> in spec order (no boxing).</summary>\n");
+        w.Append("    public void WriteValues<TWriter>(ref TWriter writer) where TWriter : struct, ").Append(Rt).Append(".IStandardValueWriter\n    {\n");
+        n = 0;
+        foreach (var i in entity.Items)
+            w.Append("        writer.").Append(WriterMember(i.Type)).Append('(').Append(n++.ToString(CultureInfo.InvariantCulture)).Append(", ").Append(i.Identifier).Append(");\n");
+        w.Append("    }\n\n");
+
         w.Append("    /// <summary>Builds a record from values in spec order (as <see cref=\"GetValue\"/> gives them).</summary>\n");
         w.Append("    public static ").Append(e.Name).Append(" FromValues(global::System.Collections.Generic.IReadOnlyList<object?> values) => new()\n    {\n");
         n = 0;
@@ -234,6 +241,19 @@ internal static class SpecEmitter
         "yearmonth" => Rt + ".YearMonth",
         "flag" => "bool",
         _ => "string",
+    };
+
+    // The IStandardValueWriter method of each item type (by its CLR type, as ClrType above).
+    static string WriterMember(string type) => type switch
+    {
+        "int" => "Int",
+        "amount" or "decimal" => "Decimal",
+        "time" => "Time",
+        "blob" => "Blob",
+        "date" => "Date",
+        "yearmonth" => "YearMonth",
+        "flag" => "Flag",
+        _ => "Text",
     };
 
     static string TypeMember(string type) => type switch

@@ -156,7 +156,7 @@ public static class CanonicalValue
     }
 
     // Whole amounts (the common case) format as long, about fifty times faster than decimal formatting.
-    static int FormatDecimal(decimal d, Span<byte> dest)
+    internal static int FormatDecimal(decimal d, Span<byte> dest)
     {
         int n;
         if ((d.Scale == 0 || decimal.Truncate(d) == d) && d >= long.MinValue && d <= long.MaxValue)

@@ -29,4 +29,55 @@ public interface IStandardRecord
 
     /// <summary>Adds a violation for every broken item rule (required, length, type, code domain).</summary>
     void Validate(ICollection<SpecViolation> violations);
+
+    /// <summary>
+    /// Hands every item's value to <paramref name="writer"/> in spec order, typed, so the consumers that read every value
+    /// of every record (canonical rows, binary COPY) do not box them. Generated records write their properties directly;
+    /// this default goes through <see cref="GetValue"/>.
+    /// </summary>
+    /// <exception cref="InvalidCastException">A value whose type is not its item's.</exception>
+    void WriteValues<TWriter>(ref TWriter writer) where TWriter : struct, IStandardValueWriter
+    {
+        var items = Entity.Items;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var value = GetValue(i);
+            switch (items[i].Type)
+            {
+                case ItemType.Int: writer.Int(i, (int?)value); break;
+                case ItemType.Amount or ItemType.Decimal: writer.Decimal(i, (decimal?)value); break;
+                case ItemType.Date: writer.Date(i, (DateOnly?)value); break;
+                case ItemType.YearMonth: writer.YearMonth(i, (YearMonth?)value); break;
+                case ItemType.Flag: writer.Flag(i, (bool?)value); break;
+                case ItemType.Time: writer.Time(i, (TimeOnly?)value); break;
+                case ItemType.Blob: writer.Blob(i, (byte[]?)value); break;
+                default: writer.Text(i, (string?)value); break;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Receives a record's values from <see cref="IStandardRecord.WriteValues"/>: one call per item, in spec order, by the
+/// item's CLR type (null for an empty item). Implemented by structs, so the generic call is specialised and direct.
+/// </summary>
+public interface IStandardValueWriter
+{
+    /// <summary>text, kana, digits and code items.</summary>
+    void Text(int ordinal, string? value);
+
+    void Int(int ordinal, int? value);
+
+    /// <summary>amount and decimal items.</summary>
+    void Decimal(int ordinal, decimal? value);
+
+    void Date(int ordinal, DateOnly? value);
+
+    void YearMonth(int ordinal, YearMonth? value);
+
+    void Flag(int ordinal, bool? value);
+
+    void Time(int ordinal, TimeOnly? value);
+
+    void Blob(int ordinal, byte[]? value);
 }

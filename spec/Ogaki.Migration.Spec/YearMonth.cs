@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Ogaki.Migration.Spec;
 
 /// <summary>年月 (e.g. 支給開始年月), written <c>yyyy-MM</c>.</summary>
-public readonly record struct YearMonth : IComparable<YearMonth>, ISpanParsable<YearMonth>
+public readonly record struct YearMonth : IComparable<YearMonth>, ISpanParsable<YearMonth>, IUtf8SpanFormattable
 {
     public YearMonth(int year, int month)
     {
@@ -45,6 +45,23 @@ public readonly record struct YearMonth : IComparable<YearMonth>, ISpanParsable<
     public static bool operator >=(YearMonth a, YearMonth b) => a.Index >= b.Index;
 
     public override string ToString() => Year.ToString("D4", CultureInfo.InvariantCulture) + "-" + Month.ToString("D2", CultureInfo.InvariantCulture);
+
+    /// <summary>The text of <see cref="ToString"/> (<c>yyyy-MM</c>) as UTF-8, without a string (the format is ignored).</summary>
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+    {
+        bytesWritten = 0;
+        if (utf8Destination.Length < 7) return false;
+        var (y, m) = (Year, Month); // 1–9999 and 1–12 (0 and 0 for default)
+        utf8Destination[0] = (byte)('0' + y / 1000);
+        utf8Destination[1] = (byte)('0' + y / 100 % 10);
+        utf8Destination[2] = (byte)('0' + y / 10 % 10);
+        utf8Destination[3] = (byte)('0' + y % 10);
+        utf8Destination[4] = (byte)'-';
+        utf8Destination[5] = (byte)('0' + m / 10);
+        utf8Destination[6] = (byte)('0' + m % 10);
+        bytesWritten = 7;
+        return true;
+    }
 
     /// <summary>Parses <c>yyyy-MM</c> or <c>yyyyMM</c>.</summary>
     public static bool TryParse(ReadOnlySpan<char> s, IFormatProvider? provider, out YearMonth result)

@@ -68,37 +68,94 @@ internal sealed class BinaryCopyWriter : IDisposable
         Ensure(2);
         BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_pos), (short)_items.Length);
         _pos += 2;
-        for (var i = 0; i < _items.Length; i++)
+        var fields = new FieldWriter(this, batch);
+        record.WriteValues(ref fields);
+    }
+
+    /// <summary>Encodes each value of a row as its column's binary input, without boxing the value types.</summary>
+    readonly struct FieldWriter(BinaryCopyWriter owner, LoadBatch batch) : IStandardValueWriter
+    {
+        public void Text(int ordinal, string? value)
         {
-            var value = record.GetValue(i);
-            if (value is null)
-            {
-                Ensure(4);
-                BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), -1);
-                _pos += 4;
-                continue;
-            }
-            var item = _items[i];
-            switch (item.Type)
-            {
-                case ItemType.Int: Fixed4(BinaryPrimitives.ReverseEndianness((int)value)); break;
-                case ItemType.Date: Fixed4(BinaryPrimitives.ReverseEndianness(((DateOnly)value).DayNumber - EpochDayNumber)); break;
-                case ItemType.Flag:
-                    Ensure(5);
-                    BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), 1);
-                    _buffer[_pos + 4] = (bool)value ? (byte)1 : (byte)0;
-                    _pos += 5;
-                    break;
-                case ItemType.Amount:
-                    var amount = (decimal)value;
-                    if (decimal.Truncate(amount) != amount)
-                        throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen (numeric({item.Length},0) would round it)");
-                    Numeric(amount);
-                    break;
-                case ItemType.YearMonth: Text(((YearMonth)value).ToString()); break;
-                default: Text((string)value); break;
-            }
+            if (value is null) owner.Null();
+            else owner.Text(value);
         }
+
+        public void Int(int ordinal, int? value)
+        {
+            if (value is { } v) owner.Fixed4(BinaryPrimitives.ReverseEndianness(v));
+            else owner.Null();
+        }
+
+        public void Decimal(int ordinal, decimal? value)
+        {
+            if (value is not { } amount)
+            {
+                owner.Null();
+                return;
+            }
+            var item = owner._items[ordinal];
+            if (item.Type != ItemType.Amount) throw Unsupported(item);
+            if (decimal.Truncate(amount) != amount)
+                throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen (numeric({item.Length},0) would round it)");
+            owner.Numeric(amount);
+        }
+
+        public void Date(int ordinal, DateOnly? value)
+        {
+            if (value is { } v) owner.Fixed4(BinaryPrimitives.ReverseEndianness(v.DayNumber - EpochDayNumber));
+            else owner.Null();
+        }
+
+        public void YearMonth(int ordinal, YearMonth? value)
+        {
+            if (value is { } v) owner.YearMonthText(v);
+            else owner.Null();
+        }
+
+        public void Flag(int ordinal, bool? value)
+        {
+            if (value is not { } v)
+            {
+                owner.Null();
+                return;
+            }
+            owner.Ensure(5);
+            BinaryPrimitives.WriteInt32BigEndian(owner._buffer.AsSpan(owner._pos), 1);
+            owner._buffer[owner._pos + 4] = v ? (byte)1 : (byte)0;
+            owner._pos += 5;
+        }
+
+        public void Time(int ordinal, TimeOnly? value)
+        {
+            if (value is null) owner.Null();
+            else throw Unsupported(owner._items[ordinal]);
+        }
+
+        public void Blob(int ordinal, byte[]? value)
+        {
+            if (value is null) owner.Null();
+            else throw Unsupported(owner._items[ordinal]);
+        }
+
+        // The load fails as a batch (TargetLoadException from the caller's catch), naming the item.
+        static InvalidCastException Unsupported(SpecItem item) =>
+            new($"{item.ItemId} {item.NameJa}: values of item type {item.Type} have no binary COPY encoding yet");
+    }
+
+    void Null()
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), -1);
+        _pos += 4;
+    }
+
+    void YearMonthText(YearMonth value)
+    {
+        Ensure(4 + 7);
+        value.TryFormat(_buffer.AsSpan(_pos + 4), out var n, default, null);
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), n);
+        _pos += 4 + n;
     }
 
     void Fixed4(int bigEndian)
