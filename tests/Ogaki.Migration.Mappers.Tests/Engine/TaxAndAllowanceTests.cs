@@ -92,6 +92,21 @@ public class TaxAndAllowanceTests
     }
 
     [Fact]
+    public async Task A_numeric_field_read_for_a_digits_item_gives_its_whole_number_zero_padded_whatever_its_scale()
+    {
+        // ZM-ATENA-NO (digits:10) as a packed decimal: 1000014 and 1000014.00 are one number, "0001000014".
+        var a = LegacyFixtures.Atena(100001);
+        var h = LegacyFixtures.Atena(500000001);
+        var tax = new MappingSource("mainframe", SourceRole.Tax, new ListAdapter("mainframe:ZEIMAST.dat",
+            [Zei(1, a + ".00", 2024, "3"), Zei(2, a, 2025, "3")]), "ZM-DETAIL");
+        var result = await new MappingEngine(Config).RunAsync([tax, Households(h, a), Residents((a, h, "1"))], new MappingOptions(2), TestContext.Current.CancellationToken);
+
+        Assert.Equal(10, a.Length);
+        Assert.Empty(result.Rejects);
+        Assert.Equal([(a, 2024), (a, 2025)], result.RecordsOf("TaxAssessment").Cast<TaxAssessment>().Select(t => (t.AtenaNo, t.KazeiNendo!.Value)));
+    }
+
+    [Fact]
     public async Task Tax_defects_and_unresolved_taxpayers_are_rejected()
     {
         var a = LegacyFixtures.Atena(100001);

@@ -67,9 +67,12 @@ public sealed class StandardRecordValidator(ValidationOptions options, ValueRend
         return record.GetValue(reason.Ordinal) is string code && Options.UnknownDateIdoJiyu.Contains(code);
     }
 
-    EntityPlan PlanOf(SpecEntity entity)
+    // The lookup stays apart from the build: the build's lambdas capture the entity, and a method holding them
+    // allocates their closure on every call, found or not.
+    EntityPlan PlanOf(SpecEntity entity) => _plans.TryGetValue(entity, out var plan) ? plan : BuildPlan(entity);
+
+    EntityPlan BuildPlan(SpecEntity entity)
     {
-        if (_plans.TryGetValue(entity, out var plan)) return plan;
         var identifiers = entity.Items.Where(i => Options.IdentifierItems.ContainsKey(i.Identifier)).Select(i => (i, Options.IdentifierItems[i.Identifier])).ToArray();
         var unknownDates = entity.Items.Select(i => (i, entity.UnknownDatePair(i))).Where(p => p.Item2 is not null).Select(p => (p.i, p.Item2!.Value.Flag)).ToArray();
         return _plans[entity] = new EntityPlan(RowKeyComparer.KeyOrdinals(entity), identifiers, unknownDates);
