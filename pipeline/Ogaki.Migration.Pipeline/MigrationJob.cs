@@ -183,13 +183,13 @@ public sealed class MigrationJob(IStageProgress progress)
                 side.Add(r);
             }
             if (target is null) return;
-            if (!pending.TryGetValue(entity.Name, out var p)) p = ([], 1, 1);
+            if (!pending.TryGetValue(entity.Name, out var p)) p = (new List<IStandardRecord>(batchSize), 1, 1);
             foreach (var r in records)
             {
                 p.Records.Add(r);
                 if (p.Records.Count < batchSize) continue;
                 await Send(entity, p.Records, p.Batch, p.Input, token);
-                p = ([], p.Batch + 1, p.Input + batchSize);
+                p = (new List<IStandardRecord>(batchSize), p.Batch + 1, p.Input + batchSize); // made at its final size, not grown
             }
             pending[entity.Name] = p;
         }

@@ -182,6 +182,26 @@ public class FixedLengthAdapterTests
         Assert.Equal("-12.50", ((decimal)results[1].Record!.Get("R-GAKU")!).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public async Task Zero_amounts_keep_their_scale_and_a_negative_signed_zero_reads_as_zero()
+    {
+        // Zeros are shared boxes, one per scale: the value read must still be the field's own, 0.00 for V99, 0.0 for V9;
+        // a packed zero with the D sign nibble is 0, not −0 (PackedDecimal), and a whole negative value stays negative.
+        using var files = new FixedLengthTestFiles();
+        File.WriteAllText(Path.Combine(files.Dir, "zero.cpy"),
+            "       01  R.\n           05  R-GAKU    PIC S9(5)V99 COMP-3.\n           05  R-KAI     PIC S9(3) COMP-3.\n           05  R-ZONED   PIC 9(4)V9.\n");
+        var path = files.Write("ZERO.dat", [Hex("0000000C 000D F0F0F0F0F0"), Hex("0000000D 000C F0F0F0F1F0"), Hex("0001250C 001D F0F0F0F0F0")]);
+        var results = await FixedLengthTestFiles.ReadAll(AdapterFactory.Create(Path.Combine(files.Dir, "zero.cpy"), "ibm930", path));
+        Assert.All(results, r => Assert.True(r.IsRecord, r.Reject?.ToString()));
+        static string Text(LegacyRecord r, string field) => ((decimal)r.Get(field)!).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        static bool Negative(LegacyRecord r, string field) => decimal.IsNegative((decimal)r.Get(field)!);
+        var (a, b, c) = (results[0].Record!, results[1].Record!, results[2].Record!);
+        Assert.Equal(("0.00", "0", "0.0"), (Text(a, "R-GAKU"), Text(a, "R-KAI"), Text(a, "R-ZONED")));
+        Assert.Equal((false, false), (Negative(a, "R-GAKU"), Negative(a, "R-KAI")));
+        Assert.Equal(("0.00", false, "1.0"), (Text(b, "R-GAKU"), Negative(b, "R-GAKU"), Text(b, "R-ZONED")));
+        Assert.Equal(("12.50", "-1", true), (Text(c, "R-GAKU"), Text(c, "R-KAI"), Negative(c, "R-KAI")));
+    }
+
     static string WriteCopybook(FixedLengthTestFiles files, FileLayout _)
     {
         var p = Path.Combine(files.Dir, "mixed.cpy");

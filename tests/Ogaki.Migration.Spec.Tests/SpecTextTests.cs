@@ -30,4 +30,27 @@ public class SpecTextTests
             Assert.Equal(decimal.Truncate(Math.Abs(a)).ToString(CultureInfo.InvariantCulture).Length, SpecText.DigitCount(a));
         }
     }
+
+    [Theory]
+    [InlineData(' ', '~')]
+    [InlineData('\u0300', '\uFE0F')]
+    [InlineData('\uDB80', '\uF8FF')]
+    [InlineData('\0', '\uFFFF')]
+    [InlineData('A', 'A')]
+    public void A_char_range_holds_exactly_the_characters_from_low_to_high(char low, char high)
+    {
+        var range = SpecText.CharRange(low, high);
+        for (var c = 0; c <= char.MaxValue; c++)
+            Assert.True(range.Contains((char)c) == (c >= low && c <= high), $"U+{c:X4}");
+    }
+
+    [Fact]
+    public void Length_counts_text_elements_only_when_the_text_holds_combining_marks_or_surrogates()
+    {
+        Assert.Equal(4, SpecText.Length("0123"));
+        Assert.Equal(3, SpecText.Length("髙橋𠮷"));           // a surrogate pair counts once
+        Assert.Equal(2, SpecText.Length("葛\U000E0100城"));   // an ideographic variation selector joins its base
+        Assert.Equal(2, SpecText.Length("か\u3099き"));       // a combining voiced mark joins its kana
+        Assert.Equal(5, SpecText.Length("ｶﾞｷﾞｸ"));             // half-width voiced marks are characters of their own
+    }
 }

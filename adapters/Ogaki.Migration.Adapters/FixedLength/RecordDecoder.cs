@@ -261,7 +261,7 @@ public sealed class RecordDecoder
                     failure = new Failure(RejectReasons.InvalidPacked, "Negative sign in an unsigned packed field", at + bytes.Length - 1);
                     return null;
                 }
-                return v;
+                return Box(v);
             }
             case FieldKind.Binary:
                 return DecodeBinary(def, bytes);
@@ -289,7 +289,7 @@ public sealed class RecordDecoder
                 if (def.Signed || plain >= 0m)
                 {
                     failure = null;
-                    return plain;
+                    return Box(plain);
                 }
                 failure = new Failure(RejectReasons.InvalidZoned, "Negative sign in an unsigned zoned field", at + bytes.Length - 1);
                 return null;
@@ -360,8 +360,14 @@ public sealed class RecordDecoder
             failure = new Failure(RejectReasons.InvalidZoned, "Negative sign in an unsigned zoned field", at + (def.SignLeading ? 0 : bytes.Length - 1));
             return null;
         }
-        return v;
+        return Box(v);
     }
+
+    // One box per scale for zero, shared: most numeric fields of a mainframe master are empty amounts and OCCURS
+    // slots (about 18 million boxed decimals a scale-1 run, most of them zero). Boxes are never mutated; −0 keeps its own.
+    static readonly object[] Zeros = [.. Enumerable.Range(0, 29).Select(scale => (object)new decimal(0, 0, 0, false, (byte)scale))];
+
+    static object Box(decimal v) => v == 0m && !decimal.IsNegative(v) ? Zeros[v.Scale] : v;
 
     static Failure? NulFailure(ReadOnlySpan<byte> bytes, int at)
     {
@@ -385,8 +391,8 @@ public sealed class RecordDecoder
                 : (little ? BinaryPrimitives.ReadUInt64LittleEndian(bytes) : BinaryPrimitives.ReadUInt64BigEndian(bytes)),
             _ => throw new InvalidOperationException($"Binary field {def.Name} of {bytes.Length} bytes."),
         };
-        if (def.Scale == 0) return v;
+        if (def.Scale == 0) return Box(v);
         var bits = decimal.GetBits(v);
-        return new decimal(bits[0], bits[1], bits[2], v < 0m, (byte)def.Scale);
+        return Box(new decimal(bits[0], bits[1], bits[2], v < 0m, (byte)def.Scale));
     }
 }

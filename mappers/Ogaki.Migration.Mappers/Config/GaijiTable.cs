@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Mappers.Config;
 
@@ -39,13 +41,15 @@ public sealed class GaijiTable
     /// <summary>True for a Private Use Area scalar (BMP PUA or planes 15/16).</summary>
     public static bool IsPua(int scalar) => scalar is >= 0xE000 and <= 0xF8FF or >= 0xF0000 and <= 0x10FFFD;
 
+    static readonly SearchValues<char> PuaAndSurrogates = SpecText.CharRange('\uDB80', '\uF8FF');
+
     /// <summary>True when the text holds any PUA scalar.</summary>
     public static bool ContainsPua(string text)
     {
         // One vectorised scan for U+DB80…U+F8FF (high surrogates of planes 15/16, low surrogates, BMP PUA); only
         // text with a hit there (外字, or a low surrogate of another plane) is looked at character by character.
         var span = text.AsSpan();
-        var first = span.IndexOfAnyInRange('\uDB80', '\uF8FF');
+        var first = span.IndexOfAny(PuaAndSurrogates);
         if (first < 0) return false;
         foreach (var c in span[first..])
             if (c is >= '\uE000' and <= '\uF8FF' or >= '\uDB80' and <= '\uDBFF') return true;

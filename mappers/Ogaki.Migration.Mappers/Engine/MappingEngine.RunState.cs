@@ -44,7 +44,7 @@ public sealed partial class MappingEngine
             foreach (var bucket in _sinkOrder)
             {
                 var list = bucket.ToSink;
-                bucket.ToSink = []; // the sink may keep the list
+                bucket.ToSink = new List<IStandardRecord>(list.Count); // the sink may keep the list; the next is as large, not grown by doubling
                 await sink(bucket.Entity, list, ct).ConfigureAwait(false);
             }
             _sinkOrder.Clear();
