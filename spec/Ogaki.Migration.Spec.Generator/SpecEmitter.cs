@@ -45,7 +45,8 @@ internal static class SpecEmitter
         w.Append("    public object? GetValue(int ordinal) => ordinal switch\n    {\n");
         var n = 0;
         foreach (var i in entity.Items)
-            w.Append("        ").Append(n++.ToString(CultureInfo.InvariantCulture)).Append(" => ").Append(i.Identifier).Append(",\n");
+            w.Append("        ").Append(n++.ToString(CultureInfo.InvariantCulture)).Append(" => ")
+             .Append(i.Type == "flag" ? Rt + ".BoxedFlag.Of(" + i.Identifier + ")" : i.Identifier).Append(",\n");
         w.Append("        _ => throw new global::System.ArgumentOutOfRangeException(nameof(ordinal)),\n    };\n\n");
 
         w.Append("    /// <summary>Hands every item's value, typed, to <paramref name=\"writer\"/> in spec order (no boxing).</summary>\n");

@@ -81,3 +81,12 @@ public interface IStandardValueWriter
 
     void Blob(int ordinal, byte[]? value);
 }
+
+/// <summary>The two boxed flags, shared: <see cref="IStandardRecord.GetValue"/> of a flag item returns one of them instead of boxing anew.</summary>
+public static class BoxedFlag
+{
+    static readonly object True = true;
+    static readonly object False = false;
+
+    public static object? Of(bool? value) => value is { } b ? (b ? True : False) : null;
+}
