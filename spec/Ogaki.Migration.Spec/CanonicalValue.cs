@@ -138,17 +138,11 @@ public static class CanonicalValue
         return k;
     }
 
-    // yyyy-MM-dd without the custom-format parser (DateOnly's year is 1–9999, always four digits here).
+    // yyyy-MM-dd without the custom-format parser: the 年月 as YearMonth writes it, then the day.
     internal static int FormatDate(DateOnly d, Span<byte> dest)
     {
-        var (y, m, day) = (d.Year, d.Month, d.Day);
-        dest[0] = (byte)('0' + y / 1000);
-        dest[1] = (byte)('0' + y / 100 % 10);
-        dest[2] = (byte)('0' + y / 10 % 10);
-        dest[3] = (byte)('0' + y % 10);
-        dest[4] = (byte)'-';
-        dest[5] = (byte)('0' + m / 10);
-        dest[6] = (byte)('0' + m % 10);
+        new YearMonth(d.Year, d.Month).TryFormat(dest, out _, default, null);
+        var day = d.Day;
         dest[7] = (byte)'-';
         dest[8] = (byte)('0' + day / 10);
         dest[9] = (byte)('0' + day % 10);

@@ -128,10 +128,27 @@ public class StandardValueWriterTests
     }
 
     [Fact]
+    public void Dates_in_canonical_rows_are_their_invariant_text()
+    {
+        var random = new Random(11);
+        var dates = new List<DateOnly> { DateOnly.MinValue, DateOnly.MaxValue, new(1989, 1, 7), new(2000, 2, 29) };
+        for (var i = 0; i < 2000; i++) dates.Add(DateOnly.FromDayNumber(random.Next(DateOnly.MaxValue.DayNumber + 1)));
+        var key = new CanonicalKey(HouseholdSpec.Entity);
+        var batch = new CanonicalRowBatch();
+        foreach (var d in dates) batch.Add([null, null, null, null, null, null, d], key);
+        for (var i = 0; i < dates.Count; i++)
+        {
+            Assert.Equal(dates[i].ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), CanonicalRow.Texts(batch.Row(i), 7)[6]);
+        }
+    }
+
+    [Fact]
     public void YearMonth_writes_the_utf8_of_its_text()
     {
         Span<byte> buffer = stackalloc byte[7];
-        foreach (var ym in new[] { default, new YearMonth(1, 1), new YearMonth(999, 9), new YearMonth(2026, 12), new YearMonth(9999, 12) })
+        var random = new Random(12);
+        foreach (var ym in new[] { default, new YearMonth(1, 1), new YearMonth(999, 9), new YearMonth(2026, 12), new YearMonth(9999, 12) }
+            .Concat(Enumerable.Range(0, 2000).Select(_ => new YearMonth(random.Next(1, 10000), random.Next(1, 13)))))
         {
             Assert.True(ym.TryFormat(buffer, out var n, default, null));
             Assert.Equal(ym.ToString(), System.Text.Encoding.UTF8.GetString(buffer[..n]));
