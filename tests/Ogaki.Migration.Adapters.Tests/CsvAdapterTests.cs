@@ -12,6 +12,26 @@ public class CsvAdapterTests
     static CsvAdapterTests() => LegacyEncodings.Register();
 
     [Fact]
+    public async Task Short_ascii_values_are_shared_strings_and_every_value_keeps_its_text()
+    {
+        using var files = new FixedLengthTestFiles();
+        var path = files.WriteBytes("CODES.csv", Encoding.UTF8.GetBytes("a,b,c,d,e\r\n1,K1,髙,\"\"\"\",K12\r\n1,K1,髙,\"\"\"\",K12\r\n,\u007f~,橋子,\"x\",\r\n"));
+        var rows = (await FixedLengthTestFiles.ReadAll(new CsvAdapter(path))).Select(r => r.Record!).ToList();
+        string?[] Values(LegacyRecord r) => [.. "abcde".Select(c => (string?)r.Get(c.ToString()))];
+        Assert.Equal(["1", "K1", "髙", "\"", "K12"], Values(rows[0]));
+        Assert.Equal(["", "\u007f~", "橋子", "x", ""], Values(rows[2]));
+        // One or two ASCII characters: the same string each time; anything else is a string of its own.
+        Assert.Same(rows[0].Get("a"), rows[1].Get("a"));
+        Assert.Same(rows[0].Get("b"), rows[1].Get("b"));
+        Assert.Same(rows[0].Get("d"), rows[1].Get("d"));
+        Assert.NotSame(rows[0].Get("c"), rows[1].Get("c"));
+        Assert.NotSame(rows[0].Get("e"), rows[1].Get("e"));
+        Assert.Equal("K1", ShortStrings.Of("K1"));
+        Assert.Equal("\u00e9", ShortStrings.Of("\u00e9"));
+        Assert.Equal("A\u00e9", ShortStrings.Of("A\u00e9"));
+    }
+
+    [Fact]
     public async Task Reads_utf8_with_bom_and_japanese_headers()
     {
         using var files = new FixedLengthTestFiles();

@@ -96,7 +96,7 @@ public sealed class CsvAdapter(string path, string encoding = "utf-8", char sepa
             else
             {
                 var values = new object?[names.Length];
-                for (var i = 0; i < names.Length; i++) values[i] = row[i].ToString();
+                for (var i = 0; i < names.Length; i++) values[i] = ShortStrings.Of(row[i].Span);
                 result = new LegacyRecord(loc, "", new LegacyGroup(names, values));
             }
             yield return result;

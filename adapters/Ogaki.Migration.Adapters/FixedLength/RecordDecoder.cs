@@ -245,7 +245,7 @@ public sealed class RecordDecoder
                 {
                     span = def.Kind == FieldKind.National ? span.TrimEnd('\u3000').TrimEnd(' ') : span.TrimEnd(' ');
                 }
-                return span.Length == 0 ? string.Empty : new string(span);
+                return ShortStrings.Of(span);
             }
             case FieldKind.Zoned:
                 return DecodeZoned(def, bytes, at, out failure);
