@@ -1,10 +1,14 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Ogaki.Migration.Adapters.Sdk;
 
 namespace Ogaki.Migration.Mappers.Engine;
 
-/// <summary>A batch of consecutive source items and, once a worker has mapped it, their outcomes.</summary>
-internal sealed class Batch<TOut>(long sequence, LegacyReadResult[] items, int count)
+/// <summary>
+/// A batch of consecutive source items and, once a worker has mapped it, their outcomes (the first
+/// <see cref="Count"/> of each array; the arrays may be longer, reused from an earlier batch).
+/// </summary>
+internal sealed class Batch<TOut>(long sequence, LegacyReadResult[] items, TOut[] outcomes, int count)
 {
     public long Sequence { get; } = sequence;
 
@@ -12,7 +16,7 @@ internal sealed class Batch<TOut>(long sequence, LegacyReadResult[] items, int c
 
     public int Count { get; } = count;
 
-    public TOut[] Outcomes { get; } = new TOut[count];
+    public TOut[] Outcomes { get; } = outcomes;
 
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -39,27 +43,31 @@ internal static class OrderedBatches
         var work = Channel.CreateUnbounded<Batch<TOut>>(new UnboundedChannelOptions { SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = cts.Token;
+        // The arrays of batches the ordered stage is done with, cleared, for the producer's next batches: a source is
+        // read in thousands of batches, and new arrays for each were about 80 MiB of a scale-1 run's allocation.
+        var spare = new ConcurrentQueue<(LegacyReadResult[] Items, TOut[] Outcomes)>();
+        (LegacyReadResult[] Items, TOut[] Outcomes) Arrays() => spare.TryDequeue(out var a) ? a : (new LegacyReadResult[batchSize], new TOut[batchSize]);
 
         var producer = Task.Run(async () =>
         {
             try
             {
                 long seq = 0;
-                var buffer = new LegacyReadResult[batchSize];
+                var (buffer, outcomes) = Arrays();
                 var n = 0;
                 await foreach (var item in source.WithCancellation(token).ConfigureAwait(false))
                 {
                     buffer[n++] = item;
                     if (n < batchSize) continue;
-                    var b = new Batch<TOut>(seq++, buffer, n);
+                    var b = new Batch<TOut>(seq++, buffer, outcomes, n);
                     await ordered.Writer.WriteAsync(b, token).ConfigureAwait(false); // blocks when the window is full
                     work.Writer.TryWrite(b);
-                    buffer = new LegacyReadResult[batchSize];
+                    (buffer, outcomes) = Arrays();
                     n = 0;
                 }
                 if (n > 0)
                 {
-                    var b = new Batch<TOut>(seq, buffer, n);
+                    var b = new Batch<TOut>(seq, buffer, outcomes, n);
                     await ordered.Writer.WriteAsync(b, token).ConfigureAwait(false);
                     work.Writer.TryWrite(b);
                 }
@@ -109,6 +117,10 @@ internal static class OrderedBatches
             {
                 await b.Done.Task.WaitAsync(token).ConfigureAwait(false);
                 yield return b;
+                // The consumer is done with the batch: its arrays go back, cleared so they hold no records alive.
+                Array.Clear(b.Items, 0, b.Count);
+                Array.Clear(b.Outcomes, 0, b.Count);
+                spare.Enqueue((b.Items, b.Outcomes));
             }
             await producer.ConfigureAwait(false);
         }

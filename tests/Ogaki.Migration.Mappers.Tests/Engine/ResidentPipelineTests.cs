@@ -432,4 +432,20 @@ public class ResidentPipelineTests
         Assert.Equal([1L, 4L, 7L, 10L, 11L], seen);
         Assert.Equal(result.Counts.Sum(c => c.Read), seen[^1]);
     }
+
+    [Fact]
+    public async Task Small_batches_on_several_workers_reusing_their_arrays_give_the_records_of_one_batch_in_source_order()
+    {
+        var h = LegacyFixtures.Atena(500000001);
+        var atenas = Enumerable.Range(0, 50).Select(i => LegacyFixtures.Atena(100001 + i * 3)).ToArray();
+        List<LegacyReadResult> Records() => [.. atenas.Select((a, i) => (LegacyReadResult)J(i + 1, LegacyFixtures.Jumin(a, h, zokugara: i == 0 ? "01" : "10")))];
+        async Task<MappingResult> Run(MappingOptions options) =>
+            await new MappingEngine(Config).RunAsync([Setai(S(1, LegacyFixtures.Setai(h, atenas[0]))), Jumin([.. Records()])], options, TestContext.Current.CancellationToken);
+
+        var one = await Run(new MappingOptions(Degree: 1, BatchSize: 1000));
+        var many = await Run(new MappingOptions(Degree: 3, BatchSize: 4)); // 13 batches, the last of 2: arrays go round
+        Assert.Equal(atenas, one.RecordsOf("Resident").Cast<Resident>().Select(r => r.AtenaNo));
+        Assert.Equal(one.RecordsOf("Resident").Cast<Resident>(), many.RecordsOf("Resident").Cast<Resident>());
+        Assert.Equal(one.ToMarkdown(), many.ToMarkdown());
+    }
 }
