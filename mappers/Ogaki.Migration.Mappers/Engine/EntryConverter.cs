@@ -25,6 +25,7 @@ internal sealed class EntryConverter
     readonly CodeMap? _codes;
     readonly CodeTable? _table;
     readonly int _width;
+    readonly string? _widthFormat; // "D<width>": a whole number zero-padded to the width
     readonly int _chainIndex;
     readonly string[]? _trueValues; // a handful of codes: a linear ordinal compare beats hashing
     readonly EraScheme _scheme;
@@ -62,6 +63,7 @@ internal sealed class EntryConverter
                 break;
             case "digits" or "digits-nz" when _args.Length > 0:
                 _width = int.Parse(_args[0], CultureInfo.InvariantCulture);
+                if (_width > 0) _widthFormat = "D" + _width.ToString(CultureInfo.InvariantCulture);
                 break;
             case "flag" when _args.Length > 0:
                 _trueValues = _args[0].Split('|');
@@ -258,15 +260,8 @@ internal sealed class EntryConverter
         var raw = Raw(ctx);
         // A number read for a digits item of a fixed width (a code in a numeric field): formatted and zero-padded in one
         // string, the same text as formatting, trimming and padding it.
-        if (_width is > 0 and <= 64 && raw is decimal d && WholeLong(d, out var x) && x >= 0)
-        {
-            Span<char> text = stackalloc char[Math.Max(_width, 20)];
-            x.TryFormat(text, out var n, default, CultureInfo.InvariantCulture);
-            if (n >= _width) return new string(text[..n]);
-            text[..n].CopyTo(text[(_width - n)..]);
-            text[..(_width - n)].Fill('0');
-            return new string(text[.._width]);
-        }
+        if (_widthFormat is not null && raw is decimal d && WholeLong(d, out var x) && x >= 0)
+            return x.ToString(_widthFormat, CultureInfo.InvariantCulture);
         var t = LegacyText.Trim(RawText(raw));
         if (t is null) return null;
         if (_width > 0 && raw is not string && t.Length < _width && t[0] != '-') t = t.PadLeft(_width, '0');
