@@ -92,16 +92,16 @@ public sealed class MigrationJob(IStageProgress progress)
     /// to its entity's <see cref="SourceSide"/> for the reconciliation and, with a target, loaded in ledgered batches
     /// of <paramref name="batchSize"/> by a background loader, so loading overlaps mapping and memory stays flat.
     /// Batch boundaries depend only on the (deterministic) mapping order, so a rerun with the same run id resumes.
+    /// The target is made ready (<paramref name="prepareTarget"/>, then its schema, then <see cref="IStandardTarget.BeginLoadAsync"/>)
+    /// by the loader before its first batch, while the mapping already runs: the server's DDL and the mapping's first
+    /// records overlap. A target that cannot be made ready stops the mapping at its next hand-over with that error.
     /// </summary>
+    /// <param name="prepareTarget">What the caller checks or changes on the target first (reset, another rehearsal), or null.</param>
     public async Task<MappedRun> MapAndLoadAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, Reconciler reconciler,
-        ValidationRun validation, IStandardTarget? target, string runId, int batchSize, CancellationToken ct)
+        ValidationRun validation, IStandardTarget? target, string runId, int batchSize, CancellationToken ct,
+        Func<CancellationToken, Task>? prepareTarget = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (target is not null)
-        {
-            await EnsureSchemaAsync(target, ct);
-            await BeginLoadAsync(target, ct);
-        }
         var sides = new Dictionary<string, SourceSide>(StringComparer.Ordinal);
         var pending = new Dictionary<string, (List<IStandardRecord> Records, int Batch, long Input)>(StringComparer.Ordinal);
         var written = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -146,10 +146,27 @@ public sealed class MigrationJob(IStageProgress progress)
             }
         }
 
+        async Task PrepareAsync()
+        {
+            try
+            {
+                if (prepareTarget is not null) await prepareTarget(loaderCts.Token);
+                await EnsureSchemaAsync(target!, loaderCts.Token);
+                await BeginLoadAsync(target!, loaderCts.Token);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref loadFailure, e, null);
+                batches.Writer.TryComplete(e);
+                throw;
+            }
+        }
+
         var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
         {
             try
             {
+                await PrepareAsync();
                 await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => LoadAllAsync()));
             }
             catch when (loadFailure is not null)

@@ -148,10 +148,11 @@ public sealed class MigrationRunner(IStageProgress progress)
         {
             await using (var target = CreateTarget(targetConnection))
             {
-                if (request.Load) await PrepareTargetAsync(target, runId, request.ResetTarget, log, ct);
-                // Without a load the mapping only collects the source side the target is compared with.
+                // Without a load the mapping only collects the source side the target is compared with. With one, the
+                // target is reset and checked for another rehearsal by the loader while the mapping starts.
                 await using var run = await job.MapAndLoadAsync(source, request.MappingDirectory, pseudonymizer, reconciler, validation,
-                    request.Load ? target : null, runId, request.BatchSize, ct);
+                    request.Load ? target : null, runId, request.BatchSize, ct,
+                    request.Load ? token => PrepareTargetAsync(target, runId, request.ResetTarget, log, token) : null);
                 mapping = run.Mapping;
                 if (resuming)
                 {
