@@ -120,13 +120,13 @@ public static class E2eHarness
         if (reconcile is not null && readRows > 0)
             sb.Append(CultureInfo.InvariantCulture, $"\nReconcile (read back, compare, totals, reports) runs at {reconcile.RecordsPerSecond:N0} rows/s = {reconcile.RecordsPerSecond / (readRows / readTime.TotalSeconds):F2}× the rate at which PostgreSQL streams the same rows out in key order with nothing done to them.\n");
         var load = outcome.Timings.FirstOrDefault(t => t.Stage.StartsWith("  of which load (", StringComparison.Ordinal));
-        if (load is not null && loads.Count > 0)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"\nThe load of the same {load.Records:N0} rows (COPY while mapping runs on the same cores, plus the key build) at {load.RecordsPerSecond:N0} rows/s is ");
-            sb.Append(string.Join(", ", loads.Where(b => b.Elapsed is not null).Select(b =>
-                string.Create(CultureInfo.InvariantCulture, $"{load.RecordsPerSecond / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}"))));
-            sb.Append(".\n");
-        }
+        var peers = loads.Where(b => b.Elapsed is not null && b.Short != LoadBaselines.OwnLoader).ToList();
+        string Ratios(double rowsPerSecond) => string.Join(", ", peers.Select(b =>
+            string.Create(CultureInfo.InvariantCulture, $"{rowsPerSecond / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}")));
+        if (load is not null && peers.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"\nThe load of the same {load.Records:N0} rows (COPY while mapping runs on the same cores, plus the key build) at {load.RecordsPerSecond:N0} rows/s is {Ratios(load.RecordsPerSecond)}.\n");
+        if (loads.FirstOrDefault(b => b.Short == LoadBaselines.OwnLoader) is { Elapsed: { } own } alone && peers.Count > 0)
+            sb.Append(CultureInfo.InvariantCulture, $"\nThe pipeline's loader alone, on the same {alone.Rows:N0} rows given as records (nothing else running), at {alone.Rows / own.TotalSeconds:N0} rows/s is {Ratios(alone.Rows / own.TotalSeconds)}.\n");
         var text = sb.ToString();
         Console.Write(text);
         if (outFile is not null) await File.AppendAllTextAsync(outFile, text + "\n");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Npgsql;
+using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.Spec;
 using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Standard;
@@ -16,7 +17,10 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 /// <list type="bullet">
 /// <item>raw binary COPY with the key in place, one connection: the plain bulk load;</item>
 /// <item>raw binary COPY the way the pipeline loads: no key, tables over parallel connections, keys built after;</item>
-/// <item>pgloader (Debian package) loading the same rows from CSV in its own way (drop indexes, load, build them).</item>
+/// <item>pgloader (Debian package) loading the same rows from CSV in its own way (drop indexes, load, build them);</item>
+/// <item>the pipeline's own loader (<see cref="PostgresTarget"/>: keys set aside, ledgered batches over parallel
+/// connections, keys built after) on the same rows handed to it as records, so its cost is seen apart from the
+/// mapping it overlaps in a dry run.</item>
 /// </list>
 /// </summary>
 internal static class LoadBaselines
@@ -50,6 +54,7 @@ internal static class LoadBaselines
                     await RawCopyAsync(connection, dir, tables, keyAfter: true, parallel)),
             };
             results.Add(pgloader ? await PgloaderAsync(connection, dir, tables) : new("pgloader, same rows from CSV", "pgloader", rows, null, "not run (--no-pgloader)"));
+            results.Add(await OwnLoaderAsync(connection, tables, parallel));
             return results;
         }
         finally
@@ -127,6 +132,88 @@ internal static class LoadBaselines
         var elapsed = sw.Elapsed;
         await DropSchemaAsync(connection, schema);
         return elapsed;
+    }
+
+    /// <summary>Short name of the pipeline's own loader among the results.</summary>
+    public const string OwnLoader = "our loader alone";
+
+    /// <summary>Rows handed to the loader at a time: memory stays bounded at any scale, and a chunk is many batches.</summary>
+    const int OwnLoaderChunk = 200_000;
+
+    /// <summary>
+    /// The pipeline's loader alone: <see cref="PostgresTarget"/> into a schema of its own, as a dry run drives it —
+    /// <see cref="IStandardTarget.BeginLoadAsync"/>, batches of <see cref="RunRequest"/>'s default size (each a transaction
+    /// with its COPY, content checksum and ledger row) over <paramref name="parallel"/> connections,
+    /// <see cref="IStandardTarget.CompleteLoadAsync"/>. The records are read back from the loaded tables and built
+    /// before the clock runs, a chunk at a time; only the target's calls are timed.
+    /// </summary>
+    static async Task<Result> OwnLoaderAsync(string connection, List<(SpecEntity Entity, long Rows)> tables, int parallel)
+    {
+        const string schema = "e2e_own_loader";
+        var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {BatchSize:N0} with ledger and checksum over {parallel} connections, keys built after)";
+        var rows = tables.Sum(t => t.Rows);
+        await using (var conn = new NpgsqlConnection(connection))
+        {
+            await conn.OpenAsync();
+            await using var c = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}", conn);
+            await c.ExecuteNonQueryAsync();
+        }
+        var entities = tables.Select(t => t.Entity).ToList();
+        var clock = new Stopwatch();
+        await using (var source = new PostgresTarget(connection))
+        await using (IStandardTarget target = new PostgresTarget(new NpgsqlConnectionStringBuilder(connection) { SearchPath = schema }.ConnectionString))
+        {
+            await target.EnsureSchemaAsync(entities);
+            clock.Start();
+            await target.BeginLoadAsync(entities);
+            clock.Stop();
+            var runId = "e2e-own-loader";
+            foreach (var entity in entities)
+            {
+                var build = RecordFactory(entity);
+                var chunk = new List<IStandardRecord>(OwnLoaderChunk);
+                var batchNo = 0;
+                async Task LoadChunkAsync()
+                {
+                    var batches = chunk.Chunk(BatchSize).Select(b => (Records: b, Number: ++batchNo)).ToList();
+                    clock.Start();
+                    await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (b, ct) =>
+                    {
+                        var first = (b.Number - 1) * (long)BatchSize + 1;
+                        await target.LoadBatchAsync(new LoadBatch(runId, StandardSpec.Version, entity, b.Number, first, first + b.Records.Length - 1, b.Records), ct);
+                    });
+                    clock.Stop();
+                    chunk.Clear();
+                }
+                await foreach (var values in source.ReadBackAsync(entity))
+                {
+                    chunk.Add(build(values));
+                    if (chunk.Count == OwnLoaderChunk) await LoadChunkAsync();
+                }
+                if (chunk.Count > 0) await LoadChunkAsync();
+            }
+            clock.Start();
+            await target.CompleteLoadAsync(entities);
+            clock.Stop();
+            long loaded = 0;
+            foreach (var entity in entities) loaded += await target.CountAsync(entity);
+            if (loaded != rows)
+                return new(name, OwnLoader, rows, null, string.Create(CultureInfo.InvariantCulture, $"loaded {loaded:N0} of {rows:N0} rows"));
+        }
+        await DropSchemaAsync(connection, schema);
+        return new(name, OwnLoader, rows, clock.Elapsed);
+    }
+
+    /// <summary>The dry run's batch size (<see cref="RunRequest.BatchSize"/>).</summary>
+    static readonly int BatchSize = new RunRequest().BatchSize;
+
+    /// <summary>The generated record's <c>FromValues</c> (values in spec order, as read back) for an entity.</summary>
+    static Func<object?[], IStandardRecord> RecordFactory(SpecEntity entity)
+    {
+        var type = typeof(StandardSpec).Assembly.GetType("Ogaki.Migration.Standard." + entity.Name, throwOnError: true)!;
+        var method = type.GetMethod("FromValues", [typeof(IReadOnlyList<object?>)])!;
+        var make = method.CreateDelegate<Func<IReadOnlyList<object?>, object>>();
+        return values => (IStandardRecord)make(values);
     }
 
     static async Task<Result> PgloaderAsync(string connection, string dir, List<(SpecEntity Entity, long Rows)> tables)
