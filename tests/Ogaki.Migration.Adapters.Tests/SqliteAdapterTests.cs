@@ -23,6 +23,60 @@ public class SqliteAdapterTests
     }
 
     [Fact]
+    public async Task A_database_is_checked_once_while_unchanged_and_again_after_any_write()
+    {
+        using var files = new FixedLengthTestFiles();
+        var db = CreateDatabase(files.Dir);
+        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "CREATE TABLE SHIHARAI (ATENA_NO TEXT, GAKU INTEGER); INSERT INTO SHIHARAI VALUES ('0000000001', 15000);";
+            cmd.ExecuteNonQuery();
+        }
+
+        Assert.Equal(3, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "JUKYUSHA"))).Count);
+        Assert.Single(await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "SHIHARAI")));
+        Assert.Equal(4, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, null))).Count);
+        Assert.Equal(1, SqliteAdapter.QuickChecksOf(db)); // three reads, one check of the unchanged file
+
+        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "INSERT INTO SHIHARAI VALUES ('0000000002', 10000);";
+            cmd.ExecuteNonQuery();
+        }
+        Assert.Equal(2, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "SHIHARAI"))).Count);
+        Assert.Equal(2, SqliteAdapter.QuickChecksOf(db)); // written since: checked again
+    }
+
+    [Fact]
+    public async Task A_database_damaged_after_a_sound_read_is_reported_damaged_on_the_next_read()
+    {
+        using var files = new FixedLengthTestFiles();
+        var db = CreateDatabase(files.Dir);
+        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            // Enough rows for pages past the first, so the damage below hits a b-tree page, not the header.
+            cmd.CommandText = "CREATE TABLE SHIHARAI (ATENA_NO TEXT, GAKU INTEGER, MEMO TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO SHIHARAI SELECT printf('%010d', i), i * 10, hex(randomblob(40)) FROM n;";
+            cmd.ExecuteNonQuery();
+        }
+        Assert.Equal(2000, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "SHIHARAI"))).Count);
+
+        await using (var f = new FileStream(db, FileMode.Open, FileAccess.Write))
+        {
+            f.Position = f.Length / 2;
+            f.Write(Enumerable.Repeat((byte)0xA5, 2000).ToArray());
+        }
+
+        var e = await Assert.ThrowsAsync<InputFormatException>(() => FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "JUKYUSHA")));
+        Assert.Contains("damaged SQLite database", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Streams_table_rows_with_column_names()
     {
         using var files = new FixedLengthTestFiles();

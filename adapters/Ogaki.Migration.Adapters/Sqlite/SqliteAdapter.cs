@@ -71,6 +71,27 @@ public sealed class SqliteAdapter : ILegacyAdapter
         return names;
     }
 
+    /// <summary>Databases whose quick_check passed in this process, as they were then (path, size, write time, and those of a -wal file).</summary>
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<FileIdentity, byte> SoundFiles = new();
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> QuickCheckCounts = new(StringComparer.Ordinal);
+
+    /// <summary>How many quick_checks this process ran on a database file (for tests).</summary>
+    internal static int QuickChecksOf(string path) => QuickCheckCounts.GetValueOrDefault(Path.GetFullPath(path));
+
+    /// <summary>A database file as it is now: any write changes its size or write time, or those of its -wal file.</summary>
+    readonly record struct FileIdentity(string Path, long Length, DateTime WrittenUtc, long WalLength, DateTime WalWrittenUtc)
+    {
+        public static FileIdentity Of(string path)
+        {
+            var db = new FileInfo(path);
+            var wal = new FileInfo(path + "-wal");
+            return wal.Exists
+                ? new(db.FullName, db.Length, db.LastWriteTimeUtc, wal.Length, wal.LastWriteTimeUtc)
+                : new(db.FullName, db.Length, db.LastWriteTimeUtc, -1, default);
+        }
+    }
+
     static SqliteConnection Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"SQLite database not found: {path}", path);
@@ -95,9 +116,17 @@ public sealed class SqliteAdapter : ILegacyAdapter
         try
         {
             // A damaged page may sit where this read never looks (an index, another table): the extract is still not whole.
-            cmd.CommandText = "PRAGMA quick_check(1)";
-            if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string check && check != "ok")
-                throw new InputFormatException(Path.GetFileName(_databasePath), 0, $"is a damaged SQLite database (quick_check: {check.ReplaceLineEndings("; ")})");
+            // The check reads the whole file, so a file already found sound and not changed since is not read again
+            // (a run reads one database table by table, and once more for the fit-gap).
+            var identity = FileIdentity.Of(_databasePath);
+            if (!SoundFiles.ContainsKey(identity))
+            {
+                cmd.CommandText = "PRAGMA quick_check(1)";
+                QuickCheckCounts.AddOrUpdate(identity.Path, 1, (_, n) => n + 1);
+                if (await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string check && check != "ok")
+                    throw new InputFormatException(Path.GetFileName(_databasePath), 0, $"is a damaged SQLite database (quick_check: {check.ReplaceLineEndings("; ")})");
+                SoundFiles.TryAdd(identity, 0);
+            }
             cmd.CommandText = _sql;
             try
             {
