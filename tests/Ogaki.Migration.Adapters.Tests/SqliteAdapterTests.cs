@@ -22,31 +22,28 @@ public class SqliteAdapterTests
         return path;
     }
 
+    static void Execute(string db, string sql)
+    {
+        using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
     [Fact]
     public async Task A_database_is_checked_once_while_unchanged_and_again_after_any_write()
     {
         using var files = new FixedLengthTestFiles();
         var db = CreateDatabase(files.Dir);
-        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "CREATE TABLE SHIHARAI (ATENA_NO TEXT, GAKU INTEGER); INSERT INTO SHIHARAI VALUES ('0000000001', 15000);";
-            cmd.ExecuteNonQuery();
-        }
+        Execute(db, "CREATE TABLE SHIHARAI (ATENA_NO TEXT, GAKU INTEGER); INSERT INTO SHIHARAI VALUES ('0000000001', 15000);");
 
         Assert.Equal(3, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "JUKYUSHA"))).Count);
         Assert.Single(await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "SHIHARAI")));
         Assert.Equal(4, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, null))).Count);
         Assert.Equal(1, SqliteAdapter.QuickChecksOf(db)); // three reads, one check of the unchanged file
 
-        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "INSERT INTO SHIHARAI VALUES ('0000000002', 10000);";
-            cmd.ExecuteNonQuery();
-        }
+        Execute(db, "INSERT INTO SHIHARAI VALUES ('0000000002', 10000);");
         Assert.Equal(2, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "SHIHARAI"))).Count);
         Assert.Equal(2, SqliteAdapter.QuickChecksOf(db)); // written since: checked again
     }
@@ -56,14 +53,8 @@ public class SqliteAdapterTests
     {
         using var files = new FixedLengthTestFiles();
         var db = CreateDatabase(files.Dir);
-        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            // Enough rows for pages past the first, so the damage below hits a b-tree page, not the header.
-            cmd.CommandText = "CREATE TABLE SHIHARAI (ATENA_NO TEXT, GAKU INTEGER, MEMO TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO SHIHARAI SELECT printf('%010d', i), i * 10, hex(randomblob(40)) FROM n;";
-            cmd.ExecuteNonQuery();
-        }
+        // Enough rows for pages past the first, so the damage below hits a b-tree page, not the header.
+        Execute(db, "CREATE TABLE SHIHARAI (ATENA_NO TEXT, GAKU INTEGER, MEMO TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO SHIHARAI SELECT printf('%010d', i), i * 10, hex(randomblob(40)) FROM n;");
         Assert.Equal(2000, (await FixedLengthTestFiles.ReadAll(new SqliteAdapter(db, "SHIHARAI"))).Count);
 
         await using (var f = new FileStream(db, FileMode.Open, FileAccess.Write))
