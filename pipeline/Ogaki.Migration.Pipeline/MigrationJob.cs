@@ -137,11 +137,7 @@ public sealed class MigrationJob(IStageProgress progress)
             }
             catch (Exception e)
             {
-                // The first error is the one reported; the other connections stop, and the mapping's next hand-over
-                // fails with it instead of waiting on loaders that are gone.
-                Interlocked.CompareExchange(ref loadFailure, e, null);
-                batches.Writer.TryComplete(e);
-                await loaderCts.CancelAsync();
+                await FailAsync(e);
                 throw;
             }
         }
@@ -156,10 +152,18 @@ public sealed class MigrationJob(IStageProgress progress)
             }
             catch (Exception e)
             {
-                Interlocked.CompareExchange(ref loadFailure, e, null);
-                batches.Writer.TryComplete(e);
+                await FailAsync(e);
                 throw;
             }
+        }
+
+        // The first error is the one reported; the other connections stop, and the mapping's next hand-over fails with
+        // it instead of waiting on loaders that are gone.
+        async Task FailAsync(Exception e)
+        {
+            Interlocked.CompareExchange(ref loadFailure, e, null);
+            batches.Writer.TryComplete(e);
+            await loaderCts.CancelAsync();
         }
 
         var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
