@@ -247,11 +247,12 @@ public sealed partial class MappingEngine
 
         /// <summary>
         /// Counts a live 世帯主 of household <paramref name="setaiNo"/> (each person once: the first record of a 宛名番号).
-        /// The count is kept as keys "n:世帯番号" for n = 1, 2, … in a set on disk, so it takes no memory per household.
+        /// The count is kept as keys "n:世帯番号" for n = 1, 2, … in a set on disk, so it takes no memory per household;
+        /// finalizing looks up every household's "1:世帯番号", so blocks read stay in memory up to a budget.
         /// </summary>
         void CountHead(string setaiNo)
         {
-            _heads ??= new SpilledKeySet(tempDirectory);
+            _heads ??= new SpilledKeySet(tempDirectory, cacheBytes: 8 << 20);
             for (var n = 1; !_heads.Add(HeadKey(n, setaiNo)); n++) { }
         }
 

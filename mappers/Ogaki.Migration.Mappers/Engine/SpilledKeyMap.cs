@@ -18,7 +18,9 @@ namespace Ogaki.Migration.Mappers.Engine;
 /// <see cref="Dictionary{TKey,TValue}.TryAdd"/>). A key is stored as its ASCII bytes when it has only ASCII
 /// characters (most keys are digits), else as its UTF-16 code units, so every string (whatever its characters) is its
 /// own key. The run files may hold personal data: they are created in the caller's temporary folder and deleted on
-/// dispose. One writer; readers may run on several threads at once while nothing is added.
+/// dispose. One writer; readers may run on several threads at once while nothing is added. A map looked up far more
+/// often than it is added to (a cross-area link read by every tax record) may keep the run blocks it has read in
+/// memory, up to a fixed budget, so each block is read from disk once rather than once a lookup.
 /// </summary>
 public sealed class SpilledKeyMap : IDisposable
 {
@@ -37,16 +39,23 @@ public sealed class SpilledKeyMap : IDisposable
     int _arenaUsed;
     readonly List<Run> _runs = [];
     (ulong Hash, int At)[] _pairs = []; // the table's entries in hash order, reused by every spill
+    readonly BlockCache _cache;
 
     /// <param name="tempDirectory">Folder for the run files (default: the system temp folder).</param>
     /// <param name="tableSlots">Slots of the in-memory table of the newest entries (a power of two, at least 4; small in tests).</param>
-    public SpilledKeyMap(string? tempDirectory = null, int tableSlots = 1 << 16)
+    /// <param name="cacheBytes">
+    /// Bytes of run blocks kept in memory once a lookup has read them (0: none). Nothing is evicted: when the budget is
+    /// spent, further blocks are read from disk at each lookup, so memory stays bounded whatever the number of keys.
+    /// </param>
+    public SpilledKeyMap(string? tempDirectory = null, int tableSlots = 1 << 16, long cacheBytes = 0)
     {
         if (tableSlots < 4 || (tableSlots & (tableSlots - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(tableSlots), "a power of two of at least 4");
+        ArgumentOutOfRangeException.ThrowIfNegative(cacheBytes);
         _hashes = new ulong[tableSlots];
         _entries = new int[tableSlots];
         _folder = tempDirectory ?? Path.GetTempPath();
+        _cache = new BlockCache(cacheBytes);
     }
 
     /// <summary>Keys in the map.</summary>
@@ -57,6 +66,12 @@ public sealed class SpilledKeyMap : IDisposable
 
     /// <summary>Sorted runs on disk.</summary>
     public int Runs => _runs.Count;
+
+    /// <summary>Blocks read from the run files by lookups (a block served from memory is not counted).</summary>
+    public long BlockReads => Interlocked.Read(ref _cache.Reads);
+
+    /// <summary>Bytes of run blocks held in memory (at most the budget given).</summary>
+    public long CachedBytes => Interlocked.Read(ref _cache.Used);
 
     /// <summary>Adds <paramref name="key"/> with <paramref name="value"/>; false (and the value unchanged) when the key was there already.</summary>
     public bool TryAdd(string key, ReadOnlySpan<byte> value) => !Access(key, add: true, value, wantValue: false, out _);
@@ -162,14 +177,10 @@ public sealed class SpilledKeyMap : IDisposable
         while (block > 0 && (block == blocks || run.FirstHashes[block] >= hash)) block--;
         for (; block < blocks; block++)
         {
-            var start = run.Offsets[block];
-            var length = (int)((block + 1 < blocks ? run.Offsets[block + 1] : run.Bytes) - start);
-            var buffer = ArrayPool<byte>.Shared.Rent(length);
+            var span = run.Block(block, out var rented);
             try
             {
-                var span = buffer.AsSpan(0, length);
-                ReadFully(run.File, span, start, run.Path);
-                for (var p = 0; p < length;)
+                for (var p = 0; p < span.Length;)
                 {
                     var h = BinaryPrimitives.ReadUInt64LittleEndian(span[p..]);
                     if (h > hash) return false;
@@ -186,7 +197,7 @@ public sealed class SpilledKeyMap : IDisposable
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
             }
         }
         return false;
@@ -204,7 +215,7 @@ public sealed class SpilledKeyMap : IDisposable
         for (var i = 0; i < _entries.Length; i++)
             if (_entries[i] != 0) pairs[n++] = (_hashes[i], _entries[i] - 1);
         pairs.Sort();
-        using (var writer = new RunWriter(NewPath(), pairs.Length))
+        using (var writer = new RunWriter(NewPath(), pairs.Length, _cache))
         {
             foreach (var (hash, at) in pairs)
             {
@@ -227,7 +238,7 @@ public sealed class SpilledKeyMap : IDisposable
     {
         var merged = _runs.GetRange(_runs.Count - RunsMerged, RunsMerged);
         var readers = merged.Select(r => new RunReader(r)).ToList();
-        using (var writer = new RunWriter(NewPath(), merged.Sum(r => r.Count)))
+        using (var writer = new RunWriter(NewPath(), merged.Sum(r => r.Count), _cache))
         {
             var queue = new PriorityQueue<int, ulong>();
             for (var i = 0; i < readers.Count; i++)
@@ -274,9 +285,31 @@ public sealed class SpilledKeyMap : IDisposable
         _runs.Clear();
     }
 
-    /// <summary>A sorted run on disk, with what memory keeps of it: its Bloom filter and the first hash and offset of each block.</summary>
-    sealed class Run(string path, SafeFileHandle file, long count, long bytes, int level, ulong[] firstHashes, long[] offsets, ulong[] bloom) : IDisposable
+    /// <summary>
+    /// The budget of run blocks a map keeps in memory, shared by its runs; lookups may fill it from several threads.
+    /// </summary>
+    sealed class BlockCache(long budget)
     {
+        public long Used;
+        public long Reads;
+
+        public bool TryReserve(int bytes)
+        {
+            if (budget == 0) return false;
+            if (Interlocked.Add(ref Used, bytes) <= budget) return true;
+            Interlocked.Add(ref Used, -bytes);
+            return false;
+        }
+
+        public void Release(long bytes) => Interlocked.Add(ref Used, -bytes);
+    }
+
+    /// <summary>A sorted run on disk, with what memory keeps of it: its Bloom filter and the first hash and offset of each block.</summary>
+    sealed class Run(string path, SafeFileHandle file, long count, long bytes, int level, ulong[] firstHashes, long[] offsets, ulong[] bloom, BlockCache cache) : IDisposable
+    {
+        byte[]?[]? _blocks; // the blocks kept in memory, by index (made on the first one kept)
+        long _cachedBytes;
+
         public string Path { get; } = path;
         public SafeFileHandle File { get; } = file;
         public long Count { get; } = count;
@@ -287,8 +320,33 @@ public sealed class SpilledKeyMap : IDisposable
 
         public bool MayContain(ulong hash) => Bloom.MayContain(bloom, hash);
 
+        /// <summary>
+        /// Block <paramref name="index"/>: from memory, or read from disk into a new array kept in memory while the budget
+        /// allows, else into a pooled array handed back in <paramref name="rented"/> for the caller to return.
+        /// </summary>
+        public ReadOnlySpan<byte> Block(int index, out byte[]? rented)
+        {
+            rented = null;
+            if (Volatile.Read(ref _blocks) is { } kept && Volatile.Read(ref kept[index]) is { } hit) return hit;
+            var start = Offsets[index];
+            var length = (int)((index + 1 < Offsets.Length ? Offsets[index + 1] : Bytes) - start);
+            Interlocked.Increment(ref cache.Reads);
+            var keep = cache.TryReserve(length);
+            var buffer = keep ? new byte[length] : rented = ArrayPool<byte>.Shared.Rent(length);
+            ReadFully(File, buffer.AsSpan(0, length), start, Path);
+            if (keep)
+            {
+                var blocks = Volatile.Read(ref _blocks) ?? Interlocked.CompareExchange(ref _blocks, new byte[]?[Offsets.Length], null) ?? _blocks;
+                if (Interlocked.CompareExchange(ref blocks[index], buffer, null) is null) Interlocked.Add(ref _cachedBytes, length);
+                else cache.Release(length); // another reader kept the same block first
+            }
+            return buffer.AsSpan(0, length);
+        }
+
         public void Dispose()
         {
+            cache.Release(Interlocked.Exchange(ref _cachedBytes, 0));
+            _blocks = null;
             File.Dispose();
             try { System.IO.File.Delete(Path); }
             catch (IOException) { /* DeleteOnClose removed it already */ }
@@ -345,8 +403,11 @@ public sealed class SpilledKeyMap : IDisposable
         long _blockStart = -BlockBytes;
         bool _completed;
 
-        public RunWriter(string path, long count)
+        readonly BlockCache _cache;
+
+        public RunWriter(string path, long count, BlockCache cache)
         {
+            _cache = cache;
             _path = path;
             _file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
             _bloom = Bloom.Create(count);
@@ -389,7 +450,7 @@ public sealed class SpilledKeyMap : IDisposable
         {
             FlushBuffer();
             _completed = true;
-            return new Run(_path, _file, _count, _written, level, [.. _firstHashes], [.. _offsets], _bloom);
+            return new Run(_path, _file, _count, _written, level, [.. _firstHashes], [.. _offsets], _bloom, _cache);
         }
 
         public void Dispose()

@@ -76,13 +76,15 @@ public class SpilledKeyMapTests
         }
     }
 
-    [Fact]
-    public void Reads_from_several_threads_at_once_when_nothing_is_added()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1 << 20)] // the blocks read are kept: readers race to keep the same block
+    public void Reads_from_several_threads_at_once_when_nothing_is_added(long cacheBytes)
     {
         var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
         try
         {
-            using var map = new SpilledKeyMap(folder, tableSlots: 1024);
+            using var map = new SpilledKeyMap(folder, tableSlots: 1024, cacheBytes);
             for (var i = 0; i < 50_000; i++) map.TryAdd("A" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), BitConverter.GetBytes(i));
             var wrong = 0;
             Parallel.For(0, 4, t =>
@@ -94,10 +96,99 @@ public class SpilledKeyMapTests
                 }
             });
             Assert.Equal(0, wrong);
+            Assert.InRange(map.CachedBytes, 0, cacheBytes);
         }
         finally
         {
             Directory.Delete(folder, true);
         }
     }
+
+    [Fact]
+    public void Keeps_the_blocks_its_lookups_read_and_gives_back_those_of_merged_runs()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
+        try
+        {
+            using var map = new SpilledKeyMap(folder, tableSlots: 64, cacheBytes: 1 << 20);
+            Add(map, 0, 45); // 64 slots spill at 45 keys: one run of about three 4 KiB blocks
+            Assert.Equal(1, map.Runs);
+            Assert.Equal(0, map.CachedBytes);
+
+            LookUp(map, 0, 45);
+            var reads = map.BlockReads;
+            Assert.InRange(reads, 3, 90);
+            Assert.Equal(map.FileBytes, map.CachedBytes); // every block read once and kept
+            LookUp(map, 0, 45);
+            Assert.Equal(reads, map.BlockReads); // served from memory
+
+            Add(map, 45, 180); // three more runs: the four are merged into one
+            Assert.Equal(1, map.Runs);
+            LookUp(map, 0, 180);
+            reads = map.BlockReads;
+            LookUp(map, 0, 180);
+            Assert.Equal(reads, map.BlockReads);
+            // Only the merged run's blocks are held: the first run's were given back with it.
+            Assert.Equal(map.FileBytes, map.CachedBytes);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void Reads_from_disk_at_each_lookup_without_a_budget_and_once_the_budget_is_spent()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
+        try
+        {
+            using var plain = new SpilledKeyMap(folder, tableSlots: 64);
+            using var small = new SpilledKeyMap(folder, tableSlots: 64, cacheBytes: 8192);
+            Add(plain, 0, 180);
+            Add(small, 0, 180); // the same keys: the same runs and blocks
+            Assert.True(plain.FileBytes > 4 * 8192);
+
+            var perPass = ReadsOf(plain, () => LookUp(plain, 0, 180));
+            Assert.True(perPass >= 180, $"each lookup of a key on disk reads its block ({perPass} reads)");
+            Assert.Equal(perPass, ReadsOf(plain, () => LookUp(plain, 0, 180)));
+            Assert.Equal(0, plain.CachedBytes);
+
+            ReadsOf(small, () => LookUp(small, 0, 180));
+            var second = ReadsOf(small, () => LookUp(small, 0, 180));
+            Assert.InRange(small.CachedBytes, 4096, 8192); // one block (4 KiB and the entry crossing its end) fits
+            // The lookups that land in the kept block (about 19 entries of 220 bytes) are served from memory, the rest read.
+            Assert.InRange(second, perPass - 40, perPass - 1);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    static long ReadsOf(SpilledKeyMap map, Action lookups)
+    {
+        var before = map.BlockReads;
+        lookups();
+        return map.BlockReads - before;
+    }
+
+    /// <summary>Adds keys "C{i}" with 200-byte values made from i.</summary>
+    static void Add(SpilledKeyMap map, int from, int to)
+    {
+        for (var i = from; i < to; i++) Assert.True(map.TryAdd(CacheKey(i), CacheValue(i)));
+    }
+
+    static void LookUp(SpilledKeyMap map, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            Assert.True(map.TryGetValue(CacheKey(i), out var value));
+            Assert.Equal(CacheValue(i), value);
+        }
+    }
+
+    static string CacheKey(int i) => "C" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    static byte[] CacheValue(int i) => Enumerable.Range(0, 200).Select(b => (byte)(b * 7 + i)).ToArray();
 }
