@@ -324,6 +324,25 @@ public class CanonicalTests
     }
 
     [Fact]
+    public async Task External_sorter_skips_sorting_a_chunk_already_in_key_order_but_not_one_out_of_order_only_at_its_end()
+    {
+        var entity = TaxInstallmentSpec.Entity;
+        // 1,000 rows in key order, each key three times (the amount says in which order its rows were added); then the last
+        // two rows of the sixth chunk of 100 swapped, and the last row of the tenth given the smallest key.
+        var rows = Enumerable.Range(0, 1000).Select(i => Samples.Installment((1000 + i / 3).ToString(System.Globalization.CultureInfo.InvariantCulture), 2025, 1, i)).ToList();
+        (rows[598], rows[599]) = (rows[599], rows[598]);
+        rows[999] = Samples.Installment("0999", 2025, 1, 999);
+        await using var sorter = new ExternalRowSorter(entity, chunkRows: 100);
+        foreach (var r in rows) sorter.Add(r);
+        var sorted = new List<string?[]>();
+        await foreach (var batch in sorter.SortedAsync(TestContext.Current.CancellationToken))
+            for (var i = 0; i < batch.Count; i++) sorted.Add(CanonicalRow.Texts(batch.Row(i), entity.Items.Count));
+        Assert.Equal(10, sorter.SpilledRuns);
+        var expected = rows.OrderBy(r => (string)r[0]!, StringComparer.Ordinal).Select(r => (string)r[0]! + "/" + r[4]);
+        Assert.Equal(expected, sorted.Select(t => t[0] + "/" + decimal.Parse(t[4]!, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
     public async Task External_sorter_with_more_runs_than_one_merge_reads_merges_just_enough_of_them_first_keeping_ties_in_insertion_order()
     {
         var entity = TaxInstallmentSpec.Entity;
