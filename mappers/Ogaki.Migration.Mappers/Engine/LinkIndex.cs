@@ -18,9 +18,10 @@ public readonly record struct PersonLink(string? SetaiNo, string? JuminJotai, bo
 /// </summary>
 public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
 {
-    // Each map is looked up by every record of a later source (a resident's household, a taxpayer, a child and the
-    // recipient): the blocks read stay in memory up to this budget, so a block costs one disk read, not one a lookup.
-    const long CacheBytesPerMap = 16 << 20;
+    // The maps are looked up by every record of a later source (a resident's household, a taxpayer, a child and the
+    // recipient): blocks read stay in memory within one budget for the three, so a block costs one disk read, not one a
+    // lookup. 16 MiB holds every block of an estate of about 200,000 residents; a larger one reads the rest from disk.
+    readonly SpilledKeyMap.CacheBudget _cache = new(16 << 20);
 
     // Made on first use, so an index nobody writes takes no memory.
     SpilledKeyMap? _households;
@@ -30,7 +31,7 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
 
     /// <summary>Adds 世帯番号 → 世帯主氏名, from the household source; false when the 世帯番号 was there already.</summary>
     public bool AddHousehold(string setaiNo, string? headName) =>
-        (_households ??= new SpilledKeyMap(tempDirectory, cacheBytes: CacheBytesPerMap)).TryAdd(setaiNo, Value(null, headName, null));
+        (_households ??= new SpilledKeyMap(tempDirectory, cache: _cache)).TryAdd(setaiNo, Value(null, headName, null));
 
     /// <summary>The 世帯主氏名 of 世帯番号 <paramref name="setaiNo"/>.</summary>
     public bool TryGetHousehold(string setaiNo, out string? headName)
@@ -44,7 +45,7 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
 
     /// <summary>Adds 宛名番号 → person, from the resident source (residents, 除票 and 住登外); false when the 宛名番号 was there already.</summary>
     public bool AddPerson(string atenaNo, PersonLink person) =>
-        (_persons ??= new SpilledKeyMap(tempDirectory, cacheBytes: CacheBytesPerMap)).TryAdd(atenaNo,
+        (_persons ??= new SpilledKeyMap(tempDirectory, cache: _cache)).TryAdd(atenaNo,
             Value((byte)((person.IsHead ? 1 : 0) | (person.Excluded ? 2 : 0) | (person.Rejected ? 4 : 0)), person.SetaiNo, person.JuminJotai));
 
     public bool ContainsPerson(string atenaNo) => _persons is not null && _persons.ContainsKey(atenaNo);
@@ -59,7 +60,7 @@ public sealed class LinkIndex(string? tempDirectory = null) : IDisposable
 
     /// <summary>Adds 受給者番号 → 受給者宛名番号, from the allowance recipients; false when the 受給者番号 was there already.</summary>
     public bool AddRecipient(string jukyushaNo, string atenaNo) =>
-        (_recipients ??= new SpilledKeyMap(tempDirectory, cacheBytes: CacheBytesPerMap)).TryAdd(jukyushaNo, Value(null, atenaNo, null));
+        (_recipients ??= new SpilledKeyMap(tempDirectory, cache: _cache)).TryAdd(jukyushaNo, Value(null, atenaNo, null));
 
     public bool ContainsRecipient(string jukyushaNo) => _recipients is not null && _recipients.ContainsKey(jukyushaNo);
 

@@ -252,7 +252,7 @@ public sealed partial class MappingEngine
         /// </summary>
         void CountHead(string setaiNo)
         {
-            _heads ??= new SpilledKeySet(tempDirectory, cacheBytes: 8 << 20);
+            _heads ??= new SpilledKeySet(tempDirectory, cache: new SpilledKeyMap.CacheBudget(4 << 20));
             for (var n = 1; !_heads.Add(HeadKey(n, setaiNo)); n++) { }
         }
 

@@ -20,7 +20,8 @@ namespace Ogaki.Migration.Mappers.Engine;
 /// own key. The run files may hold personal data: they are created in the caller's temporary folder and deleted on
 /// dispose. One writer; readers may run on several threads at once while nothing is added. A map looked up far more
 /// often than it is added to (a cross-area link read by every tax record) may keep the run blocks it has read in
-/// memory, up to a fixed budget, so each block is read from disk once rather than once a lookup.
+/// memory, within a fixed <see cref="CacheBudget"/> (several maps may share one), so each block is read from disk once
+/// rather than once a lookup.
 /// </summary>
 public sealed class SpilledKeyMap : IDisposable
 {
@@ -43,19 +44,18 @@ public sealed class SpilledKeyMap : IDisposable
 
     /// <param name="tempDirectory">Folder for the run files (default: the system temp folder).</param>
     /// <param name="tableSlots">Slots of the in-memory table of the newest entries (a power of two, at least 4; small in tests).</param>
-    /// <param name="cacheBytes">
-    /// Bytes of run blocks kept in memory once a lookup has read them (0: none). Nothing is evicted: when the budget is
-    /// spent, further blocks are read from disk at each lookup, so memory stays bounded whatever the number of keys.
+    /// <param name="cache">
+    /// Memory for run blocks once a lookup has read them (null: none). Nothing is evicted: when the budget is spent,
+    /// further blocks are read from disk at each lookup, so memory stays bounded whatever the number of keys.
     /// </param>
-    public SpilledKeyMap(string? tempDirectory = null, int tableSlots = 1 << 16, long cacheBytes = 0)
+    public SpilledKeyMap(string? tempDirectory = null, int tableSlots = 1 << 16, CacheBudget? cache = null)
     {
         if (tableSlots < 4 || (tableSlots & (tableSlots - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(tableSlots), "a power of two of at least 4");
-        ArgumentOutOfRangeException.ThrowIfNegative(cacheBytes);
         _hashes = new ulong[tableSlots];
         _entries = new int[tableSlots];
         _folder = tempDirectory ?? Path.GetTempPath();
-        _cache = new BlockCache(cacheBytes);
+        _cache = new BlockCache(cache);
     }
 
     /// <summary>Keys in the map.</summary>
@@ -70,7 +70,7 @@ public sealed class SpilledKeyMap : IDisposable
     /// <summary>Blocks read from the run files by lookups (a block served from memory is not counted).</summary>
     public long BlockReads => Interlocked.Read(ref _cache.Reads);
 
-    /// <summary>Bytes of run blocks held in memory (at most the budget given).</summary>
+    /// <summary>Bytes of this map's run blocks held in memory (within the budget given).</summary>
     public long CachedBytes => Interlocked.Read(ref _cache.Used);
 
     /// <summary>Adds <paramref name="key"/> with <paramref name="value"/>; false (and the value unchanged) when the key was there already.</summary>
@@ -285,23 +285,50 @@ public sealed class SpilledKeyMap : IDisposable
         _runs.Clear();
     }
 
-    /// <summary>
-    /// The budget of run blocks a map keeps in memory, shared by its runs; lookups may fill it from several threads.
-    /// </summary>
-    sealed class BlockCache(long budget)
+    /// <summary>Bytes of memory for run blocks read by lookups, shared by the maps given it; filled from several threads.</summary>
+    public sealed class CacheBudget
+    {
+        long _used;
+
+        public CacheBudget(long bytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+            Bytes = bytes;
+        }
+
+        public long Bytes { get; }
+
+        /// <summary>Bytes held now by all the maps sharing the budget.</summary>
+        public long Used => Interlocked.Read(ref _used);
+
+        internal bool TryReserve(int bytes)
+        {
+            if (Interlocked.Add(ref _used, bytes) <= Bytes) return true;
+            Interlocked.Add(ref _used, -bytes);
+            return false;
+        }
+
+        internal void Release(long bytes) => Interlocked.Add(ref _used, -bytes);
+    }
+
+    /// <summary>A map's part of its budget (its runs' kept blocks) and its count of blocks read from disk.</summary>
+    sealed class BlockCache(CacheBudget? budget)
     {
         public long Used;
         public long Reads;
 
         public bool TryReserve(int bytes)
         {
-            if (budget == 0) return false;
-            if (Interlocked.Add(ref Used, bytes) <= budget) return true;
-            Interlocked.Add(ref Used, -bytes);
-            return false;
+            if (budget is null || !budget.TryReserve(bytes)) return false;
+            Interlocked.Add(ref Used, bytes);
+            return true;
         }
 
-        public void Release(long bytes) => Interlocked.Add(ref Used, -bytes);
+        public void Release(long bytes)
+        {
+            budget?.Release(bytes);
+            Interlocked.Add(ref Used, -bytes);
+        }
     }
 
     /// <summary>A sorted run on disk, with what memory keeps of it: its Bloom filter and the first hash and offset of each block.</summary>

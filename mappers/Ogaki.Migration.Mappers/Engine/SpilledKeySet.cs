@@ -11,8 +11,8 @@ public sealed class SpilledKeySet : IDisposable
 
     /// <param name="tempDirectory">Folder for the run files (default: the system temp folder).</param>
     /// <param name="tableSlots">Slots of the in-memory table of the newest keys (a power of two, at least 4; small in tests).</param>
-    /// <param name="cacheBytes">Bytes of run blocks kept in memory once read (see <see cref="SpilledKeyMap"/>; 0: none).</param>
-    public SpilledKeySet(string? tempDirectory = null, int tableSlots = 1 << 16, long cacheBytes = 0) => _map = new SpilledKeyMap(tempDirectory, tableSlots, cacheBytes);
+    /// <param name="cache">Memory for run blocks once read (see <see cref="SpilledKeyMap"/>; null: none).</param>
+    public SpilledKeySet(string? tempDirectory = null, int tableSlots = 1 << 16, SpilledKeyMap.CacheBudget? cache = null) => _map = new SpilledKeyMap(tempDirectory, tableSlots, cache);
 
     /// <summary>Keys in the set.</summary>
     public long Count => _map.Count;

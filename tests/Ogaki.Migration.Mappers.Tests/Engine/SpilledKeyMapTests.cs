@@ -84,7 +84,7 @@ public class SpilledKeyMapTests
         var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
         try
         {
-            using var map = new SpilledKeyMap(folder, tableSlots: 1024, cacheBytes);
+            using var map = new SpilledKeyMap(folder, tableSlots: 1024, cacheBytes == 0 ? null : new SpilledKeyMap.CacheBudget(cacheBytes));
             for (var i = 0; i < 50_000; i++) map.TryAdd("A" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), BitConverter.GetBytes(i));
             var wrong = 0;
             Parallel.For(0, 4, t =>
@@ -110,7 +110,7 @@ public class SpilledKeyMapTests
         var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
         try
         {
-            using var map = new SpilledKeyMap(folder, tableSlots: 64, cacheBytes: 1 << 20);
+            using var map = new SpilledKeyMap(folder, tableSlots: 64, new SpilledKeyMap.CacheBudget(1 << 20));
             Add(map, 0, 45); // 64 slots spill at 45 keys: one run of about three 4 KiB blocks
             Assert.Equal(1, map.Runs);
             Assert.Equal(0, map.CachedBytes);
@@ -144,7 +144,7 @@ public class SpilledKeyMapTests
         try
         {
             using var plain = new SpilledKeyMap(folder, tableSlots: 64);
-            using var small = new SpilledKeyMap(folder, tableSlots: 64, cacheBytes: 8192);
+            using var small = new SpilledKeyMap(folder, tableSlots: 64, new SpilledKeyMap.CacheBudget(8192));
             Add(plain, 0, 180);
             Add(small, 0, 180); // the same keys: the same runs and blocks
             Assert.True(plain.FileBytes > 4 * 8192);
@@ -159,6 +159,34 @@ public class SpilledKeyMapTests
             Assert.InRange(small.CachedBytes, 4096, 8192); // one block (4 KiB and the entry crossing its end) fits
             // The lookups that land in the kept block (about 19 entries of 220 bytes) are served from memory, the rest read.
             Assert.InRange(second, perPass - 40, perPass - 1);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void Maps_sharing_a_budget_hold_no_more_than_it_together_and_give_it_back_on_dispose()
+    {
+        var folder = Directory.CreateTempSubdirectory("ogaki-keymap-test").FullName;
+        try
+        {
+            var budget = new SpilledKeyMap.CacheBudget(6 * 4096);
+            using (var first = new SpilledKeyMap(folder, tableSlots: 64, budget))
+            using (var second = new SpilledKeyMap(folder, tableSlots: 64, budget))
+            {
+                Add(first, 0, 180);
+                Add(second, 0, 180);
+                LookUp(first, 0, 180);
+                var firstHeld = first.CachedBytes;
+                Assert.InRange(firstHeld, 4 * 4096, budget.Bytes); // about 40 KiB of blocks read: the budget is spent
+                LookUp(second, 0, 180);
+                Assert.Equal(first.CachedBytes + second.CachedBytes, budget.Used);
+                Assert.InRange(budget.Used, firstHeld, budget.Bytes);
+                Assert.Equal(firstHeld, first.CachedBytes); // the second map took only what the first left
+            }
+            Assert.Equal(0, budget.Used);
         }
         finally
         {
