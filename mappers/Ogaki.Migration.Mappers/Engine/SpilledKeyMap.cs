@@ -360,7 +360,17 @@ public sealed class SpilledKeyMap : IDisposable
             Interlocked.Increment(ref cache.Reads);
             var keep = cache.TryReserve(length);
             var buffer = keep ? new byte[length] : rented = ArrayPool<byte>.Shared.Rent(length);
-            ReadFully(File, buffer.AsSpan(0, length), start, Path);
+            try
+            {
+                ReadFully(File, buffer.AsSpan(0, length), start, Path);
+            }
+            catch
+            {
+                if (keep) cache.Release(length);
+                else ArrayPool<byte>.Shared.Return(buffer);
+                rented = null;
+                throw;
+            }
             if (keep)
             {
                 var blocks = Volatile.Read(ref _blocks) ?? Interlocked.CompareExchange(ref _blocks, new byte[]?[Offsets.Length], null) ?? _blocks;
