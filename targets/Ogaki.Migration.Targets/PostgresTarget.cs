@@ -34,6 +34,11 @@ public sealed class PostgresTarget : IStandardTarget
         // Likewise for COPY: rows go out in 256 KiB writes instead of 8 KiB ones.
         if (!connectionString.Contains("Write Buffer Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("WriteBufferSize", StringComparison.OrdinalIgnoreCase))
             builder.WriteBufferSize = 1 << 18;
+        // Every batch takes a pooled connection; by default Npgsql resets it with DISCARD ALL, which the server pays for
+        // on every batch (0.3-0.5 s of its CPU in a scale-1 load). This target leaves no session state behind: its SETs
+        // are SET LOCAL, its locks end with their transaction, and an open transaction is still rolled back on return.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            builder.NoResetOnClose = true;
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
@@ -83,9 +88,12 @@ public sealed class PostgresTarget : IStandardTarget
         try
         {
             await using var conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+            // SET LOCAL: the pooled connection is not reset on return (see the constructor).
             await using var cmd = new NpgsqlCommand(
-                $"SET maintenance_work_mem = '256MB'; ALTER TABLE \"{entity.Table}\" ADD CONSTRAINT \"{TargetNames.PrimaryKey(entity)}\" PRIMARY KEY ({columns})", conn);
+                $"SET LOCAL maintenance_work_mem = '256MB'; ALTER TABLE \"{entity.Table}\" ADD CONSTRAINT \"{TargetNames.PrimaryKey(entity)}\" PRIMARY KEY ({columns})", conn, tx);
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
         }
         catch (PostgresException pg) when (pg.SqlState == PostgresErrorCodes.UniqueViolation)
         {
