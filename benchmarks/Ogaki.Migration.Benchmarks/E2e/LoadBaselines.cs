@@ -25,11 +25,20 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 /// </summary>
 internal static class LoadBaselines
 {
-    /// <summary>One peer: rows and time, or a note when it could not run.</summary>
-    public sealed record Result(string Name, string Short, long Rows, TimeSpan? Elapsed, string Note = "");
-
-    public static async Task<IReadOnlyList<Result>> RunAsync(string connection, bool pgloader)
+    /// <summary>One peer: rows and time (the median of <see cref="Runs"/>), or a note when it could not run.</summary>
+    public sealed record Result(string Name, string Short, long Rows, TimeSpan? Elapsed, string Note = "")
     {
+        /// <summary>Every timed run, in the order run (one unless the peers were repeated).</summary>
+        public IReadOnlyList<TimeSpan> Runs { get; init; } = Elapsed is { } e ? [e] : [];
+    }
+
+    /// <param name="repeat">
+    /// Times each COPY peer and the pipeline's loader run, one after the other in turn, so that a noisy minute on a
+    /// shared machine slows all of them rather than one: each is reported as its median.
+    /// </param>
+    public static async Task<IReadOnlyList<Result>> RunAsync(string connection, bool pgloader, int batchSize, int repeat)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
         var dir = Directory.CreateTempSubdirectory("ogaki-e2e-load-").FullName;
         try
         {
@@ -46,15 +55,25 @@ internal static class LoadBaselines
             }
             var rows = tables.Sum(t => t.Rows);
             var parallel = Math.Clamp(Environment.ProcessorCount, 1, 4);
+            var keyed = new List<TimeSpan>();
+            var keyAfter = new List<TimeSpan>();
+            var own = new List<Result>();
+            for (var i = 0; i < repeat; i++)
+            {
+                keyed.Add(await RawCopyAsync(connection, dir, tables, keyAfter: false, parallel: 1));
+                keyAfter.Add(await RawCopyAsync(connection, dir, tables, keyAfter: true, parallel));
+                own.Add(await OwnLoaderAsync(connection, tables, parallel, batchSize));
+            }
             var results = new List<Result>
             {
-                new("raw binary COPY of the same rows, key in place, 1 connection", "raw COPY (key in place)", rows,
-                    await RawCopyAsync(connection, dir, tables, keyAfter: false, parallel: 1)),
-                new($"raw binary COPY of the same rows, key built after, {parallel} connections", "raw COPY (key after)", rows,
-                    await RawCopyAsync(connection, dir, tables, keyAfter: true, parallel)),
+                new("raw binary COPY of the same rows, key in place, 1 connection", "raw COPY (key in place)", rows, Median(keyed)) { Runs = keyed },
+                new($"raw binary COPY of the same rows, key built after, {parallel} connections", "raw COPY (key after)", rows, Median(keyAfter)) { Runs = keyAfter },
             };
             results.Add(pgloader ? await PgloaderAsync(connection, dir, tables) : new("pgloader, same rows from CSV", "pgloader", rows, null, "not run (--no-pgloader)"));
-            results.Add(await OwnLoaderAsync(connection, tables, parallel));
+            // A loader run that failed is reported as such; otherwise the median run, with every run's time beside it.
+            var ownRuns = own.Where(o => o.Elapsed is not null).Select(o => o.Elapsed!.Value).ToList();
+            results.Add(own.FirstOrDefault(o => o.Elapsed is null)
+                ?? own.OrderBy(o => o.Elapsed).ElementAt((own.Count - 1) / 2) with { Elapsed = Median(ownRuns), Runs = ownRuns });
             return results;
         }
         finally
@@ -134,6 +153,13 @@ internal static class LoadBaselines
         return elapsed;
     }
 
+    /// <summary>The middle run (the mean of the two middle ones for an even count).</summary>
+    static TimeSpan Median(List<TimeSpan> runs)
+    {
+        var sorted = runs.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
     /// <summary>Short name of the pipeline's own loader among the results.</summary>
     public const string OwnLoader = "our loader alone";
 
@@ -142,15 +168,15 @@ internal static class LoadBaselines
 
     /// <summary>
     /// The pipeline's loader alone: <see cref="PostgresTarget"/> into a schema of its own, as a dry run drives it —
-    /// <see cref="IStandardTarget.BeginLoadAsync"/>, batches of <see cref="RunRequest"/>'s default size (each a transaction
+    /// <see cref="IStandardTarget.BeginLoadAsync"/>, batches of the dry run's size (each a transaction
     /// with its COPY, content checksum and ledger row) over <paramref name="parallel"/> connections,
     /// <see cref="IStandardTarget.CompleteLoadAsync"/>. The records are read back from the loaded tables and built
     /// before the clock runs, a chunk at a time; only the target's calls are timed.
     /// </summary>
-    static async Task<Result> OwnLoaderAsync(string connection, List<(SpecEntity Entity, long Rows)> tables, int parallel)
+    static async Task<Result> OwnLoaderAsync(string connection, List<(SpecEntity Entity, long Rows)> tables, int parallel, int batchSize)
     {
         const string schema = "e2e_own_loader";
-        var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {BatchSize:N0} with ledger and checksum over {parallel} connections, keys built after)";
+        var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {batchSize:N0} with ledger and checksum over {parallel} connections, keys built after";
         var rows = tables.Sum(t => t.Rows);
         await using (var conn = new NpgsqlConnection(connection))
         {
@@ -160,6 +186,7 @@ internal static class LoadBaselines
         }
         var entities = tables.Select(t => t.Entity).ToList();
         var clock = new Stopwatch();
+        var cpu = TimeSpan.Zero; // this process's CPU while batches load: the raw peers' client side costs next to nothing
         await using (var source = new PostgresTarget(connection))
         await using (IStandardTarget target = new PostgresTarget(new NpgsqlConnectionStringBuilder(connection) { SearchPath = schema }.ConnectionString))
         {
@@ -175,14 +202,16 @@ internal static class LoadBaselines
                 var batchNo = 0;
                 async Task LoadChunkAsync()
                 {
-                    var batches = chunk.Chunk(BatchSize).Select(b => (Records: b, Number: ++batchNo)).ToList();
+                    var batches = chunk.Chunk(batchSize).Select(b => (Records: b, Number: ++batchNo)).ToList();
+                    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                     clock.Start();
                     await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (b, ct) =>
                     {
-                        var first = (b.Number - 1) * (long)BatchSize + 1;
+                        var first = (b.Number - 1) * (long)batchSize + 1;
                         await target.LoadBatchAsync(new LoadBatch(runId, StandardSpec.Version, entity, b.Number, first, first + b.Records.Length - 1, b.Records), ct);
                     });
                     clock.Stop();
+                    cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                     chunk.Clear();
                 }
                 await foreach (var values in source.ReadBackAsync(entity))
@@ -198,14 +227,11 @@ internal static class LoadBaselines
             long loaded = 0;
             foreach (var entity in entities) loaded += await target.CountAsync(entity);
             if (loaded != rows)
-                return new(name, OwnLoader, rows, null, string.Create(CultureInfo.InvariantCulture, $"loaded {loaded:N0} of {rows:N0} rows"));
+                return new(name + ")", OwnLoader, rows, null, string.Create(CultureInfo.InvariantCulture, $"loaded {loaded:N0} of {rows:N0} rows"));
         }
         await DropSchemaAsync(connection, schema);
-        return new(name, OwnLoader, rows, clock.Elapsed);
+        return new(name + string.Create(CultureInfo.InvariantCulture, $"; client CPU while batches load {cpu.TotalSeconds:F2} s)"), OwnLoader, rows, clock.Elapsed);
     }
-
-    /// <summary>The dry run's batch size (<see cref="RunRequest.BatchSize"/>).</summary>
-    static readonly int BatchSize = new RunRequest().BatchSize;
 
     /// <summary>The generated record's <c>FromValues</c> (values in spec order, as read back) for an entity.</summary>
     static Func<object?[], IStandardRecord> RecordFactory(SpecEntity entity)
