@@ -156,13 +156,7 @@ public sealed class PostgresTarget : IStandardTarget
             await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-            // Serialise writers of the same batch; the ledger key would reject the second one anyway.
-            await using (var lockCmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@k))", conn, tx))
-            {
-                lockCmd.Parameters.AddWithValue("k", batch.RunId + "\u001f" + batch.Entity.Name + "\u001f" + batch.BatchNumber.ToString(CultureInfo.InvariantCulture));
-                await lockCmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            var done = await LedgerChecksumAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
+            var done = await LockAndReadLedgerAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
             if (done is not null)
             {
                 using var again = new BinaryCopyWriter(plan.Items);
@@ -184,21 +178,22 @@ public sealed class PostgresTarget : IStandardTarget
             }
             await stream.DisposeAsync().ConfigureAwait(false); // ends the COPY: the server's verdict on the rows comes here
             long written = batch.Records.Count;
-            await using (var ledger = new NpgsqlCommand(
-                $"INSERT INTO {TargetNames.LedgerTable} (run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", conn, tx))
-            {
-                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
-                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.SpecVersion, NpgsqlDbType = NpgsqlDbType.Varchar });
-                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
-                ledger.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
-                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.FirstInput, NpgsqlDbType = NpgsqlDbType.Bigint });
-                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.LastInput, NpgsqlDbType = NpgsqlDbType.Bigint });
-                ledger.Parameters.Add(new NpgsqlParameter<long> { Value = written, NpgsqlDbType = NpgsqlDbType.Bigint });
-                ledger.Parameters.Add(new NpgsqlParameter<string> { Value = checksum, NpgsqlDbType = NpgsqlDbType.Varchar });
-                ledger.Parameters.Add(new NpgsqlParameter<DateTime> { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                await ledger.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // The ledger row and COMMIT go in one round trip. Every statement before them has succeeded (a failed one
+            // throws), so the COMMIT commits or fails; if the insert fails the server skips the COMMIT and disposing the
+            // transaction rolls it back; after the COMMIT the transaction is complete and disposing it does nothing.
+            var ledger = new NpgsqlBatchCommand(
+                $"INSERT INTO {TargetNames.LedgerTable} (run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
+            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.SpecVersion, NpgsqlDbType = NpgsqlDbType.Varchar });
+            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
+            ledger.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
+            ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.FirstInput, NpgsqlDbType = NpgsqlDbType.Bigint });
+            ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.LastInput, NpgsqlDbType = NpgsqlDbType.Bigint });
+            ledger.Parameters.Add(new NpgsqlParameter<long> { Value = written, NpgsqlDbType = NpgsqlDbType.Bigint });
+            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = checksum, NpgsqlDbType = NpgsqlDbType.Varchar });
+            ledger.Parameters.Add(new NpgsqlParameter<DateTime> { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using (var end = new NpgsqlBatch(conn, tx) { BatchCommands = { ledger, new NpgsqlBatchCommand("COMMIT") } })
+                await end.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new BatchResult(batch.BatchNumber, written, false, checksum);
         }
         catch (TargetLoadException)
@@ -217,13 +212,21 @@ public sealed class PostgresTarget : IStandardTarget
         }
     }
 
-    static async Task<(string Checksum, long Rows)?> LedgerChecksumAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LoadBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Serialises writers of the same batch (the ledger key would reject the second one anyway), then reads the batch's
+    /// ledger row: one round trip with BEGIN, as two statements, so the read (a snapshot of its own) sees a writer that held the lock.
+    /// </summary>
+    static async Task<(string Checksum, long Rows)?> LockAndReadLedgerAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LoadBatch batch, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT checksum, row_count FROM {TargetNames.LedgerTable} WHERE run_id = $1 AND entity = $2 AND batch_no = $3", conn, tx);
-        cmd.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
-        cmd.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var lockBatch = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1))");
+        lockBatch.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId + "\u001f" + batch.Entity.Name + "\u001f" + batch.BatchNumber.ToString(CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Text });
+        var read = new NpgsqlBatchCommand($"SELECT checksum, row_count FROM {TargetNames.LedgerTable} WHERE run_id = $1 AND entity = $2 AND batch_no = $3");
+        read.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
+        read.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
+        read.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
+        await using var both = new NpgsqlBatch(conn, tx) { BatchCommands = { lockBatch, read } };
+        await using var r = await both.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await r.NextResultAsync(ct).ConfigureAwait(false); // past the lock's row
         return await r.ReadAsync(ct).ConfigureAwait(false) ? (r.GetString(0), r.GetInt64(1)) : null;
     }
 

@@ -58,6 +58,35 @@ public sealed class BulkLoadTests
     }
 
     [Fact]
+    public async Task Two_writers_of_the_same_batch_at_once_load_it_once_the_second_finding_it_in_the_ledger()
+    {
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        await t.Target.BeginLoadAsync([ResidentSpec.Entity], Ct); // no key: a second COPY of the rows would not be refused
+        var batch = Batch("run-twice", ResidentSpec.Entity, 3, Enumerable.Range(0, 200).Select(n => (IStandardRecord)TestRecords.Resident(n)));
+
+        // Hold the batch's lock (the key the target takes) so that both writers are in flight before either may go on.
+        await using var holder = new Npgsql.NpgsqlConnection(t.Schema!.ConnectionString);
+        await holder.OpenAsync(Ct);
+        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('run-twice' || chr(31) || 'Resident' || chr(31) || '3'))", holder))
+            await take.ExecuteNonQueryAsync(Ct);
+        var first = t.Target.LoadBatchAsync(batch, Ct);
+        var second = t.Target.LoadBatchAsync(batch, Ct);
+        await Task.Delay(300, Ct);
+        Assert.False(first.IsCompleted || second.IsCompleted, "a writer went on without the batch's lock");
+        await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", holder))
+            await release.ExecuteNonQueryAsync(Ct);
+
+        var results = await Task.WhenAll(first, second);
+
+        Assert.Equal([false, true], results.Select(r => r.Skipped).Order());
+        Assert.Equal(results[0].Checksum, results[1].Checksum);
+        Assert.Equal(200, results.Sum(r => r.RowsWritten));
+        Assert.Equal(200, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Single(await t.Target.GetLedgerAsync("run-twice", Ct));
+    }
+
+    [Fact]
     public async Task The_key_is_dropped_from_empty_tables_only_and_built_again_after_the_load()
     {
         await using var t = await TestTarget.CreateAsync("postgresql");
