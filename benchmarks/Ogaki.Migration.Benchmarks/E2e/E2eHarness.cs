@@ -33,8 +33,10 @@ public static class E2eHarness
     public static async Task<int> RunAsync(string[] args)
     {
         double scale = 1;
-        var batchSize = new RunRequest().BatchSize;
-        var repeat = 3;
+        var defaultBatchSize = new RunRequest().BatchSize;
+        const int defaultRepeat = 3;
+        var batchSize = defaultBatchSize;
+        var repeat = defaultRepeat;
         string? target = Environment.GetEnvironmentVariable("PG_CONN");
         string? outFile = null;
         var work = Path.Combine(Path.GetTempPath(), "ogaki-e2e");
@@ -56,8 +58,8 @@ public static class E2eHarness
             return 2;
         }
         var label = scale.ToString("0.###", CultureInfo.InvariantCulture);
-        var options = (batchSize == new RunRequest().BatchSize ? "" : string.Create(CultureInfo.InvariantCulture, $" --batch {batchSize}"))
-            + (repeat == 3 ? "" : string.Create(CultureInfo.InvariantCulture, $" --repeat {repeat}"));
+        var options = (batchSize == defaultBatchSize ? "" : string.Create(CultureInfo.InvariantCulture, $" --batch {batchSize}"))
+            + (repeat == defaultRepeat ? "" : string.Create(CultureInfo.InvariantCulture, $" --repeat {repeat}"));
         var estate = Path.Combine(work, "estate-" + label);
         if (!File.Exists(Path.Combine(estate, "estate.json")))
         {
