@@ -36,7 +36,9 @@ internal sealed class BinaryCopyWriter : IDisposable
 
     /// <summary>
     /// Encodes every record of the batch, handing the bytes to <paramref name="send"/> in chunks of about 256 KiB
-    /// (null: only the checksum is wanted, for a batch the ledger already holds). Returns the batch checksum.
+    /// (null: only the checksum is wanted, for a batch the ledger already holds). Returns the batch checksum, the
+    /// SHA-256 of the batch's tuples alone, so a batch has the same checksum whichever COPY carried it. The first
+    /// batch written goes after the header; several batches may follow in one COPY, ended by <see cref="EndAsync"/>.
     /// </summary>
     /// <exception cref="TargetLoadException">A record of another entity, or an amount that is not whole yen.</exception>
     public async ValueTask<string> WriteAsync(LoadBatch batch, Func<ReadOnlyMemory<byte>, ValueTask>? send)
@@ -47,19 +49,24 @@ internal sealed class BinaryCopyWriter : IDisposable
             WriteRow(record, batch);
             if (_pos >= FlushAt) await FlushAsync(send).ConfigureAwait(false);
         }
-        _hash.AppendData(_buffer, _hashed, _pos - _hashed);
+        await FlushAsync(send).ConfigureAwait(false);
+        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+    }
+
+    /// <summary>Sends the trailer that ends the COPY data (after the last batch).</summary>
+    public async ValueTask EndAsync(Func<ReadOnlyMemory<byte>, ValueTask> send)
+    {
         Ensure(2);
         BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_pos), -1);
         _pos += 2;
-        if (send is not null) await send(_buffer.AsMemory(0, _pos)).ConfigureAwait(false);
+        await send(_buffer.AsMemory(0, _pos)).ConfigureAwait(false);
         _pos = _hashed = 0;
-        return Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
     async ValueTask FlushAsync(Func<ReadOnlyMemory<byte>, ValueTask>? send)
     {
         _hash.AppendData(_buffer, _hashed, _pos - _hashed);
-        if (send is not null) await send(_buffer.AsMemory(0, _pos)).ConfigureAwait(false);
+        if (send is not null && _pos > 0) await send(_buffer.AsMemory(0, _pos)).ConfigureAwait(false);
         _pos = _hashed = 0;
     }
 

@@ -55,6 +55,21 @@ public interface IStandardTarget : IAsyncDisposable
     Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Loads consecutive batches of one run and one entity, taken as <paramref name="batches"/> yields them, and yields
+    /// each batch's result once the batch is committed. Every batch keeps its own ledger row and checksum, exactly as
+    /// <see cref="LoadBatchAsync"/> would write them, so resume stays per batch. By default each batch is its own
+    /// transaction; PostgreSQL streams them all into one COPY and commits them together with their ledger rows, so a
+    /// failure rolls back every batch of the call not yet yielded (and the exception names them) and nothing else.
+    /// </summary>
+    async IAsyncEnumerable<BatchResult> LoadBatchesAsync(IAsyncEnumerable<LoadBatch> batches,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+            yield return await LoadBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Reads an entity back: values in spec item order, with the CLR types of the generated records
     /// (string, int, decimal, DateOnly, YearMonth, bool), ordered by the entity key (ordinal / C collation).
     /// </summary>

@@ -11,9 +11,11 @@ namespace Ogaki.Migration.Targets;
 
 /// <summary>
 /// PostgreSQL target: binary COPY of rows encoded by <see cref="BinaryCopyWriter"/> (the batch checksum is the SHA-256
-/// of those bytes), one transaction per batch holding the rows and the run-ledger row, committed only after the COPY ended. A load follows the
-/// practice of bulk loaders such as pgloader: empty tables lose their primary key while batches are copied in over
-/// parallel connections, and the key is built after the last batch (<see cref="CompleteLoadAsync"/>).
+/// of those bytes). Consecutive batches of one entity go in one transaction and one COPY
+/// (<see cref="LoadBatchesAsync"/>; a lone batch is a group of one) together with each batch's run-ledger row,
+/// committed only after the COPY ended. A load follows the practice of bulk loaders such as pgloader: empty tables lose
+/// their primary key while batches are copied in over parallel connections, and the key is built after the last batch
+/// (<see cref="CompleteLoadAsync"/>).
 /// </summary>
 public sealed class PostgresTarget : IStandardTarget
 {
@@ -153,84 +155,172 @@ public sealed class PostgresTarget : IStandardTarget
     public async Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var plan = _plans.GetOrAdd(batch.Entity, e => new EntityPlan(e));
+        return (await LoadGroupAsync(new[] { batch }.ToAsyncEnumerable(), cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>
+    /// All the batches in one transaction and one COPY: each batch's tuples follow the last one's, its checksum is
+    /// its own tuples' SHA-256 as if loaded alone, and every batch's ledger row goes in with COMMIT. The round trips,
+    /// the COPY start and end and the commit are paid once for the group instead of once per batch.
+    /// </summary>
+    public async IAsyncEnumerable<BatchResult> LoadBatchesAsync(IAsyncEnumerable<LoadBatch> batches, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        foreach (var result in await LoadGroupAsync(batches, cancellationToken).ConfigureAwait(false))
+            yield return result;
+    }
+
+    async Task<List<BatchResult>> LoadGroupAsync(IAsyncEnumerable<LoadBatch> batches, CancellationToken ct)
+    {
+        var results = new List<BatchResult>();
+        var ledgerRows = new List<NpgsqlBatchCommand>();
+        var copied = new List<(int Batch, long FirstInput, long Rows)>(); // to tell which batch a COPY line is in
+        LoadBatch? first = null;
+        var span = default(BatchSpan);
+        NpgsqlConnection? conn = null;
+        NpgsqlTransaction? tx = null;
+        NpgsqlRawCopyStream? copy = null;
+        BinaryCopyWriter? writer = null;
         try
         {
-            await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-            var done = await LockAndReadLedgerAsync(conn, tx, batch, cancellationToken).ConfigureAwait(false);
-            if (done is not null)
+            Dictionary<int, (string Checksum, long Rows)>? done = null;
+            EntityPlan? plan = null;
+            await foreach (var batch in batches.WithCancellation(ct).ConfigureAwait(false))
             {
-                using var again = new BinaryCopyWriter(plan.Items);
-                return LoadSupport.Verify(batch, done, await again.WriteAsync(batch, null).ConfigureAwait(false), batch.Records.Count);
+                ArgumentNullException.ThrowIfNull(batch);
+                if (first is null)
+                {
+                    (first, span) = (batch, BatchSpan.Of(batch));
+                    plan = _plans.GetOrAdd(batch.Entity, e => new EntityPlan(e));
+                    conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+                    done = await LockAndReadLedgerAsync(conn, tx, batch, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    span = span.With(batch);
+                    if (!string.Equals(batch.RunId, first.RunId, StringComparison.Ordinal) || !string.Equals(batch.Entity.Name, first.Entity.Name, StringComparison.Ordinal))
+                        throw new TargetLoadException(first.RunId, first.Entity.Name, span,
+                            $"batch {batch.BatchNumber} of {batch.Entity.Name} in run {batch.RunId} came among them: batches loaded together are of one run and one entity");
+                }
+                if (done!.TryGetValue(batch.BatchNumber, out var ledgered))
+                {
+                    using var again = new BinaryCopyWriter(plan!.Items);
+                    results.Add(LoadSupport.Verify(batch, ledgered, await again.WriteAsync(batch, null).ConfigureAwait(false), batch.Records.Count));
+                    continue;
+                }
+                if (copy is null)
+                {
+                    copy = await conn!.BeginRawBinaryCopyAsync(plan!.CopySql, ct).ConfigureAwait(false);
+                    writer = new BinaryCopyWriter(plan.Items);
+                }
+                var checksum = await writer!.WriteAsync(batch, bytes => copy.WriteAsync(bytes, ct)).ConfigureAwait(false);
+                ledgerRows.Add(LedgerInsert(batch, checksum));
+                copied.Add((batch.BatchNumber, batch.FirstInput, batch.Records.Count));
+                results.Add(new BatchResult(batch.BatchNumber, batch.Records.Count, false, checksum));
             }
-
-            string checksum;
-            var stream = await conn.BeginRawBinaryCopyAsync(plan.CopySql, cancellationToken).ConfigureAwait(false);
-            try
+            if (first is null) return results;
+            if (copy is not null)
             {
-                using var writer = new BinaryCopyWriter(plan.Items);
-                checksum = await writer.WriteAsync(batch, bytes => stream.WriteAsync(bytes, cancellationToken)).ConfigureAwait(false);
+                await writer!.EndAsync(bytes => copy.WriteAsync(bytes, ct)).ConfigureAwait(false);
+                var ending = copy;
+                copy = null;
+                await ending.DisposeAsync().ConfigureAwait(false); // ends the COPY: the server's verdict on the rows comes here
             }
-            catch
-            {
-                await stream.CancelAsync().ConfigureAwait(false);
-                await stream.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-            await stream.DisposeAsync().ConfigureAwait(false); // ends the COPY: the server's verdict on the rows comes here
-            long written = batch.Records.Count;
-            // The ledger row and COMMIT go in one round trip. Every statement before them has succeeded (a failed one
-            // throws), so the COMMIT commits or fails; if the insert fails the server skips the COMMIT and disposing the
+            // The ledger rows and COMMIT go in one round trip. Every statement before them has succeeded (a failed one
+            // throws), so the COMMIT commits or fails; if an insert fails the server skips the COMMIT and disposing the
             // transaction rolls it back; after the COMMIT the transaction is complete and disposing it does nothing.
-            var ledger = new NpgsqlBatchCommand(
-                $"INSERT INTO {TargetNames.LedgerTable} (run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
-            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.SpecVersion, NpgsqlDbType = NpgsqlDbType.Varchar });
-            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
-            ledger.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
-            ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.FirstInput, NpgsqlDbType = NpgsqlDbType.Bigint });
-            ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.LastInput, NpgsqlDbType = NpgsqlDbType.Bigint });
-            ledger.Parameters.Add(new NpgsqlParameter<long> { Value = written, NpgsqlDbType = NpgsqlDbType.Bigint });
-            ledger.Parameters.Add(new NpgsqlParameter<string> { Value = checksum, NpgsqlDbType = NpgsqlDbType.Varchar });
-            ledger.Parameters.Add(new NpgsqlParameter<DateTime> { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            await using (var end = new NpgsqlBatch(conn, tx) { BatchCommands = { ledger, new NpgsqlBatchCommand("COMMIT") } })
-                await end.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return new BatchResult(batch.BatchNumber, written, false, checksum);
+            await using (var end = new NpgsqlBatch(conn, tx))
+            {
+                foreach (var row in ledgerRows) end.BatchCommands.Add(row);
+                end.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await end.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            return results;
         }
-        catch (TargetLoadException)
+        catch (Exception ex)
         {
-            throw;
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException or InvalidCastException or EncoderFallbackException)
-        {
+            if (copy is not null)
+            {
+                try
+                {
+                    await copy.CancelAsync().ConfigureAwait(false);
+                    await copy.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception) when (ex is not OperationCanceledException)
+                {
+                    // The connection is already broken: the first error is the one reported.
+                }
+            }
+            if (ex is TargetLoadException or OperationCanceledException || first is null) throw;
+            if (ex is not (NpgsqlException or IOException or TimeoutException or InvalidOperationException or InvalidCastException or EncoderFallbackException)) throw;
             // A broken server leaves dead connections in the pool; drop them so the resume starts clean.
             _dataSource.Clear();
-            throw new TargetLoadException(batch, LoadSupport.Reason(ex), ex);
+            throw new TargetLoadException(first.RunId, first.Entity.Name, span, LoadSupport.Reason(ex) + CopyLine(ex, copied), ex);
+        }
+        finally
+        {
+            writer?.Dispose();
+            if (tx is not null) await tx.DisposeAsync().ConfigureAwait(false);
+            if (conn is not null) await conn.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Serialises writers of the same batch (the ledger key would reject the second one anyway), then reads the batch's
-    /// ledger row: one round trip with BEGIN, as two statements, so the read (a snapshot of its own) sees a writer that held the lock.
+    /// The batch and input record a COPY error's line number points at (" at COPY line n: batch b, input record r"),
+    /// or nothing. Only the line number is taken from the server's context: the rest of it may quote a value.
     /// </summary>
-    static async Task<(string Checksum, long Rows)?> LockAndReadLedgerAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LoadBatch batch, CancellationToken ct)
+    static string CopyLine(Exception ex, List<(int Batch, long FirstInput, long Rows)> copied)
+    {
+        if (ex is not PostgresException { Where: { } where }) return "";
+        var m = System.Text.RegularExpressions.Regex.Match(where, @"^COPY [^,]+, line (\d+)");
+        if (!m.Success || !long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var line)) return "";
+        var before = 0L;
+        foreach (var (batch, firstInput, rows) in copied)
+        {
+            if (line <= before + rows)
+                return string.Create(CultureInfo.InvariantCulture, $" (at COPY line {line}: batch {batch}, input record {firstInput + line - before - 1})");
+            before += rows;
+        }
+        return "";
+    }
+
+    static NpgsqlBatchCommand LedgerInsert(LoadBatch batch, string checksum)
+    {
+        var ledger = new NpgsqlBatchCommand(
+            $"INSERT INTO {TargetNames.LedgerTable} (run_id, spec_version, entity, batch_no, first_input, last_input, row_count, checksum, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
+        ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.SpecVersion, NpgsqlDbType = NpgsqlDbType.Varchar });
+        ledger.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
+        ledger.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
+        ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.FirstInput, NpgsqlDbType = NpgsqlDbType.Bigint });
+        ledger.Parameters.Add(new NpgsqlParameter<long> { Value = batch.LastInput, NpgsqlDbType = NpgsqlDbType.Bigint });
+        ledger.Parameters.Add(new NpgsqlParameter<long> { Value = (long)batch.Records.Count, NpgsqlDbType = NpgsqlDbType.Bigint });
+        ledger.Parameters.Add(new NpgsqlParameter<string> { Value = checksum, NpgsqlDbType = NpgsqlDbType.Varchar });
+        ledger.Parameters.Add(new NpgsqlParameter<DateTime> { Value = DateTime.UtcNow, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return ledger;
+    }
+
+    /// <summary>
+    /// Serialises writers of the same run and entity (a batch's ledger key would reject the second writer anyway), then
+    /// reads what the ledger holds of that run and entity: one round trip with BEGIN, as two statements, so the read (a
+    /// snapshot of its own) sees what a writer that held the lock committed. Holding the lock, no other writer commits
+    /// a batch of this run and entity until this transaction ends, so the read stays true for the whole group.
+    /// </summary>
+    static async Task<Dictionary<int, (string Checksum, long Rows)>> LockAndReadLedgerAsync(NpgsqlConnection conn, NpgsqlTransaction tx, LoadBatch batch, CancellationToken ct)
     {
         var lockBatch = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtext($1))");
-        lockBatch.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId + "\u001f" + batch.Entity.Name + "\u001f" + batch.BatchNumber.ToString(CultureInfo.InvariantCulture), NpgsqlDbType = NpgsqlDbType.Text });
-        var read = new NpgsqlBatchCommand($"SELECT checksum, row_count FROM {TargetNames.LedgerTable} WHERE run_id = $1 AND entity = $2 AND batch_no = $3");
+        lockBatch.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId + "\u001f" + batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Text });
+        var read = new NpgsqlBatchCommand($"SELECT batch_no, checksum, row_count FROM {TargetNames.LedgerTable} WHERE run_id = $1 AND entity = $2");
         read.Parameters.Add(new NpgsqlParameter<string> { Value = batch.RunId, NpgsqlDbType = NpgsqlDbType.Varchar });
         read.Parameters.Add(new NpgsqlParameter<string> { Value = batch.Entity.Name, NpgsqlDbType = NpgsqlDbType.Varchar });
-        read.Parameters.Add(new NpgsqlParameter<int> { Value = batch.BatchNumber, NpgsqlDbType = NpgsqlDbType.Integer });
         await using var both = new NpgsqlBatch(conn, tx) { BatchCommands = { lockBatch, read } };
         await using var r = await both.ExecuteReaderAsync(ct).ConfigureAwait(false);
         await r.NextResultAsync(ct).ConfigureAwait(false); // past the lock's row
-        return await r.ReadAsync(ct).ConfigureAwait(false) ? (r.GetString(0), r.GetInt64(1)) : null;
+        var done = new Dictionary<int, (string Checksum, long Rows)>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            done[r.GetInt32(0)] = (r.GetString(1), r.GetInt64(2));
+        return done;
     }
 
     public async IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -6,23 +6,46 @@ namespace Ogaki.Migration.Targets;
 public sealed class TargetLoadException : Exception
 {
     public TargetLoadException(LoadBatch batch, string reason, Exception? inner = null)
-        : base(Describe(batch) + ": " + reason, inner)
+        : this(batch.RunId, batch.Entity.Name, BatchSpan.Of(batch), reason, inner)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        RunId = batch.RunId;
-        Entity = batch.Entity.Name;
-        BatchNumber = batch.BatchNumber;
+    }
+
+    /// <summary>Consecutive batches loaded in one transaction, all rolled back together.</summary>
+    public TargetLoadException(string runId, string entity, BatchSpan batches, string reason, Exception? inner = null)
+        : base(Describe(runId, entity, batches) + ": " + reason, inner)
+    {
+        RunId = runId;
+        Entity = entity;
+        BatchNumber = batches.FirstBatch;
+        LastBatchNumber = batches.LastBatch;
     }
 
     public string RunId { get; } = "";
 
     public string Entity { get; } = "";
 
+    /// <summary>The (first) batch rolled back.</summary>
     public int BatchNumber { get; }
 
-    internal static string Describe(LoadBatch batch) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{batch.Entity.Name} batch {batch.BatchNumber} (input records {batch.FirstInput}–{batch.LastInput}, {batch.Records.Count} rows) of run {batch.RunId} was rolled back, nothing of it is committed");
+    /// <summary>The last batch rolled back with <see cref="BatchNumber"/> (the same for one batch).</summary>
+    public int LastBatchNumber { get; }
+
+    static string Describe(string runId, string entity, BatchSpan b) =>
+        b.FirstBatch == b.LastBatch
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{entity} batch {b.FirstBatch} (input records {b.FirstInput}–{b.LastInput}, {b.Rows} rows) of run {runId} was rolled back, nothing of it is committed")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{entity} batches {b.FirstBatch}–{b.LastBatch} (input records {b.FirstInput}–{b.LastInput}, {b.Rows} rows) of run {runId}, loaded in one transaction, were rolled back, nothing of them is committed");
+}
+
+/// <summary>Batches of one entity taken together: their numbers, the input records they cover and their rows.</summary>
+public readonly record struct BatchSpan(int FirstBatch, int LastBatch, long FirstInput, long LastInput, long Rows)
+{
+    /// <summary>One batch.</summary>
+    public static BatchSpan Of(LoadBatch batch) => new(batch.BatchNumber, batch.BatchNumber, batch.FirstInput, batch.LastInput, batch.Records.Count);
+
+    /// <summary>This span with <paramref name="batch"/> added after it.</summary>
+    public BatchSpan With(LoadBatch batch) => new(FirstBatch, batch.BatchNumber, FirstInput, batch.LastInput, Rows + batch.Records.Count);
 }
 
 /// <summary>

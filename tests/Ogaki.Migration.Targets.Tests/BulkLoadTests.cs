@@ -65,10 +65,10 @@ public sealed class BulkLoadTests
         await t.Target.BeginLoadAsync([ResidentSpec.Entity], Ct); // no key: a second COPY of the rows would not be refused
         var batch = Batch("run-twice", ResidentSpec.Entity, 3, Enumerable.Range(0, 200).Select(n => (IStandardRecord)TestRecords.Resident(n)));
 
-        // Hold the batch's lock (the key the target takes) so that both writers are in flight before either may go on.
+        // Hold the lock of the run and entity (the key the target takes) so that both writers are in flight before either may go on.
         await using var holder = new Npgsql.NpgsqlConnection(t.Schema!.ConnectionString);
         await holder.OpenAsync(Ct);
-        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('run-twice' || chr(31) || 'Resident' || chr(31) || '3'))", holder))
+        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('run-twice' || chr(31) || 'Resident'))", holder))
             await take.ExecuteNonQueryAsync(Ct);
         var first = t.Target.LoadBatchAsync(batch, Ct);
         var second = t.Target.LoadBatchAsync(batch, Ct);

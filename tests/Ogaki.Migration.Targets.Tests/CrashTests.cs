@@ -10,7 +10,8 @@ namespace Ogaki.Migration.Targets.Tests;
 public sealed class CrashTests(ITestOutputHelper output)
 {
     const long Count = 6000;
-    const int BatchSize = 400; // 15 batches
+    const int BatchSize = 200;
+    const int Batches = 30; // Count / BatchSize: enough that a fast target is still loading when the kill lands
 
     static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -36,6 +37,75 @@ public sealed class CrashTests(ITestOutputHelper output)
         var extraDelay = random.Next(0, 40);        // then a few ms more, to land inside the next batch
         output.WriteLine($"seed {seed}: kill after batch {killAfter} + {extraDelay} ms");
 
+        var (lines, exitCode) = await RunProbeAndKillAsync(t.Connection, "run-kill", killAfter, extraDelay, group: 1);
+        Assert.DoesNotContain("done", lines);
+        Assert.NotEqual(0, exitCode);
+
+        // Nothing half-committed: every row belongs to a batch in the ledger.
+        await using (var afterKill = t.Reopen())
+        {
+            var ledger = await afterKill.GetLedgerAsync("run-kill", Ct);
+            Assert.InRange(ledger.Count, killAfter + 1, Batches - 1);
+            Assert.Equal(ledger.Sum(l => l.RowCount), await afterKill.CountAsync(ResidentSpec.Entity, Ct));
+            Assert.Equal(Enumerable.Range(0, ledger.Count), ledger.Select(l => l.BatchNumber));
+        }
+
+        // Resume: a new process (here the test) runs the same run id to the end.
+        await using var resumed = t.Reopen();
+        var results = await LoadRun.ResidentsAsync(resumed, "run-kill", Count, BatchSize, cancellationToken: Ct);
+        Assert.Contains(results, r => r.Skipped);
+        Assert.Contains(results, r => !r.Skipped);
+
+        var expected = await ReferenceAsync(Count, BatchSize);
+        var actual = await TableChecksum.ComputeAsync(resumed, ResidentSpec.Entity, Ct);
+        Assert.Equal(Count, actual.RowCount);
+        Assert.Equal(expected.Sha256, actual.Sha256);
+        var finalLedger = await resumed.GetLedgerAsync("run-kill", Ct);
+        Assert.Equal(Batches, finalLedger.Count);
+        Assert.Equal(Count, finalLedger.Sum(l => l.RowCount));
+    }
+
+    [Fact]
+    public async Task Loader_killed_in_the_middle_of_a_group_of_batches_commits_whole_groups_only_and_resumes_to_the_same_content()
+    {
+        const int group = 4;
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        var killAfter = group * random.Next(1, 4) - 1;  // the last batch of a group: the next group is under way
+        var extraDelay = random.Next(0, 20);
+        output.WriteLine($"seed {seed}: kill after batch {killAfter} + {extraDelay} ms");
+
+        var (lines, exitCode) = await RunProbeAndKillAsync(t.Connection, "run-kill-group", killAfter, extraDelay, group);
+        Assert.DoesNotContain("done", lines);
+        Assert.NotEqual(0, exitCode);
+
+        // A group commits all its batches or none: the ledger ends at a group boundary, every row is in a ledgered batch.
+        await using (var afterKill = t.Reopen())
+        {
+            var ledger = await afterKill.GetLedgerAsync("run-kill-group", Ct);
+            Assert.InRange(ledger.Count, killAfter + 1, Batches - 1);
+            Assert.Equal(0, ledger.Count % group);
+            Assert.Equal(ledger.Sum(l => l.RowCount), await afterKill.CountAsync(ResidentSpec.Entity, Ct));
+            Assert.Equal(Enumerable.Range(0, ledger.Count), ledger.Select(l => l.BatchNumber));
+        }
+
+        // Resume in groups of another size: the ledger is per batch, so the groups need not line up.
+        await using var resumed = t.Reopen();
+        var results = await LoadRun.ResidentsAsync(resumed, "run-kill-group", Count, BatchSize, cancellationToken: Ct, group: 3);
+        Assert.Equal(Batches, results.Count);
+        Assert.Contains(results, r => r.Skipped);
+        Assert.Contains(results, r => !r.Skipped);
+        var expected = await ReferenceAsync(Count, BatchSize);
+        var actual = await TableChecksum.ComputeAsync(resumed, ResidentSpec.Entity, Ct);
+        Assert.Equal(Count, actual.RowCount);
+        Assert.Equal(expected.Sha256, actual.Sha256);
+        Assert.Equal(Batches, (await resumed.GetLedgerAsync("run-kill-group", Ct)).Count);
+    }
+
+    /// <summary>Runs the load probe and SIGKILLs it <paramref name="extraDelay"/> ms after it reports batch <paramref name="killAfter"/> committed.</summary>
+    async Task<(List<string> Lines, int ExitCode)> RunProbeAndKillAsync(string connection, string runId, int killAfter, int extraDelay, int group)
+    {
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -44,10 +114,11 @@ public sealed class CrashTests(ITestOutputHelper output)
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Ogaki.Migration.LoadProbe.dll"));
         psi.ArgumentList.Add("env:OGAKI_PROBE_TARGET"); // the connection (with its password) never goes on a command line
-        psi.ArgumentList.Add("run-kill");
+        psi.ArgumentList.Add(runId);
         psi.ArgumentList.Add(Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         psi.ArgumentList.Add(BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        psi.Environment["OGAKI_PROBE_TARGET"] = t.Connection;
+        psi.ArgumentList.Add(group.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        psi.Environment["OGAKI_PROBE_TARGET"] = connection;
 
         using var child = Process.Start(psi)!;
         var stderr = child.StandardError.ReadToEndAsync(Ct);
@@ -65,31 +136,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         }
         await child.WaitForExitAsync(Ct);
         output.WriteLine(string.Join(" | ", lines) + " | stderr: " + await stderr);
-        Assert.DoesNotContain("done", lines);
-        Assert.NotEqual(0, child.ExitCode);
-
-        // Nothing half-committed: every row belongs to a batch in the ledger.
-        await using (var afterKill = t.Reopen())
-        {
-            var ledger = await afterKill.GetLedgerAsync("run-kill", Ct);
-            Assert.InRange(ledger.Count, killAfter + 1, 14);
-            Assert.Equal(ledger.Sum(l => l.RowCount), await afterKill.CountAsync(ResidentSpec.Entity, Ct));
-            Assert.Equal(Enumerable.Range(0, ledger.Count), ledger.Select(l => l.BatchNumber));
-        }
-
-        // Resume: a new process (here the test) runs the same run id to the end.
-        await using var resumed = t.Reopen();
-        var results = await LoadRun.ResidentsAsync(resumed, "run-kill", Count, BatchSize, cancellationToken: Ct);
-        Assert.Contains(results, r => r.Skipped);
-        Assert.Contains(results, r => !r.Skipped);
-
-        var expected = await ReferenceAsync(Count, BatchSize);
-        var actual = await TableChecksum.ComputeAsync(resumed, ResidentSpec.Entity, Ct);
-        Assert.Equal(Count, actual.RowCount);
-        Assert.Equal(expected.Sha256, actual.Sha256);
-        var finalLedger = await resumed.GetLedgerAsync("run-kill", Ct);
-        Assert.Equal(15, finalLedger.Count);
-        Assert.Equal(Count, finalLedger.Sum(l => l.RowCount));
+        return (lines, child.ExitCode);
     }
 
     [Fact]
