@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using Ogaki.Migration.Artifacts;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Engine;
@@ -104,94 +103,17 @@ public sealed class MigrationJob(IStageProgress progress)
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var sides = new Dictionary<string, SourceSide>(StringComparer.Ordinal);
         var pending = new Dictionary<string, (List<IStandardRecord> Records, int Batch, long Input)>(StringComparer.Ordinal);
-        var written = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        // One reader per connection the target loads over; batches are independent transactions with their own
-        // ledger rows, so the order they commit in does not matter for resume.
-        var parallel = Math.Max(1, target?.LoadParallelism ?? 1);
-        var batches = Channel.CreateBounded<LoadBatch>(new BoundedChannelOptions(parallel) { SingleReader = parallel == 1, SingleWriter = true });
-        using var loaderCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var loadBusy = new Stopwatch();
-        var gate = new Lock();
-        long loadedRows = 0;
-        int batchCount = 0, skippedBatches = 0, active = 0;
-        Exception? loadFailure = null;
-
-        async Task LoadAllAsync()
+        // Batches are independent transactions (or groups of them) with their own ledger rows, so the order they
+        // commit in does not matter for resume.
+        var loader = target is null ? null : new BatchLoader(target, async token =>
         {
-            try
-            {
-                await foreach (var batch in batches.Reader.ReadAllAsync(loaderCts.Token))
-                {
-                    lock (gate) if (active++ == 0) loadBusy.Start();
-                    BatchResult result;
-                    try { result = await LoadBatchAsync(target!, batch, loaderCts.Token); }
-                    finally { lock (gate) if (--active == 0) loadBusy.Stop(); }
-                    lock (gate)
-                    {
-                        written[batch.Entity.Name] = written.GetValueOrDefault(batch.Entity.Name) + result.RowsWritten;
-                        batchCount++;
-                        if (result.Skipped) skippedBatches++;
-                        loadedRows += batch.Records.Count;
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                await FailAsync(e);
-                throw;
-            }
-        }
+            if (prepareTarget is not null) await prepareTarget(token);
+            await EnsureSchemaAsync(target, token);
+            await BeginLoadAsync(target, token);
+        }, cancellationToken: ct);
 
-        async Task PrepareAsync()
-        {
-            try
-            {
-                if (prepareTarget is not null) await prepareTarget(loaderCts.Token);
-                await EnsureSchemaAsync(target!, loaderCts.Token);
-                await BeginLoadAsync(target!, loaderCts.Token);
-            }
-            catch (Exception e)
-            {
-                await FailAsync(e);
-                throw;
-            }
-        }
-
-        // The first error is the one reported; the other connections stop, and the mapping's next hand-over fails with
-        // it instead of waiting on loaders that are gone.
-        async Task FailAsync(Exception e)
-        {
-            Interlocked.CompareExchange(ref loadFailure, e, null);
-            batches.Writer.TryComplete(e);
-            await loaderCts.CancelAsync();
-        }
-
-        var loader = target is null ? Task.CompletedTask : Task.Run(async () =>
-        {
-            try
-            {
-                await PrepareAsync();
-                await Task.WhenAll(Enumerable.Range(0, parallel).Select(_ => LoadAllAsync()));
-            }
-            catch when (loadFailure is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(loadFailure);
-            }
-        }, CancellationToken.None);
-
-        async ValueTask Send(SpecEntity entity, List<IStandardRecord> records, int batch, long first, CancellationToken token)
-        {
-            try
-            {
-                await batches.Writer.WriteAsync(new LoadBatch(runId, StandardSpec.Version, entity, batch, first, first + records.Count - 1, records), token);
-            }
-            catch (ChannelClosedException)
-            {
-                // Only a failing loader closes the channel while mapping goes on: report its own error.
-                await loader;
-                throw;
-            }
-        }
+        ValueTask Send(SpecEntity entity, List<IStandardRecord> records, int batch, long first) =>
+            loader!.SendAsync(new LoadBatch(runId, StandardSpec.Version, entity, batch, first, first + records.Count - 1, records));
 
         SourceSide SideOf(SpecEntity entity) => sides.TryGetValue(entity.Name, out var side) ? side : sides[entity.Name] = reconciler.CreateSourceSide(entity);
 
@@ -209,7 +131,7 @@ public sealed class MigrationJob(IStageProgress progress)
             {
                 p.Records.Add(r);
                 if (p.Records.Count < batchSize) continue;
-                await Send(entity, p.Records, p.Batch, p.Input, token);
+                await Send(entity, p.Records, p.Batch, p.Input);
                 p = (new List<IStandardRecord>(batchSize), p.Batch + 1, p.Input + batchSize); // made at its final size, not grown
             }
             pending[entity.Name] = p;
@@ -225,25 +147,22 @@ public sealed class MigrationJob(IStageProgress progress)
             {
                 foreach (var entity in StandardSpec.Entities)
                     if (pending.TryGetValue(entity.Name, out var p) && p.Records.Count > 0)
-                        await Send(entity, p.Records, p.Batch, p.Input, ct);
-                batches.Writer.TryComplete();
-                await loader;
+                        await Send(entity, p.Records, p.Batch, p.Input);
+                await loader!.CompleteAsync();
                 var keys = Stopwatch.StartNew();
                 var built = await CompleteLoadAsync(target, ct);
-                Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped, " + parallel + " connection" + (parallel == 1 ? "" : "s") + ")", loadedRows, loadBusy.Elapsed + keys.Elapsed));
+                Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped, " + loader.Parallelism + " connection" + (loader.Parallelism == 1 ? "" : "s") + ")",
+                    loader.LoadedRows, loader.Busy + keys.Elapsed));
                 if (built.Count > 0)
-                    Timings.Add(new StageTiming(string.Create(CultureInfo.InvariantCulture, $"  of which keys built after the load ({built.Count} tables)"), loadedRows, keys.Elapsed));
+                    Timings.Add(new StageTiming(string.Create(CultureInfo.InvariantCulture, $"  of which keys built after the load ({built.Count} tables)"), loader.LoadedRows, keys.Elapsed));
             }
             // What is still buffered goes to disk now, so only the entity being reconciled holds rows in memory.
             foreach (var side in sides.Values) await side.SpillAsync();
-            return new MappedRun(mapping, sides, written, batchCount, skippedBatches);
+            return new MappedRun(mapping, sides, loader?.Written ?? new SortedDictionary<string, long>(StringComparer.Ordinal), loader?.Batches ?? 0, loader?.SkippedBatches ?? 0);
         }
         catch
         {
-            batches.Writer.TryComplete();
-            await loaderCts.CancelAsync();
-            try { await loader; }
-            catch (Exception) { /* the mapping's or the loader's error is the one rethrown */ }
+            if (loader is not null) await loader.AbortAsync(); // the mapping's or the loader's error is the one rethrown
             foreach (var side in sides.Values) await side.DisposeAsync();
             throw;
         }
@@ -283,19 +202,6 @@ public sealed class MigrationJob(IStageProgress progress)
         {
             throw new PipelineException($"{(e is TargetKeyException ? e.Message : $"building the keys of the {target.Kind} target after the load failed: {ConnectionStrings.Mask(e.Message)}")}; " +
                 "every batch is committed — run again with the same --run-id to finish.", FailureKind.Infrastructure, e);
-        }
-    }
-
-    static async Task<BatchResult> LoadBatchAsync(IStandardTarget target, LoadBatch batch, CancellationToken ct)
-    {
-        try
-        {
-            return await target.LoadBatchAsync(batch, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new PipelineException($"loading {batch.Entity.Name} batch {batch.BatchNumber} (input records {batch.FirstInput}–{batch.LastInput}) into {target.Kind} failed: {e.Message}; " +
-                "nothing of that batch was committed — fix the cause and run again with the same --run-id to resume.", FailureKind.Infrastructure, e);
         }
     }
 
