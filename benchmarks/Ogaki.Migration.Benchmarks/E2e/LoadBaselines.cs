@@ -163,20 +163,23 @@ internal static class LoadBaselines
     /// <summary>Short name of the pipeline's own loader among the results.</summary>
     public const string OwnLoader = "our loader alone";
 
-    /// <summary>Rows handed to the loader at a time: memory stays bounded at any scale, and a chunk is many batches.</summary>
-    const int OwnLoaderChunk = 200_000;
+    /// <summary>Records handed to the loader at a time (all tables together): memory stays bounded at any scale, and a round is many batches.</summary>
+    const int OwnLoaderRound = 400_000;
 
     /// <summary>
-    /// The pipeline's loader alone: <see cref="PostgresTarget"/> into a schema of its own, as a dry run drives it —
-    /// <see cref="IStandardTarget.BeginLoadAsync"/>, batches of the dry run's size (each a transaction
-    /// with its COPY, content checksum and ledger row) over <paramref name="parallel"/> connections,
-    /// <see cref="IStandardTarget.CompleteLoadAsync"/>. The records are read back from the loaded tables and built
-    /// before the clock runs, a chunk at a time; only the target's calls are timed.
+    /// The pipeline's loader alone: <see cref="PostgresTarget"/> into a schema of its own, driven as a dry run drives it —
+    /// <see cref="IStandardTarget.BeginLoadAsync"/>, batches of the dry run's size handed to a <see cref="BatchLoader"/>
+    /// (each entity on one connection at a time, waiting batches loaded together, every batch with its COPY tuples,
+    /// checksum and ledger row), <see cref="IStandardTarget.CompleteLoadAsync"/>. The records are read back from the
+    /// loaded tables and built before the clock runs, a round at a time: each round holds the next slice of every
+    /// table, in proportion to its rows, and its tables are sent largest first over as many senders as the target has
+    /// connections, as the raw peers copy them. Only the loader's work is timed.
     /// </summary>
     static async Task<Result> OwnLoaderAsync(string connection, List<(SpecEntity Entity, long Rows)> tables, int parallel, int batchSize)
     {
         const string schema = "e2e_own_loader";
-        var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {batchSize:N0} with ledger and checksum over {parallel} connections, keys built after";
+        var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {batchSize:N0} with ledger and checksum over {parallel} connections, " +
+            $"up to {BatchLoader.MaxGroup} waiting batches of a table in one transaction, keys built after";
         var rows = tables.Sum(t => t.Rows);
         await using (var conn = new NpgsqlConnection(connection))
         {
@@ -194,32 +197,33 @@ internal static class LoadBaselines
             clock.Start();
             await target.BeginLoadAsync(entities);
             clock.Stop();
-            var runId = "e2e-own-loader";
-            foreach (var entity in entities)
+            const string runId = "e2e-own-loader";
+            // One reader per table, kept open across rounds; each round takes its table's next slice (whole batches).
+            var readers = tables.OrderByDescending(t => t.Rows).Select(t => new TableFeed(t.Entity, source.ReadBackAsync(t.Entity).GetAsyncEnumerator(), RecordFactory(t.Entity),
+                Math.Max(batchSize, (int)Math.Ceiling(OwnLoaderRound * (double)t.Rows / Math.Max(1, rows) / batchSize) * batchSize))).ToList();
+            try
             {
-                var build = RecordFactory(entity);
-                var chunk = new List<IStandardRecord>(OwnLoaderChunk);
-                var batchNo = 0;
-                async Task LoadChunkAsync()
+                while (true)
                 {
-                    var batches = chunk.Chunk(batchSize).Select(b => (Records: b, Number: ++batchNo)).ToList();
+                    var round = new List<(TableFeed Feed, List<LoadBatch> Batches)>();
+                    foreach (var feed in readers.Where(f => !f.Done))
+                        if (await feed.NextSliceAsync(runId, batchSize) is { Count: > 0 } batches) round.Add((feed, batches));
+                    if (round.Count == 0) break;
                     var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                     clock.Start();
-                    await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (b, ct) =>
+                    var loader = new BatchLoader(target, null);
+                    await Parallel.ForEachAsync(round, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (r, _) =>
                     {
-                        var first = (b.Number - 1) * (long)batchSize + 1;
-                        await target.LoadBatchAsync(new LoadBatch(runId, StandardSpec.Version, entity, b.Number, first, first + b.Records.Length - 1, b.Records), ct);
+                        foreach (var batch in r.Batches) await loader.SendAsync(batch);
                     });
+                    await loader.CompleteAsync();
                     clock.Stop();
                     cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-                    chunk.Clear();
                 }
-                await foreach (var values in source.ReadBackAsync(entity))
-                {
-                    chunk.Add(build(values));
-                    if (chunk.Count == OwnLoaderChunk) await LoadChunkAsync();
-                }
-                if (chunk.Count > 0) await LoadChunkAsync();
+            }
+            finally
+            {
+                foreach (var feed in readers) await feed.Rows.DisposeAsync();
             }
             clock.Start();
             await target.CompleteLoadAsync(entities);
@@ -231,6 +235,36 @@ internal static class LoadBaselines
         }
         await DropSchemaAsync(connection, schema);
         return new(name + string.Create(CultureInfo.InvariantCulture, $"; client CPU while batches load {cpu.TotalSeconds:F2} s)"), OwnLoader, rows, clock.Elapsed);
+    }
+
+    /// <summary>One table's rows read back, built into records a slice at a time, and the batch numbering of the load.</summary>
+    sealed class TableFeed(SpecEntity entity, IAsyncEnumerator<object?[]> rows, Func<object?[], IStandardRecord> build, int slice)
+    {
+        int _batch;
+        long _input;
+
+        public IAsyncEnumerator<object?[]> Rows { get; } = rows;
+
+        public bool Done { get; private set; }
+
+        /// <summary>The table's next slice as batches (fewer rows at its end; none once the table is done).</summary>
+        public async Task<List<LoadBatch>> NextSliceAsync(string runId, int batchSize)
+        {
+            var batches = new List<LoadBatch>();
+            var records = new List<IStandardRecord>(batchSize);
+            for (var n = 0; n < slice && !Done; n++)
+            {
+                if (!await Rows.MoveNextAsync()) Done = true;
+                else records.Add(build(Rows.Current));
+                if (records.Count == batchSize || (Done && records.Count > 0))
+                {
+                    batches.Add(new LoadBatch(runId, StandardSpec.Version, entity, ++_batch, _input + 1, _input + records.Count, records));
+                    _input += records.Count;
+                    records = new List<IStandardRecord>(batchSize);
+                }
+            }
+            return batches;
+        }
     }
 
     /// <summary>The generated record's <c>FromValues</c> (values in spec order, as read back) for an entity.</summary>
