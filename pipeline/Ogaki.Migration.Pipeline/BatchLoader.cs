@@ -225,7 +225,7 @@ public sealed class BatchLoader
 
     async Task LoadGroupAsync(Lane lane)
     {
-        var pending = new Queue<LoadBatch>(); // taken into the group, not yet reported committed
+        var pending = new Queue<BatchSpan>(); // taken into the group, not yet reported committed (not their records: memory stays flat)
         Working(+1);
         lock (_gate) lane.InGroup = true;
         try
@@ -233,20 +233,20 @@ public sealed class BatchLoader
             await foreach (var result in _target.LoadBatchesAsync(GroupAsync(lane, pending, _cts.Token), _cts.Token))
             {
                 var batch = pending.Dequeue();
-                if (result.BatchNumber != batch.BatchNumber)
-                    throw new InvalidOperationException($"the {_target.Kind} target reported batch {result.BatchNumber} of {lane.Entity} where batch {batch.BatchNumber} was due");
+                if (result.BatchNumber != batch.FirstBatch)
+                    throw new InvalidOperationException($"the {_target.Kind} target reported batch {result.BatchNumber} of {lane.Entity} where batch {batch.FirstBatch} was due");
                 lock (_gate)
                 {
                     _written[lane.Entity] = _written.GetValueOrDefault(lane.Entity) + result.RowsWritten;
                     _batches++;
                     if (result.Skipped) _skipped++;
-                    _loadedRows += batch.Records.Count;
+                    _loadedRows += batch.Rows;
                 }
             }
         }
         catch (Exception e) when (e is not OperationCanceledException && pending.Count > 0)
         {
-            throw Failed(e, [.. pending]);
+            throw Failed(e, lane.Entity, [.. pending]);
         }
         finally
         {
@@ -260,7 +260,7 @@ public sealed class BatchLoader
     /// and either nothing more will be sent or another lane waits for a connection; until then it keeps its
     /// transaction open for the next batch.
     /// </summary>
-    async IAsyncEnumerable<LoadBatch> GroupAsync(Lane lane, Queue<LoadBatch> pending, [EnumeratorCancellation] CancellationToken ct)
+    async IAsyncEnumerable<LoadBatch> GroupAsync(Lane lane, Queue<BatchSpan> pending, [EnumeratorCancellation] CancellationToken ct)
     {
         for (var n = 0; n < _maxGroup; n++)
         {
@@ -279,19 +279,18 @@ public sealed class BatchLoader
                 finally { Working(+1); }
             }
             _room.Release();
-            pending.Enqueue(next);
+            pending.Enqueue(BatchSpan.Of(next));
             yield return next;
         }
     }
 
     /// <summary>The error of a group, naming the batches it took that are not committed (nothing of them is).</summary>
-    PipelineException Failed(Exception e, LoadBatch[] lost)
+    PipelineException Failed(Exception e, string entity, BatchSpan[] lost)
     {
-        var span = BatchSpan.Of(lost[0]);
-        foreach (var b in lost.Skip(1)) span = span.With(b);
+        var span = lost[0] with { LastBatch = lost[^1].LastBatch, LastInput = lost[^1].LastInput, Rows = lost.Sum(b => b.Rows) };
         var what = span.FirstBatch == span.LastBatch
-            ? string.Create(CultureInfo.InvariantCulture, $"{lost[0].Entity.Name} batch {span.FirstBatch} (input records {span.FirstInput}–{span.LastInput})")
-            : string.Create(CultureInfo.InvariantCulture, $"{lost[0].Entity.Name} batches {span.FirstBatch}–{span.LastBatch} (input records {span.FirstInput}–{span.LastInput})");
+            ? string.Create(CultureInfo.InvariantCulture, $"{entity} batch {span.FirstBatch} (input records {span.FirstInput}–{span.LastInput})")
+            : string.Create(CultureInfo.InvariantCulture, $"{entity} batches {span.FirstBatch}–{span.LastBatch} (input records {span.FirstInput}–{span.LastInput})");
         var nothing = span.FirstBatch == span.LastBatch ? "nothing of that batch was committed" : "nothing of those batches was committed";
         return new PipelineException($"loading {what} into {_target.Kind} failed: {e.Message}; {nothing} — fix the cause and run again with the same --run-id to resume.",
             FailureKind.Infrastructure, e);

@@ -175,7 +175,7 @@ public sealed class PostgresTarget : IStandardTarget
         var results = new List<BatchResult>();
         var ledgerRows = new List<NpgsqlBatchCommand>();
         var copied = new List<(int Batch, long FirstInput, long Rows)>(); // to tell which batch a COPY line is in
-        LoadBatch? first = null;
+        (string RunId, SpecEntity Entity)? group = null; // not the first batch itself: its records are not kept past their COPY
         var span = default(BatchSpan);
         NpgsqlConnection? conn = null;
         NpgsqlTransaction? tx = null;
@@ -188,9 +188,9 @@ public sealed class PostgresTarget : IStandardTarget
             await foreach (var batch in batches.WithCancellation(ct).ConfigureAwait(false))
             {
                 ArgumentNullException.ThrowIfNull(batch);
-                if (first is null)
+                if (group is not { } first)
                 {
-                    (first, span) = (batch, BatchSpan.Of(batch));
+                    (group, span) = ((batch.RunId, batch.Entity), BatchSpan.Of(batch));
                     plan = _plans.GetOrAdd(batch.Entity, e => new EntityPlan(e));
                     conn = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
                     tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -219,7 +219,7 @@ public sealed class PostgresTarget : IStandardTarget
                 copied.Add((batch.BatchNumber, batch.FirstInput, batch.Records.Count));
                 results.Add(new BatchResult(batch.BatchNumber, batch.Records.Count, false, checksum));
             }
-            if (first is null) return results;
+            if (group is null) return results;
             if (copy is not null)
             {
                 await writer!.EndAsync(bytes => copy.WriteAsync(bytes, ct)).ConfigureAwait(false);
@@ -252,11 +252,11 @@ public sealed class PostgresTarget : IStandardTarget
                     // The connection is already broken: the first error is the one reported.
                 }
             }
-            if (ex is TargetLoadException or OperationCanceledException || first is null) throw;
+            if (ex is TargetLoadException or OperationCanceledException || group is not { } failed) throw;
             if (ex is not (NpgsqlException or IOException or TimeoutException or InvalidOperationException or InvalidCastException or EncoderFallbackException)) throw;
             // A broken server leaves dead connections in the pool; drop them so the resume starts clean.
             _dataSource.Clear();
-            throw new TargetLoadException(first.RunId, first.Entity.Name, span, LoadSupport.Reason(ex) + CopyLine(ex, copied), ex);
+            throw new TargetLoadException(failed.RunId, failed.Entity.Name, span, LoadSupport.Reason(ex) + CopyLine(ex, copied), ex);
         }
         finally
         {
