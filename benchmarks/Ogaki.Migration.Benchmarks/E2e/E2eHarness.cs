@@ -148,8 +148,11 @@ public static class E2eHarness
         return 0;
     }
 
-    static string RunsNote(LoadBaselines.Result b) => b.Runs.Count < 2 ? "" :
-        string.Create(CultureInfo.InvariantCulture, $"; median of {b.Runs.Count} runs taken in turn with the other peers: {string.Join(" / ", b.Runs.Select(r => r.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))} s");
+    static string RunsNote(LoadBaselines.Result b) => (b.Runs.Count < 2 ? "" :
+        string.Create(CultureInfo.InvariantCulture, $"; median of {b.Runs.Count} runs taken in turn with the other peers: {Seconds(b.Runs)} s")) +
+        (b.KeyRuns.Count == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"; of which building the keys {Seconds(b.KeyRuns)} s"));
+
+    static string Seconds(IEnumerable<TimeSpan> runs) => string.Join(" / ", runs.Select(r => r.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)));
 
     static async Task VacuumAsync(string connection)
     {

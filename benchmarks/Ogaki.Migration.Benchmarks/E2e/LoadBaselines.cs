@@ -18,9 +18,10 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 /// <item>raw binary COPY with the key in place, one connection: the plain bulk load;</item>
 /// <item>raw binary COPY the way the pipeline loads: no key, tables over parallel connections, keys built after;</item>
 /// <item>pgloader (Debian package) loading the same rows from CSV in its own way (drop indexes, load, build them);</item>
-/// <item>the pipeline's own loader (<see cref="PostgresTarget"/>: keys set aside, ledgered batches over parallel
-/// connections, keys built after) on the same rows handed to it as records, so its cost is seen apart from the
-/// mapping it overlaps in a dry run.</item>
+/// <item>the pipeline's own loader (<see cref="BatchLoader"/> into <see cref="PostgresTarget"/>: keys set aside,
+/// ledgered batches of a table on one connection at a time, waiting ones in one transaction, each table's key built
+/// after its last batch) on the same rows handed to it as records, so its cost is seen apart from the mapping it
+/// overlaps in a dry run.</item>
 /// </list>
 /// </summary>
 internal static class LoadBaselines
@@ -30,6 +31,9 @@ internal static class LoadBaselines
     {
         /// <summary>Every timed run, in the order run (one unless the peers were repeated).</summary>
         public IReadOnlyList<TimeSpan> Runs { get; init; } = Elapsed is { } e ? [e] : [];
+
+        /// <summary>Of each run, the time spent building the keys after the rows were in (none: the key was in place); the pipeline's loader builds a table's key as soon as its rows are in, while others load.</summary>
+        public IReadOnlyList<TimeSpan> KeyRuns { get; init; } = [];
     }
 
     /// <param name="repeat">
@@ -57,23 +61,26 @@ internal static class LoadBaselines
             var parallel = Math.Clamp(Environment.ProcessorCount, 1, 4);
             var keyed = new List<TimeSpan>();
             var keyAfter = new List<TimeSpan>();
+            var keyBuilds = new List<TimeSpan>();
             var own = new List<Result>();
             for (var i = 0; i < repeat; i++)
             {
-                keyed.Add(await RawCopyAsync(connection, dir, tables, keyAfter: false, parallel: 1));
-                keyAfter.Add(await RawCopyAsync(connection, dir, tables, keyAfter: true, parallel));
+                keyed.Add((await RawCopyAsync(connection, dir, tables, keyAfter: false, parallel: 1)).Elapsed);
+                var (elapsed, keys) = await RawCopyAsync(connection, dir, tables, keyAfter: true, parallel);
+                keyAfter.Add(elapsed);
+                keyBuilds.Add(keys);
                 own.Add(await OwnLoaderAsync(connection, tables, parallel, batchSize));
             }
             var results = new List<Result>
             {
                 new("raw binary COPY of the same rows, key in place, 1 connection", "raw COPY (key in place)", rows, Median(keyed)) { Runs = keyed },
-                new($"raw binary COPY of the same rows, key built after, {parallel} connections", "raw COPY (key after)", rows, Median(keyAfter)) { Runs = keyAfter },
+                new($"raw binary COPY of the same rows, key built after, {parallel} connections", "raw COPY (key after)", rows, Median(keyAfter)) { Runs = keyAfter, KeyRuns = keyBuilds },
             };
             results.Add(pgloader ? await PgloaderAsync(connection, dir, tables) : new("pgloader, same rows from CSV", "pgloader", rows, null, "not run (--no-pgloader)"));
             // A loader run that failed is reported as such; otherwise the median run, with every run's time beside it.
             var ownRuns = own.Where(o => o.Elapsed is not null).Select(o => o.Elapsed!.Value).ToList();
             results.Add(own.FirstOrDefault(o => o.Elapsed is null)
-                ?? own.OrderBy(o => o.Elapsed).ElementAt((own.Count - 1) / 2) with { Elapsed = Median(ownRuns), Runs = ownRuns });
+                ?? own.OrderBy(o => o.Elapsed).ElementAt((own.Count - 1) / 2) with { Elapsed = Median(ownRuns), Runs = ownRuns, KeyRuns = [.. own.SelectMany(o => o.KeyRuns)] });
             return results;
         }
         finally
@@ -126,7 +133,8 @@ internal static class LoadBaselines
         await c.ExecuteNonQueryAsync();
     }
 
-    static async Task<TimeSpan> RawCopyAsync(string connection, string dir, List<(SpecEntity Entity, long Rows)> tables, bool keyAfter, int parallel)
+    /// <summary>Loads the exported rows by raw binary COPY; returns the time of the whole and of the key build in it.</summary>
+    static async Task<(TimeSpan Elapsed, TimeSpan Keys)> RawCopyAsync(string connection, string dir, List<(SpecEntity Entity, long Rows)> tables, bool keyAfter, int parallel)
     {
         var schema = keyAfter ? "e2e_raw_key_after" : "e2e_raw_keyed";
         await CreateTablesAsync(connection, schema, tables, withKey: !keyAfter);
@@ -138,6 +146,7 @@ internal static class LoadBaselines
             await conn.OpenAsync(ct);
             await CopyInAsync(conn, $"COPY {schema}.\"{e.Table}\" FROM STDIN (FORMAT BINARY)", Path.Combine(dir, e.Table + ".bin"), ct);
         });
+        var copied = sw.Elapsed;
         if (keyAfter)
         {
             await Parallel.ForEachAsync(largestFirst, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (e, ct) =>
@@ -150,7 +159,7 @@ internal static class LoadBaselines
         }
         var elapsed = sw.Elapsed;
         await DropSchemaAsync(connection, schema);
-        return elapsed;
+        return (elapsed, elapsed - copied);
     }
 
     /// <summary>The middle run (the mean of the two middle ones for an even count).</summary>
@@ -173,13 +182,14 @@ internal static class LoadBaselines
     /// checksum and ledger row), <see cref="IStandardTarget.CompleteLoadAsync"/>. The records are read back from the
     /// loaded tables and built before the clock runs, a round at a time: each round holds the next slice of every
     /// table, in proportion to its rows, and its tables are sent largest first over as many senders as the target has
-    /// connections, as the raw peers copy them. Only the loader's work is timed.
+    /// connections, as the raw peers copy them; a table whose rows are all sent is marked done
+    /// (<see cref="BatchLoader.EntityDone"/>), so its key builds while other tables load. Only the loader's work is timed.
     /// </summary>
     static async Task<Result> OwnLoaderAsync(string connection, List<(SpecEntity Entity, long Rows)> tables, int parallel, int batchSize)
     {
         const string schema = "e2e_own_loader";
         var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {batchSize:N0} with ledger and checksum over {parallel} connections, " +
-            $"up to {BatchLoader.MaxGroup} waiting batches of a table in one transaction, keys built after";
+            $"up to {BatchLoader.MaxGroup} waiting batches of a table in one transaction, each table's key built after its last batch";
         var rows = tables.Sum(t => t.Rows);
         await using (var conn = new NpgsqlConnection(connection))
         {
@@ -190,6 +200,7 @@ internal static class LoadBaselines
         var entities = tables.Select(t => t.Entity).ToList();
         var clock = new Stopwatch();
         var cpu = TimeSpan.Zero; // this process's CPU while batches load: the raw peers' client side costs next to nothing
+        var keyTime = TimeSpan.Zero;
         await using (var source = new PostgresTarget(connection))
         await using (IStandardTarget target = new PostgresTarget(new NpgsqlConnectionStringBuilder(connection) { SearchPath = schema }.ConnectionString))
         {
@@ -215,9 +226,11 @@ internal static class LoadBaselines
                     await Parallel.ForEachAsync(round, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (r, _) =>
                     {
                         foreach (var batch in r.Batches) await loader.SendAsync(batch);
+                        if (r.Feed.Done) loader.EntityDone(r.Feed.Entity); // its key builds while other tables load
                     });
                     await loader.CompleteAsync();
                     clock.Stop();
+                    keyTime += loader.KeyTime;
                     cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                 }
             }
@@ -225,22 +238,26 @@ internal static class LoadBaselines
             {
                 foreach (var feed in readers) await feed.Rows.DisposeAsync();
             }
+            var keys = Stopwatch.StartNew();
             clock.Start();
             await target.CompleteLoadAsync(entities);
             clock.Stop();
+            keyTime += keys.Elapsed;
             long loaded = 0;
             foreach (var entity in entities) loaded += await target.CountAsync(entity);
             if (loaded != rows)
                 return new(name + ")", OwnLoader, rows, null, string.Create(CultureInfo.InvariantCulture, $"loaded {loaded:N0} of {rows:N0} rows"));
         }
         await DropSchemaAsync(connection, schema);
-        return new(name + string.Create(CultureInfo.InvariantCulture, $"; client CPU while batches load {cpu.TotalSeconds:F2} s)"), OwnLoader, rows, clock.Elapsed);
+        return new(name + string.Create(CultureInfo.InvariantCulture, $"; client CPU while batches load {cpu.TotalSeconds:F2} s)"), OwnLoader, rows, clock.Elapsed) { KeyRuns = [keyTime] };
     }
 
     /// <summary>One table's rows read back, built into records a slice at a time, and the batch numbering of the load.</summary>
     sealed class TableFeed(SpecEntity entity, IAsyncEnumerator<object?[]> rows, Func<object?[], IStandardRecord> build, int slice)
     {
         int _batch;
+
+        public SpecEntity Entity { get; } = entity;
         long _input;
 
         public IAsyncEnumerator<object?[]> Rows { get; } = rows;
@@ -258,7 +275,7 @@ internal static class LoadBaselines
                 else records.Add(build(Rows.Current));
                 if (records.Count == batchSize || (Done && records.Count > 0))
                 {
-                    batches.Add(new LoadBatch(runId, StandardSpec.Version, entity, ++_batch, _input + 1, _input + records.Count, records));
+                    batches.Add(new LoadBatch(runId, StandardSpec.Version, Entity, ++_batch, _input + 1, _input + records.Count, records));
                     _input += records.Count;
                     records = new List<IStandardRecord>(batchSize);
                 }
