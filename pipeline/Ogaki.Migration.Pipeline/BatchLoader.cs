@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using Ogaki.Migration.Spec;
-using Ogaki.Migration.Spec.Privacy;
 using Ogaki.Migration.Targets;
 
 namespace Ogaki.Migration.Pipeline;
@@ -35,8 +33,6 @@ public sealed class BatchLoader
     readonly Task _ready;
     readonly Stopwatch _busy = new();
     readonly SortedDictionary<string, long> _written = new(StringComparer.Ordinal);
-    readonly List<string> _keysBuilt = [];
-    TimeSpan _keyTime;
     bool _completed, _ended;
     int _slotWanted, _working, _batches, _skipped;
     long _loadedRows;
@@ -106,45 +102,15 @@ public sealed class BatchLoader
         lock (_gate)
         {
             if (_completed) throw new InvalidOperationException("no batch can be sent after CompleteAsync");
-            var lane = LaneOf(batch.Entity.Name);
+            if (!_lanes.TryGetValue(batch.Entity.Name, out var lane)) _lanes[batch.Entity.Name] = lane = new Lane(batch.Entity.Name);
             lane.Queue.Enqueue(batch);
             if (lane.Running) lane.Signal.Release();
-            else Start(lane);
+            else
+            {
+                lane.Running = true;
+                _running.Add(Task.Run(() => RunLaneAsync(lane), CancellationToken.None));
+            }
         }
-    }
-
-    /// <summary>
-    /// Tells the loader that no more batches of <paramref name="entity"/> are expected: once its lane has loaded what
-    /// was sent, it builds the entity's key (<see cref="IStandardTarget.CompleteLoadAsync"/> for this entity alone) on
-    /// the same connection while other entities still load, as pgloader builds a table's indexes as soon as its data is in. A
-    /// hint: a batch sent later still loads, into the table with its key in place.
-    /// </summary>
-    public void EntityDone(SpecEntity entity)
-    {
-        ArgumentNullException.ThrowIfNull(entity);
-        lock (_gate)
-        {
-            if (_completed) return;
-            var lane = LaneOf(entity.Name);
-            if (lane.Finished is not null) return;
-            lane.Finished = entity;
-            if (lane.Running) lane.Signal.Release();
-            else Start(lane);
-        }
-    }
-
-    /// <summary>Tables whose key was built as their entity finished (<see cref="EntityDone"/>), in the order built.</summary>
-    public IReadOnlyList<string> KeysBuilt { get { lock (_gate) return [.. _keysBuilt]; } }
-
-    /// <summary>Time spent building keys as entities finished (overlapping the load of others).</summary>
-    public TimeSpan KeyTime { get { lock (_gate) return _keyTime; } }
-
-    Lane LaneOf(string entity) => _lanes.TryGetValue(entity, out var lane) ? lane : _lanes[entity] = new Lane(entity);
-
-    void Start(Lane lane)
-    {
-        lane.Running = true;
-        _running.Add(Task.Run(() => RunLaneAsync(lane), CancellationToken.None));
     }
 
     /// <summary>No more batches: waits until every batch sent is loaded, then throws the load's first error if any.</summary>
@@ -227,13 +193,10 @@ public sealed class BatchLoader
                     }
                     finally { lock (_gate) _slotWanted--; }
                 }
-                bool batches;
-                lock (_gate) batches = lane.Queue.Count > 0;
-                if (batches) await LoadGroupAsync(lane);
-                else if (lane.Finished is { } entity && !lane.KeyBuilt) await BuildKeyAsync(lane, entity);
+                await LoadGroupAsync(lane);
                 lock (_gate)
                 {
-                    if (lane.Queue.Count == 0 && (lane.Finished is null || lane.KeyBuilt))
+                    if (lane.Queue.Count == 0)
                     {
                         lane.Running = false;
                         return;
@@ -257,31 +220,6 @@ public sealed class BatchLoader
         finally
         {
             if (holding) _slots.Release();
-        }
-    }
-
-    async Task BuildKeyAsync(Lane lane, SpecEntity entity)
-    {
-        Working(+1);
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            var built = await _target.CompleteLoadAsync([entity], _cts.Token);
-            lock (_gate)
-            {
-                _keysBuilt.AddRange(built);
-                _keyTime += clock.Elapsed;
-                lane.KeyBuilt = true;
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw new PipelineException($"{(e is TargetKeyException ? e.Message : $"building the key of {entity.Table} after its last batch failed: {ConnectionStrings.Mask(e.Message)}")}; " +
-                "the batches committed so far stay committed — fix the cause and run again with the same --run-id to resume.", FailureKind.Infrastructure, e);
-        }
-        finally
-        {
-            Working(-1);
         }
     }
 
@@ -333,7 +271,7 @@ public sealed class BatchLoader
                 lock (_gate)
                 {
                     if (lane.Queue.TryDequeue(out next)) break;
-                    end = n == 0 || _completed || _slotWanted > 0 || lane.Finished is not null;
+                    end = n == 0 || _completed || _slotWanted > 0;
                 }
                 if (end) yield break;
                 Working(-1);
@@ -373,11 +311,5 @@ public sealed class BatchLoader
 
         /// <summary>The lane holds a connection and may be waiting for its next batch.</summary>
         public bool InGroup { get; set; }
-
-        /// <summary>No more batches are expected (<see cref="EntityDone"/>): the key is built once the queue is empty.</summary>
-        public SpecEntity? Finished { get; set; }
-
-        /// <summary>The key was built after <see cref="Finished"/>.</summary>
-        public bool KeyBuilt { get; set; }
     }
 }

@@ -62,7 +62,7 @@ public sealed class MigrationJob(IStageProgress progress)
         MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, null, "read + map + item validation", ct);
 
     async Task<MappingResult> MapCoreAsync(string estateDirectory, string? mappingDirectory, Pseudonymizer pseudonymizer, MappedRecordSink? sink, string stage,
-        CancellationToken ct, MappedRecordLocated? located = null, string? tempDirectory = null, Func<SourceRole, CancellationToken, ValueTask>? roleMapped = null)
+        CancellationToken ct, MappedRecordLocated? located = null, string? tempDirectory = null)
     {
         MappingConfig config;
         try
@@ -78,7 +78,7 @@ public sealed class MigrationJob(IStageProgress progress)
         var result = await progress.RunAsync("map", null, async report =>
         {
             // Records stream through the sink; none is kept, so memory does not grow with the estate.
-            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report, Located: located, TempDirectory: tempDirectory, RoleMapped: roleMapped), ct);
+            var r = await new MappingEngine(config).RunAsync(sources, new MappingOptions(Pseudonymizer: pseudonymizer, Sink: sink, RetainRecords: false, Progress: report, Located: located, TempDirectory: tempDirectory), ct);
             report(r.Counts.Sum(c => c.Read));
             return r;
         });
@@ -117,24 +117,6 @@ public sealed class MigrationJob(IStageProgress progress)
 
         SourceSide SideOf(SpecEntity entity) => sides.TryGetValue(entity.Name, out var side) ? side : sides[entity.Name] = reconciler.CreateSourceSide(entity);
 
-        // Entities the current role has emitted: when the role is mapped, their last batches go and their keys are
-        // built while the next role maps (a later record of one of them still loads, with the key in place).
-        var ofRole = new List<SpecEntity>();
-
-        async ValueTask RoleMapped(SourceRole role, CancellationToken token)
-        {
-            foreach (var entity in ofRole)
-            {
-                if (pending.TryGetValue(entity.Name, out var p) && p.Records.Count > 0)
-                {
-                    await Send(entity, p.Records, p.Batch, p.Input);
-                    pending[entity.Name] = (new List<IStandardRecord>(batchSize), p.Batch + 1, p.Input + p.Records.Count);
-                }
-                loader!.EntityDone(entity);
-            }
-            ofRole.Clear();
-        }
-
         async ValueTask Sink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken token)
         {
             var side = SideOf(entity);
@@ -144,7 +126,6 @@ public sealed class MigrationJob(IStageProgress progress)
                 side.Add(r);
             }
             if (target is null) return;
-            if (!ofRole.Contains(entity)) ofRole.Add(entity);
             if (!pending.TryGetValue(entity.Name, out var p)) p = (new List<IStandardRecord>(batchSize), 1, 1);
             foreach (var r in records)
             {
@@ -161,8 +142,7 @@ public sealed class MigrationJob(IStageProgress progress)
             var mapping = await MapCoreAsync(estateDirectory, mappingDirectory, pseudonymizer, Sink,
                 target is null ? "read + map + validation" : "read + map + validation + load (" + target.Kind + ")", ct,
                 located: (record, at) => SideOf(record.Entity).Locate(record, at), // so discrepancies can name their source record
-                tempDirectory: reconciler.Options.TempDirectory, // the duplicate-key files go where the sort spills go
-                roleMapped: target is null ? null : RoleMapped);
+                tempDirectory: reconciler.Options.TempDirectory); // the duplicate-key files go where the sort spills go
             if (target is not null)
             {
                 foreach (var entity in StandardSpec.Entities)
@@ -170,13 +150,11 @@ public sealed class MigrationJob(IStageProgress progress)
                         await Send(entity, p.Records, p.Batch, p.Input);
                 await loader!.CompleteAsync();
                 var keys = Stopwatch.StartNew();
-                var built = await CompleteLoadAsync(target, ct); // the keys no role finished (none when every role ended with its entities done)
+                var built = await CompleteLoadAsync(target, ct);
                 Timings.Add(new StageTiming("  of which load (" + target.Kind + ", overlapped, " + loader.Parallelism + " connection" + (loader.Parallelism == 1 ? "" : "s") + ")",
                     loader.LoadedRows, loader.Busy + keys.Elapsed));
-                var early = loader.KeysBuilt.Count;
-                if (early + built.Count > 0)
-                    Timings.Add(new StageTiming(string.Create(CultureInfo.InvariantCulture,
-                        $"  of which keys built after each table's last batch ({early + built.Count} tables, {early} overlapping the mapping)"), loader.LoadedRows, loader.KeyTime + keys.Elapsed));
+                if (built.Count > 0)
+                    Timings.Add(new StageTiming(string.Create(CultureInfo.InvariantCulture, $"  of which keys built after the load ({built.Count} tables)"), loader.LoadedRows, keys.Elapsed));
             }
             // What is still buffered goes to disk now, so only the entity being reconciled holds rows in memory.
             foreach (var side in sides.Values) await side.SpillAsync();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Ogaki.Migration.Pipeline;
 using Ogaki.Migration.Spec;
@@ -30,7 +29,6 @@ public class BatchLoaderTests
         public TimeSpan Delay { get; init; }
         public (string Entity, int Batch)? FailAt { get; init; }
         public ConcurrentQueue<(string Entity, int[] Batches)> Groups { get; } = new();
-        public ConcurrentQueue<string> Events { get; } = new();
         public int MostAtOnce { get; private set; }
         public int MostPerEntity { get; private set; }
 
@@ -70,21 +68,11 @@ public class BatchLoaderTests
                         _perEntity[entity]--;
                     }
             }
-            if (entity is not null)
-            {
-                Groups.Enqueue((entity, [.. taken.Select(b => b.BatchNumber)]));
-                Events.Enqueue(entity + " " + string.Join(",", taken.Select(b => b.BatchNumber)));
-            }
+            if (entity is not null) Groups.Enqueue((entity, [.. taken.Select(b => b.BatchNumber)]));
             foreach (var b in taken) yield return new BatchResult(b.BatchNumber, b.Records.Count, false, "checksum");
         }
 
         public Task<BatchResult> LoadBatchAsync(LoadBatch batch, CancellationToken cancellationToken = default) => throw new NotSupportedException("loads in groups");
-
-        public Task<IReadOnlyList<string>> CompleteLoadAsync(IReadOnlyList<SpecEntity> entities, CancellationToken cancellationToken = default)
-        {
-            foreach (var e in entities) Events.Enqueue("key " + e.Name);
-            return Task.FromResult<IReadOnlyList<string>>([.. entities.Select(e => e.Table)]);
-        }
         public Task EnsureSchemaAsync(IReadOnlyList<SpecEntity> entities, string specVersion, CancellationToken cancellationToken = default) => Task.CompletedTask;
         public IAsyncEnumerable<object?[]> ReadBackAsync(SpecEntity entity, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<long> CountAsync(SpecEntity entity, CancellationToken cancellationToken = default) => throw new NotSupportedException();
@@ -169,32 +157,5 @@ public class BatchLoaderTests
         Assert.Empty(target.Groups);
         Assert.Equal(0, loader.Batches);
         await loader.AbortAsync(); // after the failure: returns, throws nothing
-    }
-
-    [Fact]
-    public async Task An_entity_marked_done_has_its_key_built_after_its_last_batch_while_others_still_load()
-    {
-        var target = new RecordingTarget(parallelism: 2);
-        var loader = new BatchLoader(target, null, cancellationToken: Ct);
-        await loader.SendAsync(Batch(ResidentSpec.Entity, 1));
-        await loader.SendAsync(Batch(ResidentSpec.Entity, 2));
-        loader.EntityDone(ResidentSpec.Entity);
-        loader.EntityDone(ResidentSpec.Entity); // once is enough
-        target.Open.SetResult();
-        for (var n = 1; n <= 3; n++) await loader.SendAsync(Batch(HouseholdSpec.Entity, n));
-        // The key is built without waiting for the end of the load.
-        var waited = Stopwatch.StartNew();
-        while (loader.KeysBuilt.Count == 0 && waited.Elapsed < TimeSpan.FromMinutes(1)) await Task.Delay(10, Ct);
-        Assert.Equal([ResidentSpec.Entity.Table], loader.KeysBuilt);
-        // A hint only: a batch sent after it still loads (into the table with its key).
-        await loader.SendAsync(Batch(ResidentSpec.Entity, 3));
-        await loader.CompleteAsync();
-
-        var events = target.Events.ToList();
-        Assert.Equal(["Resident 1,2", "key Resident", "Resident 3"], events.Where(e => e.StartsWith("Resident", StringComparison.Ordinal) || e == "key Resident"));
-        Assert.DoesNotContain("key Household", events); // not marked done: the caller builds it after the load
-        Assert.Equal([ResidentSpec.Entity.Table], loader.KeysBuilt);
-        Assert.Equal(6, loader.Batches);
-        Assert.Equal(30, loader.Written["Resident"]);
     }
 }
