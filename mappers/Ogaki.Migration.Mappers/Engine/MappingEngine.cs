@@ -35,7 +35,6 @@ public sealed partial class MappingEngine
         var ordered = sources.Select((s, i) => (s, i)).OrderBy(x => (int)x.s.Role).ThenBy(x => x.i).Select(x => x.s).ToList();
         var householdsFinal = false;
         var read = 0L;
-        SourceRole? role = null;
         foreach (var source in ordered)
         {
             if (!householdsFinal && source.Role > SourceRole.Residents)
@@ -43,12 +42,9 @@ public sealed partial class MappingEngine
                 await run.FinalizeHouseholdsAsync(cancellationToken).ConfigureAwait(false);
                 householdsFinal = true;
             }
-            if (role is { } done && done != source.Role && options.RoleMapped is { } mapped) await mapped(done, cancellationToken).ConfigureAwait(false);
-            role = source.Role;
             read = await RunSourceAsync(source, run, degree, options.BatchSize, read, options.Progress, cancellationToken).ConfigureAwait(false);
         }
         if (!householdsFinal) await run.FinalizeHouseholdsAsync(cancellationToken).ConfigureAwait(false);
-        if (role is { } last && options.RoleMapped is { } lastMapped) await lastMapped(last, cancellationToken).ConfigureAwait(false);
         return run.ToResult();
     }
 

@@ -62,10 +62,5 @@ public delegate void MappedRecordLocated(IStandardRecord record, SourceLocation 
 /// <param name="Progress">Called after each batch with the legacy records read so far over all sources (from the ordered stage, one thread at a time).</param>
 /// <param name="Located">Told each mapped record's source location (so reports can say where a discrepancy came from).</param>
 /// <param name="TempDirectory">Folder for the run's spill files: duplicate-key sets, the link index, households waiting for the 世帯主 check (default: the system temp folder); deleted when the run ends.</param>
-/// <param name="RoleMapped">
-/// Called once every source of a role has been mapped and its records handed to <paramref name="Sink"/> (for the
-/// residents, after the 世帯 are final), before the next role's first source; a loader may then finish the entities
-/// that role emitted.
-/// </param>
 public sealed record MappingOptions(int Degree = 0, int BatchSize = 256, Pseudonymizer? Pseudonymizer = null, MappedRecordSink? Sink = null, bool RetainRecords = true,
-    Action<long>? Progress = null, MappedRecordLocated? Located = null, string? TempDirectory = null, Func<SourceRole, CancellationToken, ValueTask>? RoleMapped = null);
+    Action<long>? Progress = null, MappedRecordLocated? Located = null, string? TempDirectory = null);

@@ -2,7 +2,6 @@ using Ogaki.Migration.Adapters.Sdk;
 using Ogaki.Migration.Mappers.Config;
 using Ogaki.Migration.Mappers.Conversions;
 using Ogaki.Migration.Mappers.Engine;
-using Ogaki.Migration.Spec;
 using Ogaki.Migration.Standard;
 
 namespace Ogaki.Migration.Mappers.Tests.Engine;
@@ -105,36 +104,6 @@ public class TaxAndAllowanceTests
         Assert.Equal(10, a.Length);
         Assert.Empty(result.Rejects);
         Assert.Equal([(a, 2024), (a, 2025)], result.RecordsOf("TaxAssessment").Cast<TaxAssessment>().Select(t => (t.AtenaNo, t.KazeiNendo!.Value)));
-    }
-
-    [Fact]
-    public async Task Each_role_is_reported_mapped_once_after_its_records_reached_the_sink_and_before_the_next_role_starts()
-    {
-        var a = LegacyFixtures.Atena(100001);
-        var h = LegacyFixtures.Atena(500000001);
-        var tax = new MappingSource("mainframe", SourceRole.Tax, new ListAdapter("mainframe:ZEIMAST.dat", [Zei(1, a, 2024, "3"), Zei(2, a, 2025, "3")]), "ZM-DETAIL");
-        var events = new List<string>();
-        ValueTask Sink(SpecEntity entity, IReadOnlyList<IStandardRecord> records, CancellationToken ct)
-        {
-            if (events.Count == 0 || events[^1] != entity.Name) events.Add(entity.Name);
-            return ValueTask.CompletedTask;
-        }
-        ValueTask RoleMapped(SourceRole role, CancellationToken ct)
-        {
-            events.Add("mapped " + role);
-            return ValueTask.CompletedTask;
-        }
-
-        // Given out of order: the engine maps households, residents, then tax.
-        await new MappingEngine(Config).RunAsync([tax, Households(h, a), Residents((a, h, "1"))],
-            new MappingOptions(2, Sink: Sink, RetainRecords: false, RoleMapped: RoleMapped), TestContext.Current.CancellationToken);
-
-        // The household is emitted once the residents prove its 世帯主, so it comes with the residents' role.
-        Assert.Equal(["mapped Households", "Resident", "Household", "mapped Residents"], events[..4]);
-        Assert.Equal("mapped Tax", events[^1]);
-        var taxEntities = events[4..^1];
-        Assert.All(taxEntities, e => Assert.StartsWith("Tax", e, StringComparison.Ordinal));
-        Assert.Contains("TaxAssessment", taxEntities);
     }
 
     [Fact]
