@@ -19,9 +19,8 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 /// <item>raw binary COPY the way the pipeline loads: no key, tables over parallel connections, keys built after;</item>
 /// <item>pgloader (Debian package) loading the same rows from CSV in its own way (drop indexes, load, build them);</item>
 /// <item>the pipeline's own loader (<see cref="BatchLoader"/> into <see cref="PostgresTarget"/>: keys set aside,
-/// ledgered batches of a table on one connection at a time, waiting ones in one transaction, each table's key built
-/// after its last batch) on the same rows handed to it as records, so its cost is seen apart from the mapping it
-/// overlaps in a dry run.</item>
+/// ledgered batches of a table on one connection at a time, waiting ones in one transaction, keys built after) on the
+/// same rows handed to it as records, so its cost is seen apart from the mapping it overlaps in a dry run.</item>
 /// </list>
 /// </summary>
 internal static class LoadBaselines
@@ -32,7 +31,7 @@ internal static class LoadBaselines
         /// <summary>Every timed run, in the order run (one unless the peers were repeated).</summary>
         public IReadOnlyList<TimeSpan> Runs { get; init; } = Elapsed is { } e ? [e] : [];
 
-        /// <summary>Of each run, the time spent building the keys after the rows were in (none: the key was in place); the pipeline's loader builds a table's key as soon as its rows are in, while others load.</summary>
+        /// <summary>Of each run, the time spent building the keys after the rows were in (none: the key was in place).</summary>
         public IReadOnlyList<TimeSpan> KeyRuns { get; init; } = [];
     }
 
@@ -182,14 +181,13 @@ internal static class LoadBaselines
     /// checksum and ledger row), <see cref="IStandardTarget.CompleteLoadAsync"/>. The records are read back from the
     /// loaded tables and built before the clock runs, a round at a time: each round holds the next slice of every
     /// table, in proportion to its rows, and its tables are sent largest first over as many senders as the target has
-    /// connections, as the raw peers copy them; a table whose rows are all sent is marked done
-    /// (<see cref="BatchLoader.EntityDone"/>), so its key builds while other tables load. Only the loader's work is timed.
+    /// connections, as the raw peers copy them. Only the loader's work is timed.
     /// </summary>
     static async Task<Result> OwnLoaderAsync(string connection, List<(SpecEntity Entity, long Rows)> tables, int parallel, int batchSize)
     {
         const string schema = "e2e_own_loader";
         var name = $"the pipeline's loader alone on the same rows (records in memory; batches of {batchSize:N0} with ledger and checksum over {parallel} connections, " +
-            $"up to {BatchLoader.MaxGroup} waiting batches of a table in one transaction, each table's key built after its last batch";
+            $"up to {BatchLoader.MaxGroup} waiting batches of a table in one transaction, keys built after";
         var rows = tables.Sum(t => t.Rows);
         await using (var conn = new NpgsqlConnection(connection))
         {
@@ -226,11 +224,9 @@ internal static class LoadBaselines
                     await Parallel.ForEachAsync(round, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (r, _) =>
                     {
                         foreach (var batch in r.Batches) await loader.SendAsync(batch);
-                        if (r.Feed.Done) loader.EntityDone(r.Feed.Entity); // its key builds while other tables load
                     });
                     await loader.CompleteAsync();
                     clock.Stop();
-                    keyTime += loader.KeyTime;
                     cpu += Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                 }
             }
@@ -242,7 +238,7 @@ internal static class LoadBaselines
             clock.Start();
             await target.CompleteLoadAsync(entities);
             clock.Stop();
-            keyTime += keys.Elapsed;
+            keyTime = keys.Elapsed;
             long loaded = 0;
             foreach (var entity in entities) loaded += await target.CountAsync(entity);
             if (loaded != rows)
