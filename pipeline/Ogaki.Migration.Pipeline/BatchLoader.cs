@@ -33,7 +33,7 @@ public sealed class BatchLoader
     readonly Task _ready;
     readonly Stopwatch _busy = new();
     readonly SortedDictionary<string, long> _written = new(StringComparer.Ordinal);
-    bool _completed, _ended;
+    bool _completed;
     int _slotWanted, _working, _batches, _skipped;
     long _loadedRows;
     Exception? _failure;
@@ -127,8 +127,8 @@ public sealed class BatchLoader
     {
         lock (_gate)
         {
-            if (_ended) return;
-            _ended = _completed = true;
+            if (_completed) return;
+            _completed = true;
             WakeAll();
         }
         if (abort) await _cts.CancelAsync();
@@ -287,12 +287,10 @@ public sealed class BatchLoader
     /// <summary>The error of a group, naming the batches it took that are not committed (nothing of them is).</summary>
     PipelineException Failed(Exception e, string entity, BatchSpan[] lost)
     {
-        var span = lost[0] with { LastBatch = lost[^1].LastBatch, LastInput = lost[^1].LastInput, Rows = lost.Sum(b => b.Rows) };
-        var what = span.FirstBatch == span.LastBatch
-            ? string.Create(CultureInfo.InvariantCulture, $"{entity} batch {span.FirstBatch} (input records {span.FirstInput}–{span.LastInput})")
-            : string.Create(CultureInfo.InvariantCulture, $"{entity} batches {span.FirstBatch}–{span.LastBatch} (input records {span.FirstInput}–{span.LastInput})");
+        var span = lost.Aggregate((all, next) => all.With(next));
         var nothing = span.FirstBatch == span.LastBatch ? "nothing of that batch was committed" : "nothing of those batches was committed";
-        return new PipelineException($"loading {what} into {_target.Kind} failed: {e.Message}; {nothing} — fix the cause and run again with the same --run-id to resume.",
+        return new PipelineException(string.Create(CultureInfo.InvariantCulture,
+            $"loading {span.Label(entity)} (input records {span.FirstInput}–{span.LastInput}) into {_target.Kind} failed: {e.Message}; {nothing} — fix the cause and run again with the same --run-id to resume."),
             FailureKind.Infrastructure, e);
     }
 

@@ -174,7 +174,7 @@ public sealed class PostgresTarget : IStandardTarget
     {
         var results = new List<BatchResult>();
         var ledgerRows = new List<NpgsqlBatchCommand>();
-        var copied = new List<(int Batch, long FirstInput, long Rows)>(); // to tell which batch a COPY line is in
+        var copied = new List<BatchSpan>(); // to tell which batch a COPY line is in
         (string RunId, SpecEntity Entity)? group = null; // not the first batch itself: its records are not kept past their COPY
         var span = default(BatchSpan);
         NpgsqlConnection? conn = null;
@@ -216,7 +216,7 @@ public sealed class PostgresTarget : IStandardTarget
                 }
                 var checksum = await writer!.WriteAsync(batch, bytes => copy.WriteAsync(bytes, ct)).ConfigureAwait(false);
                 ledgerRows.Add(LedgerInsert(batch, checksum));
-                copied.Add((batch.BatchNumber, batch.FirstInput, batch.Records.Count));
+                copied.Add(BatchSpan.Of(batch));
                 results.Add(new BatchResult(batch.BatchNumber, batch.Records.Count, false, checksum));
             }
             if (group is null) return results;
@@ -270,17 +270,17 @@ public sealed class PostgresTarget : IStandardTarget
     /// The batch and input record a COPY error's line number points at (" at COPY line n: batch b, input record r"),
     /// or nothing. Only the line number is taken from the server's context: the rest of it may quote a value.
     /// </summary>
-    static string CopyLine(Exception ex, List<(int Batch, long FirstInput, long Rows)> copied)
+    static string CopyLine(Exception ex, List<BatchSpan> copied)
     {
         if (ex is not PostgresException { Where: { } where }) return "";
         var m = System.Text.RegularExpressions.Regex.Match(where, @"^COPY [^,]+, line (\d+)");
         if (!m.Success || !long.TryParse(m.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var line)) return "";
         var before = 0L;
-        foreach (var (batch, firstInput, rows) in copied)
+        foreach (var batch in copied)
         {
-            if (line <= before + rows)
-                return string.Create(CultureInfo.InvariantCulture, $" (at COPY line {line}: batch {batch}, input record {firstInput + line - before - 1})");
-            before += rows;
+            if (line <= before + batch.Rows)
+                return string.Create(CultureInfo.InvariantCulture, $" (at COPY line {line}: batch {batch.FirstBatch}, input record {batch.FirstInput + line - before - 1})");
+            before += batch.Rows;
         }
         return "";
     }

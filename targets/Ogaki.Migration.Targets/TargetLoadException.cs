@@ -30,12 +30,10 @@ public sealed class TargetLoadException : Exception
     /// <summary>The last batch rolled back with <see cref="BatchNumber"/> (the same for one batch).</summary>
     public int LastBatchNumber { get; }
 
-    static string Describe(string runId, string entity, BatchSpan b) =>
-        b.FirstBatch == b.LastBatch
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"{entity} batch {b.FirstBatch} (input records {b.FirstInput}–{b.LastInput}, {b.Rows} rows) of run {runId} was rolled back, nothing of it is committed")
-            : string.Create(CultureInfo.InvariantCulture,
-                $"{entity} batches {b.FirstBatch}–{b.LastBatch} (input records {b.FirstInput}–{b.LastInput}, {b.Rows} rows) of run {runId}, loaded in one transaction, were rolled back, nothing of them is committed");
+    static string Describe(string runId, string entity, BatchSpan b) => string.Create(CultureInfo.InvariantCulture,
+        $"{b.Label(entity)} (input records {b.FirstInput}–{b.LastInput}, {b.Rows} rows) of run {runId}") + (b.FirstBatch == b.LastBatch
+            ? " was rolled back, nothing of it is committed"
+            : ", loaded in one transaction, were rolled back, nothing of them is committed");
 }
 
 /// <summary>Batches of one entity taken together: their numbers, the input records they cover and their rows.</summary>
@@ -45,7 +43,15 @@ public readonly record struct BatchSpan(int FirstBatch, int LastBatch, long Firs
     public static BatchSpan Of(LoadBatch batch) => new(batch.BatchNumber, batch.BatchNumber, batch.FirstInput, batch.LastInput, batch.Records.Count);
 
     /// <summary>This span with <paramref name="batch"/> added after it.</summary>
-    public BatchSpan With(LoadBatch batch) => new(FirstBatch, batch.BatchNumber, FirstInput, batch.LastInput, Rows + batch.Records.Count);
+    public BatchSpan With(LoadBatch batch) => With(Of(batch));
+
+    /// <summary>This span with the batches of <paramref name="later"/> added after it.</summary>
+    public BatchSpan With(BatchSpan later) => new(FirstBatch, later.LastBatch, FirstInput, later.LastInput, Rows + later.Rows);
+
+    /// <summary>"Resident batch 3", or "Resident batches 3–5" for several.</summary>
+    public string Label(string entity) => FirstBatch == LastBatch
+        ? string.Create(CultureInfo.InvariantCulture, $"{entity} batch {FirstBatch}")
+        : string.Create(CultureInfo.InvariantCulture, $"{entity} batches {FirstBatch}–{LastBatch}");
 }
 
 /// <summary>

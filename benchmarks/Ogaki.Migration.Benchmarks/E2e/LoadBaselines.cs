@@ -234,11 +234,11 @@ internal static class LoadBaselines
             {
                 foreach (var feed in readers) await feed.Rows.DisposeAsync();
             }
-            var keys = Stopwatch.StartNew();
+            var beforeKeys = clock.Elapsed;
             clock.Start();
             await target.CompleteLoadAsync(entities);
             clock.Stop();
-            keyTime = keys.Elapsed;
+            keyTime = clock.Elapsed - beforeKeys;
             long loaded = 0;
             foreach (var entity in entities) loaded += await target.CountAsync(entity);
             if (loaded != rows)
@@ -252,8 +252,6 @@ internal static class LoadBaselines
     sealed class TableFeed(SpecEntity entity, IAsyncEnumerator<object?[]> rows, Func<object?[], IStandardRecord> build, int slice)
     {
         int _batch;
-
-        public SpecEntity Entity { get; } = entity;
         long _input;
 
         public IAsyncEnumerator<object?[]> Rows { get; } = rows;
@@ -271,7 +269,7 @@ internal static class LoadBaselines
                 else records.Add(build(Rows.Current));
                 if (records.Count == batchSize || (Done && records.Count > 0))
                 {
-                    batches.Add(new LoadBatch(runId, StandardSpec.Version, Entity, ++_batch, _input + 1, _input + records.Count, records));
+                    batches.Add(new LoadBatch(runId, StandardSpec.Version, entity, ++_batch, _input + 1, _input + records.Count, records));
                     _input += records.Count;
                     records = new List<IStandardRecord>(batchSize);
                 }
