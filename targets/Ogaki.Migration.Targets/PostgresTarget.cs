@@ -198,10 +198,11 @@ public sealed class PostgresTarget : IStandardTarget
                 }
                 else
                 {
-                    span = span.With(batch);
+                    // The error names the group's own batches, not the stray one.
                     if (!string.Equals(batch.RunId, first.RunId, StringComparison.Ordinal) || !string.Equals(batch.Entity.Name, first.Entity.Name, StringComparison.Ordinal))
                         throw new TargetLoadException(first.RunId, first.Entity.Name, span,
                             $"batch {batch.BatchNumber} of {batch.Entity.Name} in run {batch.RunId} came among them: batches loaded together are of one run and one entity");
+                    span = span.With(batch);
                 }
                 if (done!.TryGetValue(batch.BatchNumber, out var ledgered))
                 {

@@ -134,4 +134,21 @@ public sealed class GroupLoadTests
         Assert.All(results, r => Assert.False(r.Skipped));
         Assert.Equal(100, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
     }
+
+    [Fact]
+    public async Task A_batch_of_another_entity_among_a_group_is_refused_naming_the_groups_own_batches_and_nothing_is_committed()
+    {
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity, TaxAssessmentSpec.Entity], StandardSpec.Version, Ct);
+        var stray = new LoadBatch("run-mixed", StandardSpec.Version, TaxAssessmentSpec.Entity, 7, 1, 5,
+            [.. Enumerable.Range(0, 5).Select(n => (IStandardRecord)TestRecords.TaxAssessment(n))]);
+
+        var e = await Assert.ThrowsAsync<TargetLoadException>(() => LoadTogetherAsync(t.Target, [Residents("run-mixed", 0), Residents("run-mixed", 1), stray]));
+
+        Assert.Equal((0, 1), (e.BatchNumber, e.LastBatchNumber));
+        Assert.Contains("Resident batches 0–1 (input records 1–100, 100 rows) of run run-mixed", e.Message, StringComparison.Ordinal);
+        Assert.Contains("batch 7 of TaxAssessment in run run-mixed came among them", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+        Assert.Empty(await t.Target.GetLedgerAsync("run-mixed", Ct));
+    }
 }
