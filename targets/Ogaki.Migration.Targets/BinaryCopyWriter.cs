@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 using Ogaki.Migration.Spec;
 
 namespace Ogaki.Migration.Targets;
@@ -17,8 +19,6 @@ namespace Ogaki.Migration.Targets;
 internal sealed class BinaryCopyWriter : IDisposable
 {
     static readonly byte[] Header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    // Strict: a lone surrogate is an error, as in Npgsql, never a silent U+FFFD in a name.
-    static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     static readonly int EpochDayNumber = new DateOnly(2000, 1, 1).DayNumber;
     const int FlushAt = 1 << 18;
 
@@ -103,7 +103,8 @@ internal sealed class BinaryCopyWriter : IDisposable
             }
             var item = owner._items[ordinal];
             if (item.Type != ItemType.Amount) throw Unsupported(item);
-            if (decimal.Truncate(amount) != amount)
+            // Scale 0 is whole by construction; only a scaled value (100.00, or 100.50) needs the truncation test.
+            if (amount.Scale != 0 && decimal.Truncate(amount) != amount)
                 throw new TargetLoadException(batch, $"{item.ItemId} {item.NameJa}: amount {CanonicalValue.Decimal(amount)} is not whole yen (numeric({item.Length},0) would round it)");
             owner.Numeric(amount);
         }
@@ -175,8 +176,11 @@ internal sealed class BinaryCopyWriter : IDisposable
 
     void Text(string s)
     {
-        Ensure(4 + Utf8.GetMaxByteCount(s.Length));
-        var n = Utf8.GetBytes(s, _buffer.AsSpan(_pos + 4));
+        // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair, two units, takes 4). Strict: a lone
+        // surrogate is an error, as in Npgsql, never a silent U+FFFD in a name.
+        Ensure(4 + 3 * s.Length);
+        if (Utf8.FromUtf16(s, _buffer.AsSpan(_pos + 4), out _, out var n, replaceInvalidSequences: false) != OperationStatus.Done)
+            throw new EncoderFallbackException($"a lone surrogate in a text value of {s.Length} characters: it has no UTF-8 form");
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), n);
         _pos += 4 + n;
     }
@@ -185,16 +189,24 @@ internal sealed class BinaryCopyWriter : IDisposable
     void Numeric(decimal whole)
     {
         Span<short> groups = stackalloc short[8]; // 10^28 < 10000^8
-        var negative = whole < 0;
-        var rest = decimal.Truncate(Math.Abs(whole));
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(whole, bits);
+        var negative = bits[3] < 0;
         var count = 0;
-        if (rest <= long.MaxValue)
+        if (whole.Scale == 0 && bits[2] == 0)
         {
-            var x = (long)rest;
-            while (x > 0) { groups[count++] = (short)(x % 10000); x /= 10000; }
+            // The usual amount: an unscaled integer below 2^64, split without decimal arithmetic.
+            var x = (ulong)(uint)bits[1] << 32 | (uint)bits[0];
+            while (x > 0)
+            {
+                var q = x / 10000;
+                groups[count++] = (short)(x - q * 10000);
+                x = q;
+            }
         }
         else
         {
+            var rest = decimal.Truncate(Math.Abs(whole));
             while (rest > 0) { groups[count++] = (short)(rest % 10000); rest = decimal.Truncate(rest / 10000); }
         }
         // Trailing zero groups (the least significant) carry nothing: the weight places the rest.
@@ -212,9 +224,15 @@ internal sealed class BinaryCopyWriter : IDisposable
         _pos = at;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per field: the check inline, the growth apart
     void Ensure(int bytes)
     {
-        if (_pos + bytes <= _buffer.Length) return;
+        if (_pos + bytes > _buffer.Length) Grow(bytes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void Grow(int bytes)
+    {
         var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _pos + bytes));
         _buffer.AsSpan(0, _pos).CopyTo(bigger);
         ArrayPool<byte>.Shared.Return(_buffer);
