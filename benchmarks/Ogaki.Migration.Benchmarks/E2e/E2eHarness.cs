@@ -117,6 +117,7 @@ public static class E2eHarness
         sb.Append(CultureInfo.InvariantCulture, $"- records read {outcome.Mapping.Counts.Sum(c => c.Read):N0}; standard rows loaded {r.Entities.Sum(e => e.Loaded):N0}\n");
         sb.Append(CultureInfo.InvariantCulture, $"- CPU time of the dry run {runCpu.TotalSeconds:F1} s; of this process with the client side of the baselines {cpu.TotalSeconds:F1} s; load average at the end {LoadAverage()}\n");
         sb.Append("- before the baselines the database is vacuumed and analysed (untimed), so no peer runs beside autovacuum of the dry run's rows\n");
+        sb.Append("- every COPY peer starts on fresh server processes (its pooled connections are cleared first), as the loader alone and the dry run do\n");
         sb.Append(CultureInfo.InvariantCulture, $"- garbage collection in the dry run: {allocated / 1048576.0:N0} MiB allocated ({allocated / (double)Math.Max(1, outcome.Mapping.Counts.Sum(c => c.Read)):N0} bytes a record read), collections gen0/gen1/gen2 {collections[0]}/{collections[1]}/{collections[2]}, paused {pause.TotalSeconds:F2} s\n\n");
         sb.Append("| stage | records | seconds | records/s |\n|---|---:|---:|---:|\n");
         foreach (var t in outcome.Timings)

@@ -12,8 +12,8 @@ namespace Ogaki.Migration.Benchmarks.E2e;
 
 /// <summary>
 /// Peers of the pipeline's load on the same rows — every standard table as the dry run left it — each loaded into
-/// fresh tables of the same definition in a schema of its own. The rows are exported before any clock starts; only
-/// the load (and the key it ends with) is timed:
+/// fresh tables of the same definition in a schema of its own, over fresh server processes. The rows are exported
+/// before any clock starts; only the load (and the key it ends with) is timed:
 /// <list type="bullet">
 /// <item>raw binary COPY with the key in place, one connection: the plain bulk load;</item>
 /// <item>raw binary COPY the way the pipeline loads: no key, tables over parallel connections, keys built after;</item>
@@ -138,7 +138,7 @@ internal static class LoadBaselines
         var schema = keyAfter ? "e2e_raw_key_after" : "e2e_raw_keyed";
         await CreateTablesAsync(connection, schema, tables, withKey: !keyAfter);
         // Fresh server processes, as the loader alone has (its target opens a pool of its own): a backend kept from an
-        // earlier peer has already mapped the shared buffers and would spare this peer some 0.3 s at scale 1.
+        // earlier peer has already mapped the shared buffers and spared this peer 0.3-0.7 s at scale 1 on the 2-core VM.
         NpgsqlConnection.ClearAllPools();
         var sw = Stopwatch.StartNew();
         var largestFirst = tables.OrderByDescending(t => t.Rows).Select(t => t.Entity).ToList();
