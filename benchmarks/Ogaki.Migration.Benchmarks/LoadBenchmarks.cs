@@ -166,7 +166,7 @@ public class LoadBenchmarks
     }
 }
 
-/// <summary>Deterministic Resident records for the benchmark (names with IVS and surrogate pairs, 不詳 birth dates).</summary>
+/// <summary>Deterministic records for the benchmarks: residents (names with IVS and surrogate pairs, 不詳 birth dates) and tax assessments.</summary>
 internal static class BenchRecords
 {
     static readonly string[] Surnames = ["山田", "葛\U000E0100城", "𠮷野", "髙橋", "渡邉", "斉藤", "齋藤", "大垣"];
@@ -199,5 +199,27 @@ internal static class BenchRecords
         JuminYmd = new DateOnly(2000, 4, 1).AddDays(n % 5000),
         KokuhoFlag = n % 3 == 0,
         JidoTeateKaishiYm = n % 4 == 0 ? new YearMonth(2024, 1 + n % 12) : null,
+    };
+
+    /// <summary>A deterministic assessment: whole-yen amounts of several sizes, a few NULLs and a correction date.</summary>
+    public static TaxAssessment TaxAssessment(int n) => new()
+    {
+        AtenaNo = (100000000000000L + n).ToString(CultureInfo.InvariantCulture),
+        KazeiNendo = 2022 + n % 3,
+        KazeiKbn = "1",
+        MishinkokuKbn = "0",
+        KazeisakiLgCode = "212024",
+        SoShotokuKingaku = 1_000_000m + n * 137m,
+        ShotokuKojoGokei = 430_000m + n % 50 * 10_000m,
+        KazeiSoShotoku = 570_000m + n * 137m,
+        ShiShotokuwari = 34_200m + n % 1000,
+        ShiKintowari = 3_500m,
+        KenShotokuwari = 22_800m + n % 700,
+        KenKintowari = n % 11 == 0 ? null : 1_500m,
+        ShinrinKankyoZei = 1_000m,
+        ZeigakuKojoGokei = n % 5 == 0 ? 0m : 2_500m,
+        NenZeigaku = 63_000m + n % 1700,
+        KoseiKaisu = n % 9,
+        KoseiYmd = n % 9 == 0 ? null : new DateOnly(2024, 6, 1).AddDays(n % 200),
     };
 }
