@@ -13,14 +13,22 @@ namespace Ogaki.Migration.Pipeline;
 /// of an entity waiting one after another load together as one group (<see cref="IStandardTarget.LoadBatchesAsync"/>:
 /// on PostgreSQL one COPY and one transaction) of at most <see cref="MaxGroup"/> batches, so the per-transaction round
 /// trips are paid once per group; each batch still has its own ledger row, so resume stays per batch.
-/// At most <see cref="IStandardTarget.LoadParallelism"/> batches wait to load at once, so memory stays flat: a sender
-/// waits for room. The target is made ready first (while the sender already maps); the first error stops every
-/// connection and is the one the next <see cref="SendAsync"/> or <see cref="CompleteAsync"/> throws.
+/// Memory stays flat: at most <see cref="WaitingPerEntity"/> batches of an entity, and that many per connection in
+/// all, wait to load at once, and a sender waits for room. The cap per entity keeps one sender from taking all the
+/// room while another entity's connection runs dry. The target is made ready first (while the sender already maps);
+/// the first error stops every connection and is the one the next <see cref="SendAsync"/> or
+/// <see cref="CompleteAsync"/> throws.
 /// </summary>
 public sealed class BatchLoader
 {
     /// <summary>Batches loaded in one transaction at most: bounds what a failure rolls back and how long others wait for a connection.</summary>
     public const int MaxGroup = 16;
+
+    /// <summary>
+    /// Batches of one entity waiting at most: the one its connection copies next, and one more, so that when a sender
+    /// of another entity is waiting for room this entity's connection still has work.
+    /// </summary>
+    public const int WaitingPerEntity = 2;
 
     readonly IStandardTarget _target;
     readonly int _maxGroup;
@@ -49,7 +57,7 @@ public sealed class BatchLoader
         _target = target;
         _maxGroup = maxGroup;
         Parallelism = Math.Max(1, target.LoadParallelism);
-        _room = new SemaphoreSlim(Parallelism);
+        _room = new SemaphoreSlim(Parallelism * WaitingPerEntity);
         _slots = new SemaphoreSlim(Parallelism);
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ready = Task.Run(async () =>
@@ -84,25 +92,40 @@ public sealed class BatchLoader
     public TimeSpan Busy { get { lock (_gate) return _busy.Elapsed; } }
 
     /// <summary>
-    /// Queues a batch for its entity, waiting while <see cref="Parallelism"/> batches are already waiting. Throws the
-    /// load's first error once there is one.
+    /// Queues a batch for its entity, waiting while <see cref="WaitingPerEntity"/> batches of that entity, or that many
+    /// per connection in all, are already waiting. Throws the load's first error once there is one.
     /// </summary>
     public async ValueTask SendAsync(LoadBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ThrowIfFailed();
+        Lane? lane;
+        lock (_gate)
+        {
+            if (_completed) throw new InvalidOperationException("no batch can be sent after CompleteAsync");
+            if (!_lanes.TryGetValue(batch.Entity.Name, out lane)) _lanes[batch.Entity.Name] = lane = new Lane(batch.Entity.Name);
+        }
+        // The entity's room first: a sender held back by its own entity does not hold room the others could use.
+        try
+        {
+            await lane.Room.WaitAsync(_cts.Token);
+        }
+        catch (OperationCanceledException) when (_failure is not null)
+        {
+            ThrowIfFailed();
+        }
         try
         {
             await _room.WaitAsync(_cts.Token);
         }
         catch (OperationCanceledException) when (_failure is not null)
         {
+            lane.Room.Release();
             ThrowIfFailed();
         }
         lock (_gate)
         {
             if (_completed) throw new InvalidOperationException("no batch can be sent after CompleteAsync");
-            if (!_lanes.TryGetValue(batch.Entity.Name, out var lane)) _lanes[batch.Entity.Name] = lane = new Lane(batch.Entity.Name);
             lane.Queue.Enqueue(batch);
             if (lane.Running) lane.Signal.Release();
             else
@@ -279,6 +302,7 @@ public sealed class BatchLoader
                 finally { Working(+1); }
             }
             _room.Release();
+            lane.Room.Release();
             pending.Enqueue(BatchSpan.Of(next));
             yield return next;
         }
@@ -300,6 +324,9 @@ public sealed class BatchLoader
         public string Entity { get; } = entity;
 
         public Queue<LoadBatch> Queue { get; } = new();
+
+        /// <summary>Room for this entity's batches to wait (<see cref="WaitingPerEntity"/>).</summary>
+        public SemaphoreSlim Room { get; } = new(WaitingPerEntity);
 
         /// <summary>Released when a batch arrives or a group may have to end.</summary>
         public SemaphoreSlim Signal { get; } = new(0);

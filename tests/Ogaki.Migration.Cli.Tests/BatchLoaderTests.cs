@@ -118,21 +118,27 @@ public class BatchLoaderTests
     }
 
     [Fact]
-    public async Task The_sender_waits_while_as_many_batches_wait_as_the_target_has_connections()
+    public async Task The_sender_waits_while_two_batches_of_its_entity_or_two_per_connection_in_all_wait()
     {
-        var target = new RecordingTarget(parallelism: 2);
+        var target = new RecordingTarget(parallelism: 2); // takes nothing until opened
         var loader = new BatchLoader(target, null, cancellationToken: Ct);
         await loader.SendAsync(Batch(ResidentSpec.Entity, 1));
-        await loader.SendAsync(Batch(HouseholdSpec.Entity, 1));
+        await loader.SendAsync(Batch(ResidentSpec.Entity, 2));
+        var thirdResident = loader.SendAsync(Batch(ResidentSpec.Entity, 3)).AsTask();
 
-        var third = loader.SendAsync(Batch(ResidentSpec.Entity, 2)).AsTask();
+        // The resident sender holds no room while it waits: another entity's batches still get in.
+        await loader.SendAsync(Batch(HouseholdSpec.Entity, 1)).AsTask().WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        await loader.SendAsync(Batch(HouseholdSpec.Entity, 2)).AsTask().WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        var fifth = loader.SendAsync(Batch(TaxAssessmentSpec.Entity, 1)).AsTask();
         await Task.Delay(300, Ct);
-        Assert.False(third.IsCompleted, "a third batch was taken while the target had taken none");
+        Assert.False(thirdResident.IsCompleted, "a third resident batch was taken while two waited");
+        Assert.False(fifth.IsCompleted, "a fifth batch was taken while four (two per connection) waited");
 
         target.Open.SetResult();
-        await third.WaitAsync(TimeSpan.FromMinutes(1), Ct);
+        await Task.WhenAll(thirdResident, fifth).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         await loader.CompleteAsync();
-        Assert.Equal(3, loader.Batches);
+        Assert.Equal(6, loader.Batches);
+        Assert.Equal(30, loader.Written[ResidentSpec.Entity.Name]);
     }
 
     [Fact]
