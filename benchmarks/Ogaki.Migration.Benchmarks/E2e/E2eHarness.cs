@@ -72,6 +72,17 @@ public static class E2eHarness
         }
 
         var database = "ogaki_e2e_" + label.Replace('.', '_');
+        if (args.Contains("--loads-only"))
+        {
+            // Only the load peers, on the rows the last dry run of this scale left in its database: for working on the loader.
+            var kept = new NpgsqlConnectionStringBuilder(target) { Database = database }.ConnectionString;
+            var only = await LoadBaselines.RunAsync(kept, pgloader: !args.Contains("--no-pgloader"), batchSize, repeat);
+            var table = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"## Load peers only, scale {label}, on the rows of the last dry run\n\n| peer | rows | seconds | rows/s |\n|---|---:|---:|---:|\n"));
+            AppendLoads(table, only);
+            AppendOwnLoaderRatios(table, only);
+            Console.Write(table.ToString());
+            return 0;
+        }
         var connection = await FreshDatabaseAsync(target, database);
         var runs = Path.Combine(work, "runs-" + label);
         if (Directory.Exists(runs)) Directory.Delete(runs, true);
@@ -128,10 +139,7 @@ public static class E2eHarness
         sb.Append(CultureInfo.InvariantCulture, $"| raw Sep IDO_RIREKI.csv | {sep.Rows:N0} rows | {sep.Elapsed.TotalSeconds:F2} | {sep.Rows / sep.Elapsed.TotalSeconds:N0} rows/s |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| raw binary COPY juki_resident | {copyRows:N0} rows | {copyTime.TotalSeconds:F2} | {copyRows / copyTime.TotalSeconds:N0} rows/s |\n");
         sb.Append(CultureInfo.InvariantCulture, $"| raw binary COPY TO of every standard table in key order, bytes discarded | {readRows:N0} rows, {readBytes / 1048576.0:F0} MB | {readTime.TotalSeconds:F2} | {readRows / readTime.TotalSeconds:N0} rows/s |\n");
-        foreach (var b in loads)
-            sb.Append(b.Elapsed is { } t
-                ? string.Create(CultureInfo.InvariantCulture, $"| {b.Name}{RunsNote(b)} | {b.Rows:N0} rows | {t.TotalSeconds:F2} | {b.Rows / t.TotalSeconds:N0} rows/s |\n")
-                : $"| {b.Name} | {b.Note} | | |\n");
+        AppendLoads(sb, loads);
         var reconcile = outcome.Timings.FirstOrDefault(t => t.Stage.StartsWith("reconcile", StringComparison.Ordinal));
         if (reconcile is not null && readRows > 0)
             sb.Append(CultureInfo.InvariantCulture, $"\nReconcile (read back, compare, totals, reports) runs at {reconcile.RecordsPerSecond:N0} rows/s = {reconcile.RecordsPerSecond / (readRows / readTime.TotalSeconds):F2}× the rate at which PostgreSQL streams the same rows out in key order with nothing done to them.\n");
@@ -141,12 +149,29 @@ public static class E2eHarness
             string.Create(CultureInfo.InvariantCulture, $"{rowsPerSecond / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}")));
         if (load is not null && peers.Count > 0)
             sb.Append(CultureInfo.InvariantCulture, $"\nThe load of the same {load.Records:N0} rows (COPY while mapping runs on the same cores, plus the key build) at {load.RecordsPerSecond:N0} rows/s is {Ratios(load.RecordsPerSecond)}.\n");
-        if (loads.FirstOrDefault(b => b.Short == LoadBaselines.OwnLoader) is { Elapsed: { } own } alone && peers.Count > 0)
-            sb.Append(CultureInfo.InvariantCulture, $"\nThe pipeline's loader alone, on the same {alone.Rows:N0} rows given as records (nothing else running), at {alone.Rows / own.TotalSeconds:N0} rows/s is {Ratios(alone.Rows / own.TotalSeconds)}.\n");
+        AppendOwnLoaderRatios(sb, loads);
         var text = sb.ToString();
         Console.Write(text);
         if (outFile is not null) await File.AppendAllTextAsync(outFile, text + "\n");
         return 0;
+    }
+
+    static void AppendLoads(StringBuilder sb, IReadOnlyList<LoadBaselines.Result> loads)
+    {
+        foreach (var b in loads)
+            sb.Append(b.Elapsed is { } t
+                ? string.Create(CultureInfo.InvariantCulture, $"| {b.Name}{RunsNote(b)} | {b.Rows:N0} rows | {t.TotalSeconds:F2} | {b.Rows / t.TotalSeconds:N0} rows/s |\n")
+                : $"| {b.Name} | {b.Note} | | |\n");
+    }
+
+    /// <summary>The pipeline's loader alone against each peer that ran.</summary>
+    static void AppendOwnLoaderRatios(StringBuilder sb, IReadOnlyList<LoadBaselines.Result> loads)
+    {
+        var peers = loads.Where(b => b.Elapsed is not null && b.Short != LoadBaselines.OwnLoader).ToList();
+        if (loads.FirstOrDefault(b => b.Short == LoadBaselines.OwnLoader) is not { Elapsed: { } own } alone || peers.Count == 0) return;
+        var rate = alone.Rows / own.TotalSeconds;
+        var ratios = string.Join(", ", peers.Select(b => string.Create(CultureInfo.InvariantCulture, $"{rate / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}")));
+        sb.Append(CultureInfo.InvariantCulture, $"\nThe pipeline's loader alone, on the same {alone.Rows:N0} rows given as records (nothing else running), at {rate:N0} rows/s is {ratios}.\n");
     }
 
     static string RunsNote(LoadBaselines.Result b) => (b.Runs.Count < 2 ? "" :
