@@ -180,7 +180,8 @@ public class CommandTests
     public async Task A_dry_run_reads_its_settings_from_a_configuration_file_and_the_environment()
     {
         var ct = TestContext.Current.CancellationToken;
-        var pg = await Services.FreshPostgresDatabaseAsync("config");
+        await using var db = await Services.FreshPostgresDatabaseAsync("config");
+        var pg = db.ConnectionString;
         var blob = Services.AzureBlob;
         using var tmp = new TempFolder();
         var dir = await Estate.Value;

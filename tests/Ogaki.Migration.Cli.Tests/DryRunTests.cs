@@ -147,7 +147,8 @@ public class DryRunTests
     public async Task The_same_estate_loads_into_postgresql_and_sqlite_with_identical_table_checksums()
     {
         var ct = TestContext.Current.CancellationToken;
-        var pg = await Services.FreshPostgresDatabaseAsync("parity");
+        await using var db = await Services.FreshPostgresDatabaseAsync("parity");
+        var pg = db.ConnectionString;
         using var tmp = new TempFolder();
         var estate = Path.Combine(tmp.Path, "estate");
         Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "0.003", "--seed", "11", "--out", estate)).ExitCode);
@@ -172,7 +173,8 @@ public class DryRunTests
     public async Task Reconcile_lists_exactly_the_rows_changed_in_postgresql_behind_the_pipelines_back()
     {
         var ct = TestContext.Current.CancellationToken;
-        var pg = await Services.FreshPostgresDatabaseAsync("reconcile");
+        await using var db = await Services.FreshPostgresDatabaseAsync("reconcile");
+        var pg = db.ConnectionString;
         using var tmp = new TempFolder();
         var estate = Path.Combine(tmp.Path, "estate");
         Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "0.003", "--seed", "7", "--no-defects", "--out", estate)).ExitCode);

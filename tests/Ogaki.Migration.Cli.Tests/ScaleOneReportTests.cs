@@ -16,7 +16,8 @@ public sealed partial class ScaleOneReportTests
     [Fact]
     public async Task A_scale_1_dry_run_reports_exactly_the_injected_defects()
     {
-        var pg = await Services.FreshPostgresDatabaseAsync("scale1");
+        await using var db = await Services.FreshPostgresDatabaseAsync("scale1");
+        var pg = db.ConnectionString;
         using var tmp = new TempFolder();
         var estate = Path.Combine(tmp.Path, "estate");
         Assert.Equal(ExitCodes.Ok, (await CliRunner.RunAsync("sample", "--scale", "1", "--seed", "42", "--out", estate)).ExitCode);

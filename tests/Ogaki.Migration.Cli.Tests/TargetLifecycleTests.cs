@@ -46,7 +46,8 @@ public class TargetLifecycleTests
     {
         using var tmp = new TempFolder();
         var estate = await Estate.Value;
-        var pg = await Services.FreshPostgresDatabaseAsync("lost");
+        await using var db = await Services.FreshPostgresDatabaseAsync("lost");
+        var pg = db.ConnectionString;
         var table = TaxAssessmentSpec.Entity.Table;
         // The schema first, then a trigger that takes the right to read the tax table away as its rows are committed:
         // the load succeeds and the read-back fails, as when a DBA revokes access or the table goes away mid-run.
@@ -91,7 +92,8 @@ public class TargetLifecycleTests
     {
         using var tmp = new TempFolder();
         var estate = await Estate.Value;
-        var pg = await Services.FreshPostgresDatabaseAsync("second");
+        await using var db = await Services.FreshPostgresDatabaseAsync("second");
+        var pg = db.ConnectionString;
         await SqlAsync(pg, "CREATE TABLE municipal_notes (id int PRIMARY KEY); INSERT INTO municipal_notes VALUES (1);");
         var first = await CliRunner.RunAsync("dry-run", "--source", estate, "--target", pg, "--runs", tmp.Path);
         Assert.True(first.ExitCode == ExitCodes.Ok, first.Output + first.Error);
