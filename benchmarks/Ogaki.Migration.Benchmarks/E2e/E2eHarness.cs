@@ -60,6 +60,28 @@ public static class E2eHarness
         var label = scale.ToString("0.###", CultureInfo.InvariantCulture);
         var options = (batchSize == defaultBatchSize ? "" : string.Create(CultureInfo.InvariantCulture, $" --batch {batchSize}"))
             + (repeat == defaultRepeat ? "" : string.Create(CultureInfo.InvariantCulture, $" --repeat {repeat}"));
+        var database = "ogaki_e2e_" + label.Replace('.', '_');
+        if (args.Contains("--loads-only"))
+        {
+            // Only the load peers, on the rows the last dry run of this scale left in its database: for working on the loader.
+            await using (var admin = new NpgsqlConnection(target))
+            {
+                await admin.OpenAsync();
+                await using var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", admin) { Parameters = { new() { Value = database } } };
+                if (!(bool)(await exists.ExecuteScalarAsync())!)
+                {
+                    await Console.Error.WriteLineAsync($"e2e --loads-only: database {database} does not exist; run the e2e at scale {label} once first.");
+                    return 2;
+                }
+            }
+            var kept = new NpgsqlConnectionStringBuilder(target) { Database = database }.ConnectionString;
+            var only = await LoadBaselines.RunAsync(kept, pgloader: !args.Contains("--no-pgloader"), batchSize, repeat);
+            var table = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"## Load peers only, scale {label}, on the rows of the last dry run\n\n| peer | rows | seconds | rows/s |\n|---|---:|---:|---:|\n"));
+            AppendLoads(table, only);
+            AppendOwnLoaderRatios(table, only);
+            Console.Write(table.ToString());
+            return 0;
+        }
         var estate = Path.Combine(work, "estate-" + label);
         if (!File.Exists(Path.Combine(estate, "estate.json")))
         {
@@ -71,18 +93,6 @@ public static class E2eHarness
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estate scale {label} generated in {gen.Elapsed.TotalSeconds:F1}s (child process)"));
         }
 
-        var database = "ogaki_e2e_" + label.Replace('.', '_');
-        if (args.Contains("--loads-only"))
-        {
-            // Only the load peers, on the rows the last dry run of this scale left in its database: for working on the loader.
-            var kept = new NpgsqlConnectionStringBuilder(target) { Database = database }.ConnectionString;
-            var only = await LoadBaselines.RunAsync(kept, pgloader: !args.Contains("--no-pgloader"), batchSize, repeat);
-            var table = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"## Load peers only, scale {label}, on the rows of the last dry run\n\n| peer | rows | seconds | rows/s |\n|---|---:|---:|---:|\n"));
-            AppendLoads(table, only);
-            AppendOwnLoaderRatios(table, only);
-            Console.Write(table.ToString());
-            return 0;
-        }
         var connection = await FreshDatabaseAsync(target, database);
         var runs = Path.Combine(work, "runs-" + label);
         if (Directory.Exists(runs)) Directory.Delete(runs, true);
