@@ -154,11 +154,8 @@ public static class E2eHarness
         if (reconcile is not null && readRows > 0)
             sb.Append(CultureInfo.InvariantCulture, $"\nReconcile (read back, compare, totals, reports) runs at {reconcile.RecordsPerSecond:N0} rows/s = {reconcile.RecordsPerSecond / (readRows / readTime.TotalSeconds):F2}× the rate at which PostgreSQL streams the same rows out in key order with nothing done to them.\n");
         var load = outcome.Timings.FirstOrDefault(t => t.Stage.StartsWith("  of which load (", StringComparison.Ordinal));
-        var peers = loads.Where(b => b.Elapsed is not null && b.Short != LoadBaselines.OwnLoader).ToList();
-        string Ratios(double rowsPerSecond) => string.Join(", ", peers.Select(b =>
-            string.Create(CultureInfo.InvariantCulture, $"{rowsPerSecond / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}")));
-        if (load is not null && peers.Count > 0)
-            sb.Append(CultureInfo.InvariantCulture, $"\nThe load of the same {load.Records:N0} rows (COPY while mapping runs on the same cores, plus the key build) at {load.RecordsPerSecond:N0} rows/s is {Ratios(load.RecordsPerSecond)}.\n");
+        if (load is not null && RatiosToPeers(loads, load.RecordsPerSecond) is { } ratios)
+            sb.Append(CultureInfo.InvariantCulture, $"\nThe load of the same {load.Records:N0} rows (COPY while mapping runs on the same cores, plus the key build) at {load.RecordsPerSecond:N0} rows/s is {ratios}.\n");
         AppendOwnLoaderRatios(sb, loads);
         var text = sb.ToString();
         Console.Write(text);
@@ -177,11 +174,18 @@ public static class E2eHarness
     /// <summary>The pipeline's loader alone against each peer that ran.</summary>
     static void AppendOwnLoaderRatios(StringBuilder sb, IReadOnlyList<LoadBaselines.Result> loads)
     {
-        var peers = loads.Where(b => b.Elapsed is not null && b.Short != LoadBaselines.OwnLoader).ToList();
-        if (loads.FirstOrDefault(b => b.Short == LoadBaselines.OwnLoader) is not { Elapsed: { } own } alone || peers.Count == 0) return;
+        if (loads.FirstOrDefault(b => b.Short == LoadBaselines.OwnLoader) is not { Elapsed: { } own } alone) return;
         var rate = alone.Rows / own.TotalSeconds;
-        var ratios = string.Join(", ", peers.Select(b => string.Create(CultureInfo.InvariantCulture, $"{rate / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}")));
-        sb.Append(CultureInfo.InvariantCulture, $"\nThe pipeline's loader alone, on the same {alone.Rows:N0} rows given as records (nothing else running), at {rate:N0} rows/s is {ratios}.\n");
+        if (RatiosToPeers(loads, rate) is { } ratios)
+            sb.Append(CultureInfo.InvariantCulture, $"\nThe pipeline's loader alone, on the same {alone.Rows:N0} rows given as records (nothing else running), at {rate:N0} rows/s is {ratios}.\n");
+    }
+
+    /// <summary>A rate against each COPY or pgloader peer that ran ("0.88× raw COPY (key after), …"); null when none ran.</summary>
+    static string? RatiosToPeers(IReadOnlyList<LoadBaselines.Result> loads, double rowsPerSecond)
+    {
+        var peers = loads.Where(b => b.Elapsed is not null && b.Short != LoadBaselines.OwnLoader).ToList();
+        return peers.Count == 0 ? null : string.Join(", ", peers.Select(b =>
+            string.Create(CultureInfo.InvariantCulture, $"{rowsPerSecond / (b.Rows / b.Elapsed!.Value.TotalSeconds):F2}× {b.Short}")));
     }
 
     static string RunsNote(LoadBaselines.Result b) => (b.Runs.Count < 2 ? "" :
