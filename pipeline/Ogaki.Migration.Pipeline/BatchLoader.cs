@@ -106,21 +106,14 @@ public sealed class BatchLoader
             if (!_lanes.TryGetValue(batch.Entity.Name, out lane)) _lanes[batch.Entity.Name] = lane = new Lane(batch.Entity.Name);
         }
         // The entity's room first: a sender held back by its own entity does not hold room the others could use.
+        // A failed load takes no batch again, so room taken before the failure need not be given back.
         try
         {
             await lane.Room.WaitAsync(_cts.Token);
-        }
-        catch (OperationCanceledException) when (_failure is not null)
-        {
-            ThrowIfFailed();
-        }
-        try
-        {
             await _room.WaitAsync(_cts.Token);
         }
         catch (OperationCanceledException) when (_failure is not null)
         {
-            lane.Room.Release();
             ThrowIfFailed();
         }
         lock (_gate)
