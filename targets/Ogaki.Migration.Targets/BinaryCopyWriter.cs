@@ -21,6 +21,7 @@ internal sealed class BinaryCopyWriter : IDisposable
     static readonly byte[] Header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
     static readonly int EpochDayNumber = new DateOnly(2000, 1, 1).DayNumber;
     const int FlushAt = 1 << 18;
+    const int ShortText = 16;
 
     readonly SpecItem[] _items;
     readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -151,6 +152,7 @@ internal sealed class BinaryCopyWriter : IDisposable
             new($"{item.ItemId} {item.NameJa}: values of item type {item.Type} have no binary COPY encoding yet");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // most items of most rows are empty: a NULL is one store, inline
     void Null()
     {
         Ensure(4);
@@ -179,10 +181,26 @@ internal sealed class BinaryCopyWriter : IDisposable
         // A UTF-16 code unit takes at most 3 UTF-8 bytes (a surrogate pair, two units, takes 4). Strict: a lone
         // surrogate is an error, as in Npgsql, never a silent U+FFFD in a name.
         Ensure(4 + 3 * s.Length);
-        if (Utf8.FromUtf16(s, _buffer.AsSpan(_pos + 4), out _, out var n, replaceInvalidSequences: false) != OperationStatus.Done)
-            throw new EncoderFallbackException($"a lone surrogate in a text value of {s.Length} characters: it has no UTF-8 form");
+        var at = _pos + 4;
+        var n = 0;
+        if (s.Length <= ShortText)
+        {
+            // Codes, numbers and dates as text are short ASCII: copied a char at a time, without the transcoder's setup.
+            var to = _buffer.AsSpan(at, s.Length);
+            while (n < s.Length && s[n] < 0x80)
+            {
+                to[n] = (byte)s[n];
+                n++;
+            }
+        }
+        if (n < s.Length)
+        {
+            if (Utf8.FromUtf16(s.AsSpan(n), _buffer.AsSpan(at + n), out _, out var rest, replaceInvalidSequences: false) != OperationStatus.Done)
+                throw new EncoderFallbackException($"a lone surrogate in a text value of {s.Length} characters: it has no UTF-8 form");
+            n += rest;
+        }
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_pos), n);
-        _pos += 4 + n;
+        _pos = at + n;
     }
 
     /// <summary>A whole number as PostgreSQL numeric: ndigits, weight, sign, dscale (0), then base-10000 digits, most significant first.</summary>

@@ -43,6 +43,37 @@ public sealed class BulkLoadTests
     }
 
     [Fact]
+    public async Task Texts_short_and_long_ascii_and_not_arrive_exactly_as_utf8()
+    {
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        // The encoder copies short ASCII a char at a time and hands the rest to the transcoder: the empty text, both
+        // sides of its 16-character limit, ASCII before and after kanji, a surrogate pair with an IVS, half-width kana.
+        string[] names = ["", "A", "0123456789ABCDEF", "0123456789ABCDEFG", "AB山田", "山田AB", "ABCDEFGHIJKLMNO𠮷", "\U00020BB7野\U000E0100家", "ﾔﾏﾀﾞ ﾀﾛｳ"];
+        var records = names.Select((name, n) => TestRecords.Resident(n) with { Shimei = name }).ToList();
+        await t.Target.LoadBatchAsync(Batch("run-texts", ResidentSpec.Entity, 0, records), Ct);
+
+        var back = (await LoadTests.ReadAll(t.Target, ResidentSpec.Entity)).Select(Resident.FromValues).ToList();
+        Assert.Equal(names, back.Select(r => r.Shimei));
+        // The server's own count of characters, so a wrong byte length cannot hide behind our reader.
+        Assert.Equal("16|17|4|4", await t.Schema!.TextAsync(
+            $"SELECT string_agg(char_length(shimei)::text, '|' ORDER BY atena_no) FROM \"{ResidentSpec.Entity.Table}\" WHERE atena_no IN ('{TestRecords.AtenaNo(2)}', '{TestRecords.AtenaNo(3)}', '{TestRecords.AtenaNo(4)}', '{TestRecords.AtenaNo(5)}')"));
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_after_ascii_in_a_name_is_refused()
+    {
+        await using var t = await TestTarget.CreateAsync("postgresql");
+        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
+        var records = Enumerable.Range(0, 3).Select(n => TestRecords.Resident(n)).ToList();
+        records[1] = records[1] with { Shimei = "AB\uD842" };
+
+        await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-surrogate-ascii", ResidentSpec.Entity, 0, records), Ct));
+
+        Assert.Equal(0, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
+    }
+
+    [Fact]
     public async Task A_lone_surrogate_in_a_name_is_refused_and_never_stored_as_a_replacement_character()
     {
         await using var t = await TestTarget.CreateAsync("postgresql");
