@@ -60,26 +60,15 @@ public sealed class BulkLoadTests
             $"SELECT string_agg(char_length(shimei)::text, '|' ORDER BY atena_no) FROM \"{ResidentSpec.Entity.Table}\" WHERE atena_no IN ('{TestRecords.AtenaNo(2)}', '{TestRecords.AtenaNo(3)}', '{TestRecords.AtenaNo(4)}', '{TestRecords.AtenaNo(5)}')"));
     }
 
-    [Fact]
-    public async Task A_lone_surrogate_after_ascii_in_a_name_is_refused()
-    {
-        await using var t = await TestTarget.CreateAsync("postgresql");
-        await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
-        var records = Enumerable.Range(0, 3).Select(n => TestRecords.Resident(n)).ToList();
-        records[1] = records[1] with { Shimei = "AB\uD842" };
-
-        await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-surrogate-ascii", ResidentSpec.Entity, 0, records), Ct));
-
-        Assert.Equal(0, await t.Target.CountAsync(ResidentSpec.Entity, Ct));
-    }
-
-    [Fact]
-    public async Task A_lone_surrogate_in_a_name_is_refused_and_never_stored_as_a_replacement_character()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // after short ASCII, which the encoder copies itself before the transcoder sees the rest
+    public async Task A_lone_surrogate_in_a_name_is_refused_and_never_stored_as_a_replacement_character(bool afterAscii)
     {
         await using var t = await TestTarget.CreateAsync("postgresql");
         await t.Target.EnsureSchemaAsync([ResidentSpec.Entity], StandardSpec.Version, Ct);
         var records = Enumerable.Range(0, 5).Select(n => TestRecords.Resident(n)).ToList();
-        records[3] = records[3] with { Shimei = "山\uD842田　太郎" };
+        records[3] = records[3] with { Shimei = afterAscii ? "AB\uD842" : "山\uD842田　太郎" };
 
         var e = await Assert.ThrowsAsync<TargetLoadException>(() => t.Target.LoadBatchAsync(Batch("run-surrogate", ResidentSpec.Entity, 0, records), Ct));
 
