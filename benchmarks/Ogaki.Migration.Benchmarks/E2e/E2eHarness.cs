@@ -57,6 +57,7 @@ public static class E2eHarness
             await Console.Error.WriteLineAsync("e2e: set PG_CONN or pass --target with a PostgreSQL connection string (the harness creates its own database in it).");
             return 2;
         }
+        var pgloader = !args.Contains("--no-pgloader");
         var label = scale.ToString("0.###", CultureInfo.InvariantCulture);
         var options = (batchSize == defaultBatchSize ? "" : string.Create(CultureInfo.InvariantCulture, $" --batch {batchSize}"))
             + (repeat == defaultRepeat ? "" : string.Create(CultureInfo.InvariantCulture, $" --repeat {repeat}"));
@@ -75,7 +76,7 @@ public static class E2eHarness
                 }
             }
             var kept = new NpgsqlConnectionStringBuilder(target) { Database = database }.ConnectionString;
-            var only = await LoadBaselines.RunAsync(kept, pgloader: !args.Contains("--no-pgloader"), batchSize, repeat);
+            var only = await LoadBaselines.RunAsync(kept, pgloader, batchSize, repeat);
             var table = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $"## Load peers only, scale {label}, on the rows of the last dry run\n\n| peer | rows | seconds | rows/s |\n|---|---:|---:|---:|\n"));
             AppendLoads(table, only);
             AppendOwnLoaderRatios(table, only);
@@ -124,7 +125,7 @@ public static class E2eHarness
         var sep = TimeSep(ido);
         var (copyRows, copyTime) = await RawCopyAsync(connection, "juki_resident");
         var (readRows, readBytes, readTime) = await RawReadBackAsync(connection);
-        var loads = await LoadBaselines.RunAsync(connection, pgloader: !args.Contains("--no-pgloader"), batchSize, repeat);
+        var loads = await LoadBaselines.RunAsync(connection, pgloader, batchSize, repeat);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
 
         var r = outcome.Reconciliation;
